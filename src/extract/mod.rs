@@ -1,0 +1,1 @@
+//! Text to events (being written: see issue 3).
