@@ -1,0 +1,16 @@
+//! Database migrations for Tarikh. A migration that has landed is never
+//! edited: later changes are new migrations appended to [`Migrator`].
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_core;
+
+/// Runs every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_core::Migration)]
+    }
+}

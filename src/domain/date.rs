@@ -50,9 +50,7 @@ impl Precision {
             Precision::Month => last_of_month(start.year(), start.month()),
             Precision::Quarter | Precision::Season => {
                 let first = NaiveDate::from_ymd_opt(start.year(), start.month(), 1)?;
-                first
-                    .checked_add_months(chrono::Months::new(3))?
-                    .pred_opt()
+                first.checked_add_months(chrono::Months::new(3))?.pred_opt()
             }
             Precision::Year => NaiveDate::from_ymd_opt(start.year(), 12, 31),
             Precision::Decade => NaiveDate::from_ymd_opt(start.year().checked_add(9)?, 12, 31),
@@ -250,7 +248,10 @@ impl EventDate {
             }
         } else {
             let g = endpoint_grain(self);
-            let (s, e) = (grain_label(self.start, g, words), grain_label(self.end, g, words));
+            let (s, e) = (
+                grain_label(self.start, g, words),
+                grain_label(self.end, g, words),
+            );
             if s == e {
                 s
             } else {
@@ -537,7 +538,10 @@ mod tests {
         let q = EventDate::period(d("2024-04-01"), Precision::Quarter).unwrap();
         assert_eq!((q.edtf(), q.end), ("2024-34".to_string(), d("2024-06-30")));
         let s = EventDate::period(d("2024-12-01"), Precision::Season).unwrap();
-        assert_eq!((s.edtf(), s.label("en")), ("2024-24".into(), "winter 2024".into()));
+        assert_eq!(
+            (s.edtf(), s.label("en")),
+            ("2024-24".into(), "winter 2024".into())
+        );
         let c = EventDate::period(d("2001-01-01"), Precision::Century).unwrap();
         assert_eq!(c.label("en"), "the 21st century");
         assert_eq!(c.edtf(), "2001/2100");
@@ -546,7 +550,13 @@ mod tests {
     #[test]
     fn refuses_backwards_intervals() {
         assert!(matches!(
-            EventDate::new(d("2024-02-01"), Some(d("2024-01-01")), Precision::Day, false, None),
+            EventDate::new(
+                d("2024-02-01"),
+                Some(d("2024-01-01")),
+                Precision::Day,
+                false,
+                None
+            ),
             Err(DateError::EndBeforeStart { .. })
         ));
     }

@@ -2,12 +2,14 @@
 //! normalization. Pure: no I/O, no clock, no database, no web framework.
 
 pub mod date;
+pub mod model;
 pub mod normalize;
 
 pub use date::{
-    day_number, from_day_number, format_date, parse_date, DateError, DateModifier, EventDate,
-    Precision,
+    day_number, format_date, from_day_number, last_of_month, parse_date, DateError, DateModifier,
+    EventDate, Precision,
 };
+pub use model::*;
 pub use normalize::normalize_name;
 
 use serde::{Deserialize, Serialize};

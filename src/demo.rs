@@ -1,0 +1,111 @@
+//! The demo timeline (`tarikh serve --demo`): `data/demo.json`, facts told
+//! in our own words, with Arabic and English aliases. A use case: it writes
+//! through `storage` only.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, Context};
+use serde::Deserialize;
+
+use crate::domain::{
+    parse_date, ActorKind, ActorRole, DateModifier, EventDate, EventFilter, EventKind, EventStatus,
+    NewActor, NewEvent, Precision, Quantity, ACTOR_ACTIVE,
+};
+use crate::storage::Store;
+
+const DEMO: &str = include_str!("../data/demo.json");
+
+#[derive(Deserialize)]
+struct Demo {
+    actors: Vec<DemoActor>,
+    events: Vec<DemoEvent>,
+}
+
+#[derive(Deserialize)]
+struct DemoActor {
+    name: String,
+    name_ar: Option<String>,
+    kind: String,
+    wikidata: Option<String>,
+    #[serde(default)]
+    aliases: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct DemoEvent {
+    title: String,
+    summary: Option<String>,
+    kind: String,
+    start: String,
+    end: Option<String>,
+    precision: String,
+    #[serde(default)]
+    approximate: bool,
+    modifier: Option<String>,
+    quantity: Option<Quantity>,
+    #[serde(default)]
+    actors: Vec<(String, String)>,
+}
+
+/// Loads the demo timeline when the store has no events; returns how many
+/// events it wrote (0 when the store was not empty).
+pub async fn load_if_empty(store: &Store) -> anyhow::Result<usize> {
+    let everything = EventFilter {
+        status: EventStatus::ALL.to_vec(),
+        ..Default::default()
+    };
+    if store.count_events(&everything).await? > 0 {
+        return Ok(0);
+    }
+    let demo: Demo = serde_json::from_str(DEMO).context("data/demo.json is not valid")?;
+    let mut ids = HashMap::new();
+    for a in &demo.actors {
+        let actor = store
+            .create_actor(&NewActor {
+                name: a.name.clone(),
+                name_ar: a.name_ar.clone(),
+                kind: ActorKind::parse(&a.kind)
+                    .ok_or_else(|| anyhow!("bad actor kind {}", a.kind))?,
+                wikidata: a.wikidata.clone(),
+                status: ACTOR_ACTIVE.to_string(),
+                aliases: a
+                    .aliases
+                    .iter()
+                    .map(|(s, l)| (s.clone(), Some(l.clone())))
+                    .collect(),
+            })
+            .await?;
+        ids.insert(a.name.clone(), actor.id);
+    }
+    for e in &demo.events {
+        let bad = |what: &str| anyhow!("demo event {:?}: bad {what}", e.title);
+        let date = EventDate::new(
+            parse_date(&e.start)?,
+            e.end.as_deref().map(parse_date).transpose()?,
+            Precision::parse(&e.precision).ok_or_else(|| bad("precision"))?,
+            e.approximate,
+            match &e.modifier {
+                Some(m) => Some(DateModifier::parse(m).ok_or_else(|| bad("modifier"))?),
+                None => None,
+            },
+        )?;
+        let mut actors = vec![];
+        for (name, role) in &e.actors {
+            let id = ids.get(name).ok_or_else(|| bad("actor"))?;
+            actors.push((*id, ActorRole::parse(role).ok_or_else(|| bad("role"))?));
+        }
+        store
+            .create_event(&NewEvent {
+                title: e.title.clone(),
+                summary: e.summary.clone(),
+                kind: EventKind::parse(&e.kind).ok_or_else(|| bad("kind"))?,
+                date,
+                quantity: e.quantity.clone(),
+                confidence: 1.0,
+                status: EventStatus::Confirmed,
+                actors,
+            })
+            .await?;
+    }
+    Ok(demo.events.len())
+}

@@ -1,0 +1,204 @@
+//! Records as the rest of the program sees them (storage maps its entities
+//! to these; GraphQL and exports map these to their own shapes).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{ActorKind, ActorRole, EventDate, EventKind, EventStatus, Precision, Quantity};
+
+/// Row identifier.
+pub type Id = i64;
+
+/// A stored news article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: Id,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    pub published_on: NaiveDate,
+    pub body: String,
+    pub content_hash: String,
+    pub ingested_at: DateTime<Utc>,
+}
+
+/// An article to store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewArticle {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub body: String,
+}
+
+/// A dated event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: Id,
+    pub title: String,
+    pub summary: Option<String>,
+    pub kind: EventKind,
+    pub date: EventDate,
+    pub quantity: Option<Quantity>,
+    pub confidence: f64,
+    pub status: EventStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An event to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub title: String,
+    pub summary: Option<String>,
+    pub kind: EventKind,
+    pub date: EventDate,
+    pub quantity: Option<Quantity>,
+    pub confidence: f64,
+    pub status: EventStatus,
+    pub actors: Vec<(Id, ActorRole)>,
+}
+
+/// A partial change to an event; `None` leaves a field as it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventPatch {
+    pub title: Option<String>,
+    /// `Some(None)` clears the summary.
+    pub summary: Option<Option<String>>,
+    pub kind: Option<EventKind>,
+    pub date: Option<EventDate>,
+    /// `Some(None)` clears the quantity.
+    pub quantity: Option<Option<Quantity>>,
+    pub confidence: Option<f64>,
+    pub status: Option<EventStatus>,
+    /// Replaces the whole actor list when present.
+    pub actors: Option<Vec<(Id, ActorRole)>>,
+}
+
+/// The evidence of an event in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub id: Id,
+    pub event_id: Id,
+    pub article_id: Id,
+    pub sentence: String,
+    /// `[start, end)` in Unicode code points of the article body.
+    pub span: (i32, i32),
+    pub when_text: Option<String>,
+    pub when_span: Option<(i32, i32)>,
+}
+
+/// A mention to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMention {
+    pub article_id: Id,
+    pub sentence: String,
+    pub span: (i32, i32),
+    pub when_text: Option<String>,
+    pub when_span: Option<(i32, i32)>,
+}
+
+/// Whether an actor was curated or proposed by the extractor.
+pub const ACTOR_ACTIVE: &str = "active";
+/// Status of an actor proposed by the extractor and not yet reviewed.
+pub const ACTOR_PROPOSED: &str = "proposed";
+
+/// Someone or something that takes part in events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: Id,
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: ActorKind,
+    pub wikidata: Option<String>,
+    pub status: String,
+}
+
+/// One spelling of an actor's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alias {
+    pub actor_id: Id,
+    pub alias: String,
+    pub lang: Option<String>,
+    pub normalized: String,
+}
+
+/// An actor to store; its name and Arabic name are stored as aliases too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewActor {
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: ActorKind,
+    pub wikidata: Option<String>,
+    pub status: String,
+    pub aliases: Vec<(String, Option<String>)>,
+}
+
+/// A partial change to an actor.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActorPatch {
+    pub name: Option<String>,
+    pub name_ar: Option<Option<String>>,
+    pub kind: Option<ActorKind>,
+    pub wikidata: Option<Option<String>>,
+}
+
+/// How an event interval is compared with the filter window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateMatch {
+    /// The interval meets `[from, to]`.
+    #[default]
+    Overlaps,
+    /// The interval lies inside `[from, to]`.
+    Within,
+}
+
+/// Whether every actor group must match or any one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Match {
+    #[default]
+    Any,
+    All,
+}
+
+/// Which events to return: the core of the API and of exports.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub date_match: DateMatch,
+    pub actor_ids: Vec<Id>,
+    /// Names or aliases in any language, normalized on lookup.
+    pub actors: Vec<String>,
+    pub actor_match: Match,
+    pub kinds: Vec<EventKind>,
+    pub text: Option<String>,
+    pub article_id: Option<Id>,
+    /// Empty means every status except `rejected`.
+    pub status: Vec<EventStatus>,
+    pub min_precision: Option<Precision>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// Sort orders with a keyset each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventOrder {
+    /// By start day, then end day, then id.
+    #[default]
+    DateAsc,
+    DateDesc,
+    /// By id: the order events were created in.
+    CreatedAsc,
+    CreatedDesc,
+}
+
+/// Histogram bucket sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Day,
+    Week,
+    Month,
+    Year,
+}

@@ -1,0 +1,63 @@
+//! The GraphQL schema: queries over events, actors and articles, with
+//! date-range and actor filters, and token-protected mutations. Knows
+//! nothing of HTTP (no actix here) and nothing of SeaORM: it talks to
+//! `storage::Store` in `domain` records.
+
+pub mod auth;
+pub mod errors;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::{EmptySubscription, ErrorExtensions, Response, Schema};
+
+pub use auth::{Bearer, WriteTokens};
+
+use crate::storage::Store;
+
+/// The schema type.
+pub type TarikhSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Deepest query accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Largest query complexity accepted (a page counts its size times its fields).
+pub const MAX_COMPLEXITY: usize = 60_000;
+
+/// Builds the schema over a store.
+pub fn build_schema(store: Store, tokens: WriteTokens) -> TarikhSchema {
+    let loaders = loaders::Loaders::new(&store);
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .data(store)
+        .data(loaders)
+        .data(tokens)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema's SDL, as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// Gives every error an `extensions.code`: resolver errors carry their own;
+/// the rest (parse, validation, limits, bad argument values) are the
+/// client's and get `BAD_USER_INPUT`.
+pub fn with_codes(mut resp: Response) -> Response {
+    for e in &mut resp.errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            let coded = async_graphql::Error::new(e.message.clone())
+                .extend_with(|_, x| x.set("code", errors::BAD_USER_INPUT));
+            e.extensions = coded.extensions;
+        }
+    }
+    resp
+}

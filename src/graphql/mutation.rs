@@ -1,0 +1,289 @@
+//! The write side: every mutation needs a write token.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+
+use super::auth::require_writer;
+use super::errors::{bad_input, store};
+use super::scalars::Date;
+use super::types::*;
+use crate::domain::{self, ACTOR_ACTIVE};
+use crate::storage::Store;
+
+/// One spelling of a name.
+#[derive(InputObject)]
+pub struct AliasInput {
+    /// As written.
+    pub alias: String,
+    /// Language code ("ar", "en").
+    pub lang: Option<String>,
+}
+
+/// A new actor.
+#[derive(InputObject)]
+pub struct ActorInput {
+    /// Canonical English name.
+    pub name: String,
+    /// Arabic name.
+    pub name_ar: Option<String>,
+    /// What kind of actor.
+    pub kind: ActorKind,
+    /// Wikidata item id ("Q30").
+    pub wikidata: Option<String>,
+    /// Other spellings, in any language.
+    pub aliases: Option<Vec<AliasInput>>,
+}
+
+/// Changes to an actor; omitted fields stay, null clears optional ones.
+#[derive(InputObject)]
+pub struct ActorPatch {
+    /// Canonical English name (the old one stays as an alias).
+    pub name: Option<String>,
+    /// Arabic name.
+    pub name_ar: MaybeUndefined<String>,
+    /// What kind of actor.
+    pub kind: Option<ActorKind>,
+    /// Wikidata item id.
+    pub wikidata: MaybeUndefined<String>,
+}
+
+/// A date as an interval with its precision.
+#[derive(InputObject)]
+pub struct EventDateInput {
+    /// First day.
+    pub start: Date,
+    /// Last day; defaults to the end of the period that `start` and
+    /// `precision` name (2014-09-01 with MONTH ends 2014-09-30).
+    pub end: Option<Date>,
+    /// How precisely the source named the date.
+    pub precision: Precision,
+    /// The source hedged.
+    #[graphql(default)]
+    pub approximate: bool,
+    /// Early, mid, late, before or after the period.
+    pub modifier: Option<DateModifier>,
+}
+
+impl EventDateInput {
+    fn to_domain(&self) -> async_graphql::Result<domain::EventDate> {
+        domain::EventDate::new(
+            self.start.0,
+            self.end.map(|d| d.0),
+            self.precision.into(),
+            self.approximate,
+            self.modifier.map(Into::into),
+        )
+        .map_err(|e| bad_input(e.to_string()))
+    }
+}
+
+/// An actor's part in a new event.
+#[derive(InputObject)]
+pub struct EventActorInput {
+    /// The actor.
+    pub actor_id: ID,
+    /// Its part.
+    #[graphql(default_with = "ActorRole::Mentioned")]
+    pub role: ActorRole,
+}
+
+/// A measured amount.
+#[derive(InputObject)]
+pub struct QuantityInput {
+    /// The number.
+    pub value: f64,
+    /// What is counted.
+    pub unit: String,
+}
+
+impl QuantityInput {
+    fn to_domain(&self) -> async_graphql::Result<domain::Quantity> {
+        if !self.value.is_finite() || self.unit.trim().is_empty() {
+            return Err(bad_input("a quantity needs a finite value and a unit"));
+        }
+        Ok(domain::Quantity {
+            value: self.value,
+            unit: self.unit.trim().to_string(),
+        })
+    }
+}
+
+/// A new event.
+#[derive(InputObject)]
+pub struct EventInput {
+    /// Short title.
+    pub title: String,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// What kind of thing happened.
+    pub kind: EventKind,
+    /// When.
+    pub date: EventDateInput,
+    /// Who took part.
+    pub actors: Option<Vec<EventActorInput>>,
+    /// A measured amount.
+    pub quantity: Option<QuantityInput>,
+    /// How sure, from 0 to 1 (default 1 for events entered by people).
+    pub confidence: Option<f64>,
+    /// Curation state (default CONFIRMED for events entered by people).
+    pub status: Option<EventStatus>,
+}
+
+/// Changes to an event; omitted fields stay, null clears optional ones.
+#[derive(InputObject)]
+pub struct EventPatch {
+    /// Short title.
+    pub title: Option<String>,
+    /// One-sentence summary.
+    pub summary: MaybeUndefined<String>,
+    /// What kind of thing happened.
+    pub kind: Option<EventKind>,
+    /// When.
+    pub date: Option<EventDateInput>,
+    /// Replaces the actor list.
+    pub actors: Option<Vec<EventActorInput>>,
+    /// A measured amount.
+    pub quantity: MaybeUndefined<QuantityInput>,
+    /// How sure, from 0 to 1.
+    pub confidence: Option<f64>,
+    /// Curation state.
+    pub status: Option<EventStatus>,
+}
+
+fn actor_links(list: &[EventActorInput]) -> async_graphql::Result<Vec<(i64, domain::ActorRole)>> {
+    list.iter()
+        .map(|a| Ok((parse_id(&a.actor_id, "actor")?, a.role.into())))
+        .collect()
+}
+
+fn maybe<T, U>(
+    m: &MaybeUndefined<T>,
+    f: impl Fn(&T) -> async_graphql::Result<U>,
+) -> async_graphql::Result<Option<Option<U>>> {
+    Ok(match m {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(f(v)?)),
+    })
+}
+
+/// Mutations.
+pub struct MutationRoot;
+
+#[Object]
+impl MutationRoot {
+    /// Creates an actor; its name and Arabic name become aliases.
+    async fn create_actor(
+        &self,
+        ctx: &Context<'_>,
+        input: ActorInput,
+    ) -> async_graphql::Result<Actor> {
+        require_writer(ctx)?;
+        let new = domain::NewActor {
+            name: input.name,
+            name_ar: input.name_ar,
+            kind: input.kind.into(),
+            wikidata: input.wikidata,
+            status: ACTOR_ACTIVE.to_string(),
+            aliases: input
+                .aliases
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| (a.alias, a.lang))
+                .collect(),
+        };
+        let st = ctx.data::<Store>()?;
+        Ok(Actor(st.create_actor(&new).await.map_err(store)?))
+    }
+
+    /// Adds a spelling to an actor.
+    async fn add_actor_alias(
+        &self,
+        ctx: &Context<'_>,
+        actor_id: ID,
+        alias: String,
+        lang: Option<String>,
+    ) -> async_graphql::Result<Actor> {
+        require_writer(ctx)?;
+        let id = parse_id(&actor_id, "actor")?;
+        let st = ctx.data::<Store>()?;
+        Ok(Actor(
+            st.add_actor_alias(id, &alias, lang.as_deref())
+                .await
+                .map_err(store)?,
+        ))
+    }
+
+    /// Changes an actor.
+    async fn update_actor(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ActorPatch,
+    ) -> async_graphql::Result<Actor> {
+        require_writer(ctx)?;
+        let id = parse_id(&id, "actor")?;
+        let patch = domain::ActorPatch {
+            name: input.name,
+            name_ar: maybe(&input.name_ar, |s| Ok(s.clone()))?,
+            kind: input.kind.map(Into::into),
+            wikidata: maybe(&input.wikidata, |s| Ok(s.clone()))?,
+        };
+        let st = ctx.data::<Store>()?;
+        Ok(Actor(st.update_actor(id, &patch).await.map_err(store)?))
+    }
+
+    /// Creates an event.
+    async fn create_event(
+        &self,
+        ctx: &Context<'_>,
+        input: EventInput,
+    ) -> async_graphql::Result<Event> {
+        require_writer(ctx)?;
+        let new = domain::NewEvent {
+            title: input.title,
+            summary: input.summary,
+            kind: input.kind.into(),
+            date: input.date.to_domain()?,
+            quantity: input.quantity.as_ref().map(|q| q.to_domain()).transpose()?,
+            confidence: input.confidence.unwrap_or(1.0),
+            status: input
+                .status
+                .map(Into::into)
+                .unwrap_or(domain::EventStatus::Confirmed),
+            actors: actor_links(input.actors.as_deref().unwrap_or_default())?,
+        };
+        let st = ctx.data::<Store>()?;
+        Ok(Event(st.create_event(&new).await.map_err(store)?))
+    }
+
+    /// Changes an event.
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: EventPatch,
+    ) -> async_graphql::Result<Event> {
+        require_writer(ctx)?;
+        let id = parse_id(&id, "event")?;
+        let patch = domain::EventPatch {
+            title: input.title,
+            summary: maybe(&input.summary, |s| Ok(s.clone()))?,
+            kind: input.kind.map(Into::into),
+            date: input.date.as_ref().map(|d| d.to_domain()).transpose()?,
+            quantity: maybe(&input.quantity, |q| q.to_domain())?,
+            confidence: input.confidence,
+            status: input.status.map(Into::into),
+            actors: input.actors.as_deref().map(actor_links).transpose()?,
+        };
+        let st = ctx.data::<Store>()?;
+        Ok(Event(st.update_event(id, &patch).await.map_err(store)?))
+    }
+
+    /// Deletes an event with its mentions; false when there was none.
+    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        require_writer(ctx)?;
+        let id = parse_id(&id, "event")?;
+        let st = ctx.data::<Store>()?;
+        st.delete_event(id).await.map_err(store)
+    }
+}

@@ -1,0 +1,284 @@
+//! The read side: open to everyone.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::errors::{bad_input, store};
+use super::scalars::Date;
+use super::types::*;
+use crate::domain::{self, from_day_number, last_of_month};
+use crate::storage::Store;
+
+/// Most buckets one timeline may return.
+pub const MAX_BUCKETS: usize = 10_000;
+
+/// Queries.
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// Events matching a filter, as a Relay connection with keyset cursors.
+    /// Pages hold 50 events by default and 500 at most.
+    #[graphql(complexity = "1 + page_cost(first, last) * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        #[graphql(default_with = "EventOrder::DateAsc")] order_by: EventOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let paging = Paging::new(first, after, last, before)?;
+        let f = filter.unwrap_or_default().to_domain()?;
+        EventConnection::load(ctx, f, order_by.into(), paging).await
+    }
+
+    /// One event; null when no event has this id.
+    async fn event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Event>> {
+        let id = parse_id(&id, "event")?;
+        let st = ctx.data::<Store>()?;
+        Ok(st
+            .events_by_ids(&[id])
+            .await
+            .map_err(store)?
+            .pop()
+            .map(Event))
+    }
+
+    /// Actors, optionally those with a name or alias containing `search`
+    /// (any language, any spelling), ordered by id.
+    #[graphql(complexity = "1 + page_cost(first, None) * child_complexity")]
+    async fn actors(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ActorConnection> {
+        let paging = Paging::new(first, after, None, None)?;
+        let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
+        let st = ctx.data::<Store>()?;
+        let (actors, more) = st
+            .actors_page(search.as_deref(), after, paging.limit)
+            .await
+            .map_err(store)?;
+        let edges: Vec<ActorEdge> = actors
+            .into_iter()
+            .map(|a| ActorEdge {
+                cursor: id_cursor(a.id),
+                node: Actor(a),
+            })
+            .collect();
+        Ok(ActorConnection {
+            nodes: edges.iter().map(|e| e.node.clone()).collect(),
+            page_info: PageInfo {
+                has_next_page: more,
+                has_previous_page: after.is_some(),
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+        })
+    }
+
+    /// One actor; null when no actor has this id.
+    async fn actor(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Actor>> {
+        let id = parse_id(&id, "actor")?;
+        let st = ctx.data::<Store>()?;
+        Ok(st
+            .actors_by_ids(&[id])
+            .await
+            .map_err(store)?
+            .pop()
+            .map(Actor))
+    }
+
+    /// Articles, ordered by id.
+    #[graphql(complexity = "1 + page_cost(first, None) * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let paging = Paging::new(first, after, None, None)?;
+        let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
+        let st = ctx.data::<Store>()?;
+        let (articles, more) = st.articles_page(after, paging.limit).await.map_err(store)?;
+        let edges: Vec<ArticleEdge> = articles
+            .into_iter()
+            .map(|a| ArticleEdge {
+                cursor: id_cursor(a.id),
+                node: Article(a),
+            })
+            .collect();
+        Ok(ArticleConnection {
+            page_info: PageInfo {
+                has_next_page: more,
+                has_previous_page: after.is_some(),
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+        })
+    }
+
+    /// One article; null when no article has this id.
+    async fn article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Article>> {
+        let id = parse_id(&id, "article")?;
+        let st = ctx.data::<Store>()?;
+        Ok(st
+            .articles_by_ids(&[id])
+            .await
+            .map_err(store)?
+            .pop()
+            .map(Article))
+    }
+
+    /// A histogram of matching events by the bucket their interval starts
+    /// in, with empty buckets filled between `from` (or the first event) and
+    /// `to` (or the last event). At most 10,000 buckets.
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        bucket: Bucket,
+    ) -> async_graphql::Result<Vec<TimelineBucket>> {
+        let f = filter.unwrap_or_default().to_domain()?;
+        let st = ctx.data::<Store>()?;
+        let days = st.count_by_start_day(&f).await.map_err(store)?;
+        histogram(&days, f.from, f.to, bucket.into())
+    }
+}
+
+/// Complexity multiplier of a page.
+pub fn page_cost(first: Option<i32>, last: Option<i32>) -> usize {
+    first.or(last).unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize
+}
+
+fn bucket_start(d: NaiveDate, b: domain::Bucket) -> NaiveDate {
+    match b {
+        domain::Bucket::Day => d,
+        domain::Bucket::Week => d - Duration::days(d.weekday().num_days_from_monday() as i64),
+        domain::Bucket::Month => d.with_day(1).unwrap_or(d),
+        domain::Bucket::Year => d.with_day(1).and_then(|x| x.with_month(1)).unwrap_or(d),
+    }
+}
+
+fn bucket_end(start: NaiveDate, b: domain::Bucket) -> NaiveDate {
+    match b {
+        domain::Bucket::Day => start,
+        domain::Bucket::Week => start + Duration::days(6),
+        domain::Bucket::Month => last_of_month(start.year(), start.month()).unwrap_or(start),
+        domain::Bucket::Year => NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(start),
+    }
+}
+
+/// Folds per-day counts into contiguous buckets.
+fn histogram(
+    days: &[(i32, i64)],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    b: domain::Bucket,
+) -> async_graphql::Result<Vec<TimelineBucket>> {
+    let dates: Vec<(NaiveDate, i64)> = days
+        .iter()
+        .filter_map(|(n, c)| from_day_number(*n).map(|d| (d, *c)))
+        .collect();
+    // Events that start before `from` (they overlap it) count in the first bucket.
+    let first = match (from, dates.first()) {
+        (Some(f), _) => f,
+        (None, Some((d, _))) => *d,
+        (None, None) => return Ok(vec![]),
+    };
+    let last = match (to, dates.last()) {
+        (Some(t), _) => t,
+        (None, Some((d, _))) => *d,
+        (None, None) => first,
+    };
+    let mut out: Vec<TimelineBucket> = vec![];
+    let mut start = bucket_start(first, b);
+    let stop = bucket_start(last.max(first), b);
+    let mut it = dates.iter().peekable();
+    loop {
+        let end = bucket_end(start, b);
+        let mut count = 0;
+        while let Some((d, c)) = it.peek() {
+            if *d <= end {
+                count += c;
+                it.next();
+            } else {
+                break;
+            }
+        }
+        out.push(TimelineBucket {
+            start: Date(start),
+            end: Date(end),
+            count,
+        });
+        if out.len() > MAX_BUCKETS {
+            return Err(bad_input(format!(
+                "the timeline would have more than {MAX_BUCKETS} buckets: narrow `from`/`to` or use a larger bucket"
+            )));
+        }
+        if start >= stop {
+            break;
+        }
+        match end.succ_opt() {
+            Some(n) => start = n,
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{day_number, parse_date};
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn buckets_fill_gaps_and_count() {
+        let days = vec![
+            (day_number(d("2024-01-03")), 2),
+            (day_number(d("2024-01-30")), 1),
+            (day_number(d("2024-03-01")), 4),
+        ];
+        let h = histogram(&days, None, None, domain::Bucket::Month).unwrap();
+        let got: Vec<(String, i64)> = h
+            .iter()
+            .map(|b| (domain::format_date(b.start.0), b.count))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2024-01-01".to_string(), 3),
+                ("2024-02-01".to_string(), 0),
+                ("2024-03-01".to_string(), 4)
+            ]
+        );
+        let w = histogram(
+            &days,
+            Some(d("2024-01-01")),
+            Some(d("2024-01-14")),
+            domain::Bucket::Week,
+        )
+        .unwrap();
+        assert_eq!(domain::format_date(w[0].start.0), "2024-01-01");
+        assert_eq!(w.len(), 2);
+        assert!(histogram(
+            &days,
+            Some(d("1000-01-01")),
+            Some(d("2024-01-01")),
+            domain::Bucket::Day
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,139 @@
+//! HTTP: the only home of actix. Routes, body limits, CORS, the bearer
+//! token hand-off to GraphQL, health, graceful shutdown.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_actix_web::GraphQLResponse;
+
+use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
+use crate::storage::Store;
+
+/// Largest request body accepted on POST /graphql.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// What the server needs besides the store.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Write tokens (TARIKH_WRITE_TOKENS).
+    pub tokens: WriteTokens,
+    /// Allowed CORS origins (TARIKH_CORS_ORIGINS); `*` allows any; empty allows none.
+    pub cors_origins: Vec<String>,
+}
+
+struct AppState {
+    schema: TarikhSchema,
+    store: Store,
+}
+
+/// Starts serving on `listener`; the returned server runs until it is
+/// stopped or the process gets SIGINT/SIGTERM (then it drains in-flight
+/// requests for up to 10 s).
+pub fn serve(listener: TcpListener, store: Store, config: HttpConfig) -> std::io::Result<Server> {
+    let schema = graphql::build_schema(store.clone(), config.tokens.clone());
+    let state = web::Data::new(AppState { schema, store });
+    let origins = config.cors_origins.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(cors(&origins))
+            .wrap(actix_web::middleware::Logger::new("%r %s %Dms"))
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .route("/graphql", web::post().to(graphql_post))
+            .route("/graphql", web::get().to(graphiql))
+            .route("/health", web::get().to(health))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let base = Cors::default()
+        .allowed_methods(vec!["GET", "POST"])
+        .allowed_headers(vec![
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        return base.allow_any_origin();
+    }
+    origins
+        .iter()
+        .fold(base, |c, o| c.allowed_origin(o.as_str()))
+}
+
+fn bearer(req: &HttpRequest) -> Bearer {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_string());
+    Bearer(token)
+}
+
+fn error_body(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "errors": [{"message": message, "extensions": {"code": code}}]
+    }))
+}
+
+async fn graphql_post(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let batch: async_graphql::BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return error_body(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                graphql::errors::BAD_USER_INPUT,
+                &format!("the body is not a GraphQL request in JSON: {e}"),
+            )
+        }
+    };
+    let batch = batch.data(bearer(&req));
+    let resp = match state.schema.execute_batch(batch).await {
+        async_graphql::BatchResponse::Single(r) => {
+            async_graphql::BatchResponse::Single(graphql::with_codes(r))
+        }
+        async_graphql::BatchResponse::Batch(rs) => {
+            async_graphql::BatchResponse::Batch(rs.into_iter().map(graphql::with_codes).collect())
+        }
+    };
+    let resp: GraphQLResponse = resp.into();
+    actix_web::Responder::respond_to(resp, &req).map_into_boxed_body()
+}
+
+async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Tarikh")
+                .finish(),
+        )
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let backend = state.store.backend_name();
+    if state.store.ping().await {
+        HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": backend}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "unavailable", "database": backend}))
+    }
+}

@@ -1,0 +1,283 @@
+//! Actors and their aliases.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::entities::{actor, actor_alias};
+use super::{classify, Store, StoreError, StoreResult};
+use crate::domain::{normalize_name, Actor, ActorKind, ActorPatch, Alias, Id, NewActor};
+
+fn to_actor(m: actor::Model) -> Actor {
+    Actor {
+        id: m.id,
+        kind: ActorKind::parse(&m.kind).unwrap_or(ActorKind::Other),
+        name: m.name,
+        name_ar: m.name_ar,
+        wikidata: m.wikidata,
+        status: m.status,
+    }
+}
+
+fn to_alias(m: actor_alias::Model) -> Alias {
+    Alias {
+        actor_id: m.actor_id,
+        alias: m.alias,
+        lang: m.lang,
+        normalized: m.normalized,
+    }
+}
+
+/// A Wikidata item id: Q followed by digits.
+fn check_wikidata(q: &Option<String>) -> StoreResult<Option<String>> {
+    match q.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(q)
+            if q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(Some(q.to_string()))
+        }
+        Some(q) => Err(StoreError::Invalid(format!(
+            "wikidata must be an item id like Q30, got {q:?}"
+        ))),
+    }
+}
+
+impl Store {
+    /// Creates an actor; its name and Arabic name become aliases too.
+    pub async fn create_actor(&self, new: &NewActor) -> StoreResult<Actor> {
+        let txn = self.db.begin().await?;
+        let a = insert_actor(&txn, new).await?;
+        txn.commit().await?;
+        Ok(a)
+    }
+
+    /// Adds a spelling to an actor (a no-op when it normalizes to a known one).
+    pub async fn add_actor_alias(
+        &self,
+        actor_id: Id,
+        alias: &str,
+        lang: Option<&str>,
+    ) -> StoreResult<Actor> {
+        let txn = self.db.begin().await?;
+        let a = actor::Entity::find_by_id(actor_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("actor {actor_id}")))?;
+        insert_aliases(
+            &txn,
+            actor_id,
+            &[(alias.to_string(), lang.map(str::to_string))],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(to_actor(a))
+    }
+
+    /// Changes an actor; a new name or Arabic name is added as an alias
+    /// (old spellings stay findable).
+    pub async fn update_actor(&self, id: Id, patch: &ActorPatch) -> StoreResult<Actor> {
+        let txn = self.db.begin().await?;
+        let m = actor::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("actor {id}")))?;
+        let mut am = m.into_active_model();
+        let mut new_aliases = vec![];
+        if let Some(n) = &patch.name {
+            let n = n.trim();
+            if n.is_empty() {
+                return Err(StoreError::Invalid("name must not be empty".into()));
+            }
+            am.name = Set(n.to_string());
+            new_aliases.push((n.to_string(), Some("en".to_string())));
+        }
+        if let Some(n) = &patch.name_ar {
+            am.name_ar = Set(n.clone());
+            if let Some(n) = n {
+                new_aliases.push((n.clone(), Some("ar".to_string())));
+            }
+        }
+        if let Some(k) = patch.kind {
+            am.kind = Set(k.as_str().to_string());
+        }
+        if let Some(q) = &patch.wikidata {
+            am.wikidata = Set(check_wikidata(q)?);
+        }
+        let m = am
+            .update(&txn)
+            .await
+            .map_err(|e| classify(e, "an actor with that wikidata id"))?;
+        insert_aliases(&txn, id, &new_aliases).await?;
+        txn.commit().await?;
+        Ok(to_actor(m))
+    }
+
+    /// Actors by id; unknown ids are left out.
+    pub async fn actors_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Actor>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(actor::Entity::find()
+            .filter(actor::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_actor)
+            .collect())
+    }
+
+    /// Aliases of many actors: actor id → aliases, one statement.
+    pub async fn aliases_of_actors(&self, ids: &[Id]) -> StoreResult<HashMap<Id, Vec<Alias>>> {
+        let mut out: HashMap<Id, Vec<Alias>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = actor_alias::Entity::find()
+            .filter(actor_alias::Column::ActorId.is_in(ids.iter().copied()))
+            .order_by_asc(actor_alias::Column::Id)
+            .all(&self.db)
+            .await?;
+        for r in rows {
+            out.entry(r.actor_id).or_default().push(to_alias(r));
+        }
+        Ok(out)
+    }
+
+    /// Actors ordered by id after `after`, optionally those with an alias
+    /// containing `search` (normalized); `limit + 1` rows tell whether more follow.
+    pub async fn actors_page(
+        &self,
+        search: Option<&str>,
+        after: Option<Id>,
+        limit: u64,
+    ) -> StoreResult<(Vec<Actor>, bool)> {
+        let mut cond = Condition::all();
+        if let Some(a) = after {
+            cond = cond.add(actor::Column::Id.gt(a));
+        }
+        if let Some(s) = search.map(normalize_name).filter(|s| !s.is_empty()) {
+            let pat = format!("%{}%", s.replace(['%', '_'], ""));
+            cond = cond.add(
+                actor::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(actor_alias::Column::ActorId)
+                        .from(actor_alias::Entity)
+                        .and_where(actor_alias::Column::Normalized.like(pat))
+                        .to_owned(),
+                ),
+            );
+        }
+        let rows = actor::Entity::find()
+            .filter(cond)
+            .order_by_asc(actor::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let more = rows.len() as u64 > limit;
+        Ok((
+            rows.into_iter()
+                .take(limit as usize)
+                .map(to_actor)
+                .collect(),
+            more,
+        ))
+    }
+
+    /// Actor ids by normalized alias: key → ids, one statement.
+    pub async fn actor_ids_by_normalized(
+        &self,
+        keys: &[String],
+    ) -> StoreResult<HashMap<String, Vec<Id>>> {
+        let mut out: HashMap<String, Vec<Id>> = HashMap::new();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let rows = actor_alias::Entity::find()
+            .select_only()
+            .column(actor_alias::Column::Normalized)
+            .column(actor_alias::Column::ActorId)
+            .filter(actor_alias::Column::Normalized.is_in(keys.iter().cloned()))
+            .distinct()
+            .into_tuple::<(String, Id)>()
+            .all(&self.db)
+            .await?;
+        for (k, id) in rows {
+            out.entry(k).or_default().push(id);
+        }
+        Ok(out)
+    }
+}
+
+/// Inserts an actor and its aliases inside `txn`.
+pub(super) async fn insert_actor(txn: &DatabaseTransaction, new: &NewActor) -> StoreResult<Actor> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("name must not be empty".into()));
+    }
+    let name_ar = new
+        .name_ar
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let m = actor::ActiveModel {
+        name: Set(name.to_string()),
+        name_ar: Set(name_ar.map(str::to_string)),
+        kind: Set(new.kind.as_str().to_string()),
+        wikidata: Set(check_wikidata(&new.wikidata)?),
+        status: Set(new.status.clone()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| classify(e, "an actor with that wikidata id"))?;
+    let mut aliases = vec![(name.to_string(), Some("en".to_string()))];
+    if let Some(n) = name_ar {
+        aliases.push((n.to_string(), Some("ar".to_string())));
+    }
+    aliases.extend(new.aliases.iter().cloned());
+    insert_aliases(txn, m.id, &aliases).await?;
+    Ok(to_actor(m))
+}
+
+/// Inserts aliases whose normalized form the actor does not have yet.
+async fn insert_aliases(
+    txn: &DatabaseTransaction,
+    actor_id: Id,
+    aliases: &[(String, Option<String>)],
+) -> StoreResult<()> {
+    let existing: Vec<String> = actor_alias::Entity::find()
+        .select_only()
+        .column(actor_alias::Column::Normalized)
+        .filter(actor_alias::Column::ActorId.eq(actor_id))
+        .into_tuple::<String>()
+        .all(txn)
+        .await?;
+    let mut seen: std::collections::HashSet<String> = existing.into_iter().collect();
+    let mut rows = vec![];
+    for (alias, lang) in aliases {
+        let alias = alias.trim();
+        let key = normalize_name(alias);
+        if key.is_empty() {
+            return Err(StoreError::Invalid("an alias must not be empty".into()));
+        }
+        if seen.insert(key.clone()) {
+            rows.push(actor_alias::ActiveModel {
+                actor_id: Set(actor_id),
+                alias: Set(alias.to_string()),
+                lang: Set(lang.clone().filter(|l| !l.trim().is_empty())),
+                normalized: Set(key),
+                ..Default::default()
+            });
+        }
+    }
+    if !rows.is_empty() {
+        actor_alias::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Articles: the sources events cite.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::entities::article;
+use super::{classify, Store, StoreError, StoreResult};
+use crate::domain::{Article, Id, NewArticle};
+
+fn to_article(m: article::Model) -> Article {
+    Article {
+        id: m.id,
+        url: m.url,
+        title: m.title,
+        outlet: m.outlet,
+        language: m.language,
+        published_on: m.published_on,
+        body: m.body,
+        content_hash: m.content_hash,
+        ingested_at: m.ingested_at,
+    }
+}
+
+/// The content hash that identifies an article body (SHA-256, hex).
+pub fn content_hash(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Stores an article; a duplicate url or body is refused.
+    pub async fn create_article(&self, new: &NewArticle) -> StoreResult<Article> {
+        if new.body.trim().is_empty() {
+            return Err(StoreError::Invalid("article body must not be empty".into()));
+        }
+        let published = new
+            .published_on
+            .ok_or_else(|| StoreError::Invalid("article publication date is required".into()))?;
+        let m = article::ActiveModel {
+            url: Set(new.url.clone().filter(|u| !u.trim().is_empty())),
+            title: Set(new.title.clone()),
+            outlet: Set(new.outlet.clone()),
+            language: Set(new.language.clone()),
+            published_on: Set(published),
+            body: Set(new.body.clone()),
+            content_hash: Set(content_hash(&new.body)),
+            ingested_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| classify(e, "an article with that url or body"))?;
+        Ok(to_article(m))
+    }
+
+    /// Articles by id; unknown ids are left out.
+    pub async fn articles_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Article>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(article::Entity::find()
+            .filter(article::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_article)
+            .collect())
+    }
+
+    /// Articles ordered by id after `after`; `limit + 1` rows tell whether more follow.
+    pub async fn articles_page(
+        &self,
+        after: Option<Id>,
+        limit: u64,
+    ) -> StoreResult<(Vec<Article>, bool)> {
+        let mut q = article::Entity::find();
+        if let Some(a) = after {
+            q = q.filter(article::Column::Id.gt(a));
+        }
+        let rows = q
+            .order_by_asc(article::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let more = rows.len() as u64 > limit;
+        Ok((
+            rows.into_iter()
+                .take(limit as usize)
+                .map(to_article)
+                .collect(),
+            more,
+        ))
+    }
+}

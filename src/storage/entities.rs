@@ -1,0 +1,142 @@
+//! SeaORM entities. They never leave `storage`: callers get `domain` records.
+
+pub mod article {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub url: Option<String>,
+        pub title: Option<String>,
+        pub outlet: Option<String>,
+        pub language: Option<String>,
+        pub published_on: Date,
+        pub body: String,
+        pub content_hash: String,
+        pub ingested_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod event {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub title: String,
+        pub summary: Option<String>,
+        pub kind: String,
+        pub quantity_value: Option<f64>,
+        pub quantity_unit: Option<String>,
+        pub confidence: f64,
+        pub status: String,
+        pub start_day: i32,
+        pub end_day: i32,
+        pub precision: String,
+        pub precision_rank: i16,
+        pub approximate: bool,
+        pub modifier: Option<String>,
+        pub edtf: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod mention {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mention")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        pub article_id: i64,
+        pub sentence: String,
+        pub span_start: i32,
+        pub span_end: i32,
+        pub when_text: Option<String>,
+        pub when_start: Option<i32>,
+        pub when_end: Option<i32>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod actor {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "actor")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub name_ar: Option<String>,
+        pub kind: String,
+        pub wikidata: Option<String>,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod actor_alias {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "actor_alias")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub actor_id: i64,
+        pub alias: String,
+        pub lang: Option<String>,
+        pub normalized: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod event_actor {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_actor")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub event_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub actor_id: i64,
+        pub role: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,594 @@
+//! Events: writes, keyset pages, counts and histograms.
+
+use std::collections::{BTreeMap, HashMap};
+
+use base64::Engine;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, ExprTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::entities::{actor, event, event_actor, mention};
+use super::{classify, Store, StoreError, StoreResult};
+use crate::domain::{
+    day_number, from_day_number, normalize_name, ActorRole, DateMatch, DateModifier, Event,
+    EventDate, EventFilter, EventKind, EventOrder, EventPatch, EventStatus, Id, Match, Mention,
+    NewEvent, NewMention, Precision, Quantity,
+};
+
+/// A position in a sorted event list; opaque to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    /// Date orders: start day, end day, id.
+    Date(i32, i32, Id),
+    /// Creation orders: id.
+    Created(Id),
+}
+
+impl Cursor {
+    /// The cursor of `e` in `order`.
+    pub fn of(e: &Event, order: EventOrder) -> Cursor {
+        match order {
+            EventOrder::DateAsc | EventOrder::DateDesc => {
+                let (s, en) = e.date.day_numbers();
+                Cursor::Date(s, en, e.id)
+            }
+            EventOrder::CreatedAsc | EventOrder::CreatedDesc => Cursor::Created(e.id),
+        }
+    }
+
+    /// The opaque string form.
+    pub fn encode(&self) -> String {
+        let raw = match self {
+            Cursor::Date(s, e, id) => format!("d:{s}:{e}:{id}"),
+            Cursor::Created(id) => format!("c:{id}"),
+        };
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    /// Parses a cursor made by [`Cursor::encode`] for `order`.
+    pub fn decode(s: &str, order: EventOrder) -> Option<Cursor> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()?;
+        let raw = String::from_utf8(raw).ok()?;
+        let parts: Vec<&str> = raw.split(':').collect();
+        let c = match parts.as_slice() {
+            ["d", s, e, id] => Cursor::Date(s.parse().ok()?, e.parse().ok()?, id.parse().ok()?),
+            ["c", id] => Cursor::Created(id.parse().ok()?),
+            _ => return None,
+        };
+        let fits = matches!(
+            (c, order),
+            (Cursor::Date(..), EventOrder::DateAsc | EventOrder::DateDesc)
+                | (
+                    Cursor::Created(_),
+                    EventOrder::CreatedAsc | EventOrder::CreatedDesc
+                )
+        );
+        fits.then_some(c)
+    }
+}
+
+/// One page of events in the order asked for, and whether more follow.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    pub has_more: bool,
+}
+
+fn to_event(m: event::Model) -> StoreResult<Event> {
+    let corrupt =
+        |what: &str| StoreError::Invalid(format!("stored event {} has a bad {what}", m.id));
+    let start = from_day_number(m.start_day).ok_or_else(|| corrupt("start day"))?;
+    let end = from_day_number(m.end_day).ok_or_else(|| corrupt("end day"))?;
+    let precision = Precision::parse(&m.precision).ok_or_else(|| corrupt("precision"))?;
+    let modifier = match &m.modifier {
+        Some(s) => Some(DateModifier::parse(s).ok_or_else(|| corrupt("modifier"))?),
+        None => None,
+    };
+    Ok(Event {
+        id: m.id,
+        kind: EventKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
+        status: EventStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        date: EventDate {
+            start,
+            end,
+            precision,
+            approximate: m.approximate,
+            modifier,
+        },
+        quantity: match (m.quantity_value, m.quantity_unit) {
+            (Some(value), Some(unit)) => Some(Quantity { value, unit }),
+            _ => None,
+        },
+        title: m.title,
+        summary: m.summary,
+        confidence: m.confidence,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
+    let (s, e) = d.day_numbers();
+    am.start_day = Set(s);
+    am.end_day = Set(e);
+    am.precision = Set(d.precision.as_str().to_string());
+    am.precision_rank = Set(d.precision.rank() as i16);
+    am.approximate = Set(d.approximate);
+    am.modifier = Set(d.modifier.map(|m| m.as_str().to_string()));
+    am.edtf = Set(d.edtf());
+}
+
+fn set_quantity(am: &mut event::ActiveModel, q: &Option<Quantity>) {
+    am.quantity_value = Set(q.as_ref().map(|q| q.value));
+    am.quantity_unit = Set(q.as_ref().map(|q| q.unit.clone()));
+}
+
+fn check_confidence(c: f64) -> StoreResult<()> {
+    if (0.0..=1.0).contains(&c) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "confidence must be between 0 and 1, got {c}"
+        )))
+    }
+}
+
+impl Store {
+    /// Stores a new event with its actor links, in one transaction.
+    pub async fn create_event(&self, new: &NewEvent) -> StoreResult<Event> {
+        let txn = self.db.begin().await?;
+        let ev = insert_event(&txn, new).await?;
+        txn.commit().await?;
+        Ok(ev)
+    }
+
+    /// Changes an event; `actors`, when present, replaces the whole list.
+    pub async fn update_event(&self, id: Id, patch: &EventPatch) -> StoreResult<Event> {
+        let txn = self.db.begin().await?;
+        let m = event::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
+        let mut am = m.into_active_model();
+        if let Some(t) = &patch.title {
+            am.title = Set(non_empty(t, "title")?);
+        }
+        if let Some(s) = &patch.summary {
+            am.summary = Set(s.clone());
+        }
+        if let Some(k) = patch.kind {
+            am.kind = Set(k.as_str().to_string());
+        }
+        if let Some(d) = &patch.date {
+            set_date(&mut am, d);
+        }
+        if let Some(q) = &patch.quantity {
+            set_quantity(&mut am, q);
+        }
+        if let Some(c) = patch.confidence {
+            check_confidence(c)?;
+            am.confidence = Set(c);
+        }
+        if let Some(s) = patch.status {
+            am.status = Set(s.as_str().to_string());
+        }
+        am.updated_at = Set(Utc::now());
+        let m = am.update(&txn).await?;
+        if let Some(actors) = &patch.actors {
+            event_actor::Entity::delete_many()
+                .filter(event_actor::Column::EventId.eq(id))
+                .exec(&txn)
+                .await?;
+            link_actors(&txn, id, actors).await?;
+        }
+        txn.commit().await?;
+        to_event(m)
+    }
+
+    /// Deletes an event with its mentions and actor links; false when absent.
+    pub async fn delete_event(&self, id: Id) -> StoreResult<bool> {
+        let txn = self.db.begin().await?;
+        mention::Entity::delete_many()
+            .filter(mention::Column::EventId.eq(id))
+            .exec(&txn)
+            .await?;
+        event_actor::Entity::delete_many()
+            .filter(event_actor::Column::EventId.eq(id))
+            .exec(&txn)
+            .await?;
+        let n = event::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// Events by id, in no particular order; unknown ids are left out.
+    pub async fn events_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Event>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        event::Entity::find()
+            .filter(event::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_event)
+            .collect()
+    }
+
+    /// One page of events matching `filter`, sorted by `order` (reversed
+    /// when `reverse`, for backward pagination), strictly after `cursor`
+    /// in that effective order.
+    pub async fn events_page(
+        &self,
+        filter: &EventFilter,
+        order: EventOrder,
+        cursor: Option<Cursor>,
+        limit: u64,
+        reverse: bool,
+    ) -> StoreResult<EventPage> {
+        let Some(mut cond) = self.filter_condition(filter).await? else {
+            return Ok(EventPage {
+                events: vec![],
+                has_more: false,
+            });
+        };
+        let desc = matches!(order, EventOrder::DateDesc | EventOrder::CreatedDesc) != reverse;
+        if let Some(c) = cursor {
+            cond = cond.add(keyset(c, desc));
+        }
+        let dir = if desc {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let mut q = event::Entity::find().filter(cond);
+        if matches!(order, EventOrder::DateAsc | EventOrder::DateDesc) {
+            q = q
+                .order_by(event::Column::StartDay, dir.clone())
+                .order_by(event::Column::EndDay, dir.clone());
+        }
+        let rows = q
+            .order_by(event::Column::Id, dir)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let has_more = rows.len() as u64 > limit;
+        let events = rows
+            .into_iter()
+            .take(limit as usize)
+            .map(to_event)
+            .collect::<StoreResult<_>>()?;
+        Ok(EventPage { events, has_more })
+    }
+
+    /// How many events match `filter`.
+    pub async fn count_events(&self, filter: &EventFilter) -> StoreResult<u64> {
+        match self.filter_condition(filter).await? {
+            None => Ok(0),
+            Some(c) => Ok(event::Entity::find().filter(c).count(&self.db).await?),
+        }
+    }
+
+    /// Matching events counted by start day: `(day number, count)` ascending.
+    pub async fn count_by_start_day(&self, filter: &EventFilter) -> StoreResult<Vec<(i32, i64)>> {
+        let Some(cond) = self.filter_condition(filter).await? else {
+            return Ok(vec![]);
+        };
+        Ok(event::Entity::find()
+            .select_only()
+            .column(event::Column::StartDay)
+            .column_as(Expr::col(event::Column::Id).count(), "n")
+            .filter(cond)
+            .group_by(event::Column::StartDay)
+            .order_by_asc(event::Column::StartDay)
+            .into_tuple::<(i32, i64)>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Actor links of many events: event id → (actor id, role), one statement.
+    pub async fn event_actor_links(
+        &self,
+        event_ids: &[Id],
+    ) -> StoreResult<HashMap<Id, Vec<(Id, ActorRole)>>> {
+        let mut out: HashMap<Id, Vec<(Id, ActorRole)>> = HashMap::new();
+        if event_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = event_actor::Entity::find()
+            .filter(event_actor::Column::EventId.is_in(event_ids.iter().copied()))
+            .order_by_asc(event_actor::Column::EventId)
+            .order_by_asc(event_actor::Column::ActorId)
+            .all(&self.db)
+            .await?;
+        for r in rows {
+            let role = ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned);
+            out.entry(r.event_id).or_default().push((r.actor_id, role));
+        }
+        Ok(out)
+    }
+
+    /// Mentions of many events: event id → mentions, one statement.
+    pub async fn mentions_of_events(
+        &self,
+        event_ids: &[Id],
+    ) -> StoreResult<HashMap<Id, Vec<Mention>>> {
+        let mut out: HashMap<Id, Vec<Mention>> = HashMap::new();
+        if event_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = mention::Entity::find()
+            .filter(mention::Column::EventId.is_in(event_ids.iter().copied()))
+            .order_by_asc(mention::Column::Id)
+            .all(&self.db)
+            .await?;
+        for m in rows {
+            out.entry(m.event_id).or_default().push(to_mention(m));
+        }
+        Ok(out)
+    }
+
+    /// Adds evidence to an event.
+    pub async fn add_mention(&self, event_id: Id, m: &NewMention) -> StoreResult<Mention> {
+        let am = mention::ActiveModel {
+            event_id: Set(event_id),
+            article_id: Set(m.article_id),
+            sentence: Set(m.sentence.clone()),
+            span_start: Set(m.span.0),
+            span_end: Set(m.span.1),
+            when_text: Set(m.when_text.clone()),
+            when_start: Set(m.when_span.map(|s| s.0)),
+            when_end: Set(m.when_span.map(|s| s.1)),
+            ..Default::default()
+        };
+        let m = am
+            .insert(&self.db)
+            .await
+            .map_err(|e| classify(e, "mention"))?;
+        Ok(to_mention(m))
+    }
+
+    /// The filter as a SQL condition; `None` when it can match nothing
+    /// (an actor name that names no actor under `ALL`, say).
+    async fn filter_condition(&self, f: &EventFilter) -> StoreResult<Option<Condition>> {
+        let mut c = Condition::all();
+        if let (Some(from), Some(to)) = (f.from, f.to) {
+            if from > to {
+                return Err(StoreError::Invalid("`from` is after `to`".into()));
+            }
+        }
+        let from = f.from.map(day_number);
+        let to = f.to.map(day_number);
+        match f.date_match {
+            DateMatch::Overlaps => {
+                if let Some(from) = from {
+                    c = c.add(event::Column::EndDay.gte(from));
+                }
+                if let Some(to) = to {
+                    c = c.add(event::Column::StartDay.lte(to));
+                }
+            }
+            DateMatch::Within => {
+                if let Some(from) = from {
+                    c = c.add(event::Column::StartDay.gte(from));
+                }
+                if let Some(to) = to {
+                    c = c.add(event::Column::EndDay.lte(to));
+                }
+            }
+        }
+        if !f.kinds.is_empty() {
+            c = c.add(event::Column::Kind.is_in(f.kinds.iter().map(|k| k.as_str())));
+        }
+        if f.status.is_empty() {
+            c = c.add(event::Column::Status.ne(EventStatus::Rejected.as_str()));
+        } else {
+            c = c.add(event::Column::Status.is_in(f.status.iter().map(|s| s.as_str())));
+        }
+        if let Some(p) = f.min_precision {
+            c = c.add(event::Column::PrecisionRank.lte(p.rank() as i16));
+        }
+        if let Some(t) = f.updated_since {
+            c = c.add(event::Column::UpdatedAt.gt(t));
+        }
+        if let Some(a) = f.article_id {
+            c = c.add(
+                event::Column::Id.in_subquery(
+                    Query::select()
+                        .column(mention::Column::EventId)
+                        .from(mention::Entity)
+                        .and_where(mention::Column::ArticleId.eq(a))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            c = c.add(self.text_condition(text));
+        }
+        let Some(groups) = self.actor_groups(f).await? else {
+            return Ok(None);
+        };
+        if !groups.is_empty() {
+            let in_links = |ids: Vec<Id>| {
+                event::Column::Id.in_subquery(
+                    Query::select()
+                        .column(event_actor::Column::EventId)
+                        .from(event_actor::Entity)
+                        .and_where(event_actor::Column::ActorId.is_in(ids))
+                        .to_owned(),
+                )
+            };
+            match f.actor_match {
+                Match::Any => {
+                    let all: Vec<Id> = groups.into_iter().flatten().collect();
+                    c = c.add(in_links(all));
+                }
+                Match::All => {
+                    for g in groups {
+                        c = c.add(in_links(g));
+                    }
+                }
+            }
+        }
+        Ok(Some(c))
+    }
+
+    /// The actor constraints as groups of ids (one group per id or name:
+    /// a name may name several actors). `None` when nothing can match.
+    async fn actor_groups(&self, f: &EventFilter) -> StoreResult<Option<Vec<Vec<Id>>>> {
+        let mut groups: Vec<Vec<Id>> = f.actor_ids.iter().map(|id| vec![*id]).collect();
+        if !f.actors.is_empty() {
+            let keys: Vec<String> = f.actors.iter().map(|a| normalize_name(a)).collect();
+            let found = self.actor_ids_by_normalized(&keys).await?;
+            for k in keys {
+                groups.push(found.get(&k).cloned().unwrap_or_default());
+            }
+        }
+        let any_empty = groups.iter().any(Vec::is_empty);
+        let all_empty = groups.iter().all(Vec::is_empty);
+        let impossible = match f.actor_match {
+            Match::All => any_empty,
+            Match::Any => !groups.is_empty() && all_empty,
+        };
+        if impossible {
+            return Ok(None);
+        }
+        groups.retain(|g| !g.is_empty());
+        Ok(Some(groups))
+    }
+
+    fn text_condition(&self, text: &str) -> Condition {
+        if self.is_postgres() {
+            // Same expression as the GIN index of the core migration.
+            Condition::all().add(Expr::cust_with_values(
+                "to_tsvector('simple', title || ' ' || coalesce(summary, '')) @@ plainto_tsquery('simple', $1)",
+                [text.to_string()],
+            ))
+        } else {
+            // SQLite fallback: every word appears in the title or summary.
+            let mut c = Condition::all();
+            for word in text.split_whitespace() {
+                let pat = format!("%{}%", word.replace(['%', '_'], ""));
+                c = c.add(
+                    Condition::any()
+                        .add(Expr::cust_with_values(
+                            "lower(title) LIKE lower($1)",
+                            [pat.clone()],
+                        ))
+                        .add(Expr::cust_with_values(
+                            "lower(coalesce(summary, '')) LIKE lower($1)",
+                            [pat],
+                        )),
+                );
+            }
+            c
+        }
+    }
+}
+
+/// Rows strictly after `c` in ascending (or, with `desc`, descending) order.
+fn keyset(c: Cursor, desc: bool) -> Condition {
+    let (start, end, id) = (
+        Expr::col((event::Entity, event::Column::StartDay)),
+        Expr::col((event::Entity, event::Column::EndDay)),
+        Expr::col((event::Entity, event::Column::Id)),
+    );
+    match c {
+        Cursor::Date(s, e, i) => {
+            let lhs = Expr::tuple([start, end, id]);
+            let rhs = Expr::tuple([Expr::val(s), Expr::val(e), Expr::val(i)]);
+            Condition::all().add(if desc { lhs.lt(rhs) } else { lhs.gt(rhs) })
+        }
+        Cursor::Created(i) => Condition::all().add(if desc { id.lt(i) } else { id.gt(i) }),
+    }
+}
+
+fn to_mention(m: mention::Model) -> Mention {
+    Mention {
+        id: m.id,
+        event_id: m.event_id,
+        article_id: m.article_id,
+        sentence: m.sentence,
+        span: (m.span_start, m.span_end),
+        when_text: m.when_text,
+        when_span: m.when_start.zip(m.when_end),
+    }
+}
+
+fn non_empty(s: &str, what: &str) -> StoreResult<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(StoreError::Invalid(format!("{what} must not be empty")))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// Inserts an event and its actor links inside `txn`.
+pub(super) async fn insert_event(txn: &DatabaseTransaction, new: &NewEvent) -> StoreResult<Event> {
+    check_confidence(new.confidence)?;
+    let now = Utc::now();
+    let mut am = event::ActiveModel {
+        title: Set(non_empty(&new.title, "title")?),
+        summary: Set(new.summary.clone()),
+        kind: Set(new.kind.as_str().to_string()),
+        confidence: Set(new.confidence),
+        status: Set(new.status.as_str().to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    set_date(&mut am, &new.date);
+    set_quantity(&mut am, &new.quantity);
+    let m = am.insert(txn).await?;
+    link_actors(txn, m.id, &new.actors).await?;
+    to_event(m)
+}
+
+/// Links actors to an event; every actor must exist. One role per actor:
+/// when an actor is listed twice the strongest role (agent, target,
+/// mentioned) wins.
+async fn link_actors(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    actors: &[(Id, ActorRole)],
+) -> StoreResult<()> {
+    if actors.is_empty() {
+        return Ok(());
+    }
+    let mut roles: BTreeMap<Id, ActorRole> = BTreeMap::new();
+    for (a, r) in actors {
+        let e = roles.entry(*a).or_insert(*r);
+        if r < e {
+            *e = *r;
+        }
+    }
+    let known = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::Id.is_in(roles.keys().copied()))
+        .into_tuple::<Id>()
+        .all(txn)
+        .await?;
+    if let Some(missing) = roles.keys().find(|id| !known.contains(id)) {
+        return Err(StoreError::NotFound(format!("actor {missing}")));
+    }
+    event_actor::Entity::insert_many(roles.into_iter().map(|(actor_id, role)| {
+        event_actor::ActiveModel {
+            event_id: Set(event_id),
+            actor_id: Set(actor_id),
+            role: Set(role.as_str().to_string()),
+        }
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}

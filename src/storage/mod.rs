@@ -1,0 +1,142 @@
+//! Persistence: the only module that imports `sea_orm`. Entities stay
+//! inside; every function takes and returns `domain` records.
+//!
+//! Both backends run the same entities and migrations: PostgreSQL in
+//! production, SQLite as the embedded default. Dates are stored as sortable
+//! day numbers (`domain::day_number`), so ordering and range filters are
+//! correct for any year on both.
+
+mod actors;
+mod articles;
+mod entities;
+mod events;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+pub use events::{Cursor, EventPage};
+
+/// The embedded default when no database URL is configured.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tarikh.db?mode=rwc";
+
+/// What can go wrong in storage, classified for the API layers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The caller named a row that does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The caller's input breaks a rule of the store (duplicate, bad reference).
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed; details are logged, never shown to clients.
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+}
+
+/// Result of storage operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`postgres://…` or `sqlite://…`). Does not migrate.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let mut opt = ConnectOptions::new(url.to_string());
+        opt.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            // One writer at a time; readers share the pool.
+            opt.max_connections(8).min_connections(1);
+        } else {
+            opt.max_connections(32);
+        }
+        let mut db = Database::connect(opt).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let store = Store { db, statements };
+        if store.db.get_database_backend() == DbBackend::Sqlite {
+            // sqlx turns foreign keys on and waits 5 s on a busy database for
+            // every connection; WAL (kept in the file) lets readers run while
+            // one writer writes.
+            store
+                .db
+                .execute_unprepared("PRAGMA journal_mode = WAL")
+                .await?;
+        }
+        Ok(store)
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    /// "postgres" or "sqlite".
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => "postgres",
+            DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    /// How many SQL statements this store has run (for tests and metrics).
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) {
+        let _ = self.db.close().await;
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+}
+
+/// Maps a unique-constraint failure to `Invalid`, anything else to `Db`.
+fn classify(e: DbErr, what: &str) -> StoreError {
+    let msg = e.to_string().to_lowercase();
+    if msg.contains("unique") || msg.contains("duplicate key") {
+        StoreError::Invalid(format!("{what} already exists"))
+    } else if msg.contains("foreign key") {
+        StoreError::Invalid(format!("{what} refers to a row that does not exist"))
+    } else {
+        StoreError::Db(e)
+    }
+}
