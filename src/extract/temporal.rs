@@ -1,0 +1,2025 @@
+//! Stage 3: temporal tagging and normalization against the publication date.
+//!
+//! A small hand-written grammar over the tokens of [`super::text::Doc`]. At
+//! every token the longest of the candidate patterns wins. Arabic and English
+//! share the structure (day, month, year, relative, parts of periods, ranges,
+//! since/ago); the word classes come from [`super::lexicon`].
+//!
+//! Conventions (see docs/extraction.md): parts of a month are days 1–10,
+//! 11–20, 21–end; parts of a year are Jan 1–15 / Jun 16–Jul 15 / Dec 17–31
+//! for the narrow words (مطلع، بداية، منتصف، نهاية, beginning, middle, end)
+//! and Jan–Apr / May–Aug / Sep–Dec for the broad ones (أوائل، أواسط، أواخر,
+//! early, mid, late); "قبل أيام" is the seven days before publication.
+
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+
+use super::hijri;
+use super::lexicon::{Cnt, Lex, Unit, Which};
+use super::text::{Doc, TokKind};
+use super::{Diagnostic, Lang, Timex, TimexType};
+use crate::domain::{format_date, DateModifier, EventDate, Precision};
+
+/// A resolved value.
+#[derive(Debug, Clone)]
+pub struct Val {
+    pub kind: TimexType,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub prec: Precision,
+    pub approx: bool,
+    pub modifier: Option<DateModifier>,
+    pub timex3: String,
+    pub open: bool,
+    pub relative: bool,
+}
+
+impl Val {
+    fn date(start: NaiveDate, end: NaiveDate, prec: Precision, timex3: String) -> Val {
+        Val {
+            kind: TimexType::Date,
+            start: Some(start),
+            end: Some(end.max(start)),
+            prec,
+            approx: false,
+            modifier: None,
+            timex3,
+            open: false,
+            relative: false,
+        }
+    }
+    fn nodate(kind: TimexType, timex3: String) -> Val {
+        Val {
+            kind,
+            start: None,
+            end: None,
+            prec: Precision::Day,
+            approx: false,
+            modifier: None,
+            timex3,
+            open: false,
+            relative: false,
+        }
+    }
+    fn rel(mut self) -> Val {
+        self.relative = true;
+        self
+    }
+    fn is_date(&self) -> bool {
+        self.start.is_some()
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
+    crate::domain::date::last_of_month(y, m)
+}
+fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    d.checked_add_signed(Duration::days(n))
+}
+fn add_months(d: NaiveDate, n: i32) -> Option<NaiveDate> {
+    if n >= 0 {
+        d.checked_add_months(Months::new(n as u32))
+    } else {
+        d.checked_sub_months(Months::new((-n) as u32))
+    }
+}
+fn yfmt(y: i32) -> String {
+    if (0..=9999).contains(&y) {
+        format!("{y:04}")
+    } else {
+        format!("{y}")
+    }
+}
+
+pub fn day_val(d: NaiveDate) -> Val {
+    Val::date(d, d, Precision::Day, format_date(d))
+}
+pub fn month_val(y: i32, m: u32) -> Option<Val> {
+    let s = ymd(y, m, 1)?;
+    Some(Val::date(s, last_day(y, m)?, Precision::Month, format!("{}-{:02}", yfmt(y), m)))
+}
+pub fn year_val(y: i32) -> Option<Val> {
+    Some(Val::date(ymd(y, 1, 1)?, ymd(y, 12, 31)?, Precision::Year, yfmt(y)))
+}
+fn week_val(any: NaiveDate) -> Option<Val> {
+    let mon = add_days(any, -(any.weekday().num_days_from_monday() as i64))?;
+    let iso = mon.iso_week();
+    Some(Val::date(
+        mon,
+        add_days(mon, 6)?,
+        Precision::Week,
+        format!("{}-W{:02}", yfmt(iso.year()), iso.week()),
+    ))
+}
+fn quarter_val(y: i32, q: u32) -> Option<Val> {
+    if !(1..=4).contains(&q) {
+        return None;
+    }
+    let s = ymd(y, (q - 1) * 3 + 1, 1)?;
+    Some(Val::date(s, last_day(y, q * 3)?, Precision::Quarter, format!("{}-Q{q}", yfmt(y))))
+}
+fn season_val(y: i32, s: u8) -> Option<Val> {
+    let m = [3u32, 6, 9, 12][(s.clamp(1, 4) - 1) as usize];
+    let start = ymd(y, m, 1)?;
+    let end = Precision::Season.period_end(start)?;
+    let code = ["SP", "SU", "FA", "WI"][(s.clamp(1, 4) - 1) as usize];
+    Some(Val::date(start, end, Precision::Season, format!("{}-{code}", yfmt(y))))
+}
+fn decade_val(y0: i32) -> Option<Val> {
+    let s = ymd(y0, 1, 1)?;
+    Some(Val::date(s, ymd(y0 + 9, 12, 31)?, Precision::Decade, format!("{}", y0 / 10)))
+}
+fn century_val(c: i32) -> Option<Val> {
+    let y0 = (c - 1) * 100 + 1;
+    Some(Val::date(
+        ymd(y0, 1, 1)?,
+        ymd(y0 + 99, 12, 31)?,
+        Precision::Century,
+        format!("{:02}", c - 1),
+    ))
+}
+
+/// Partial absolute date.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pd {
+    y: Option<i32>,
+    m: Option<u8>,
+    d: Option<u8>,
+    d2: Option<u8>,
+    wd: Option<u8>,
+    hijri: bool,
+}
+
+type M = Option<(usize, Val)>;
+
+struct Ctx<'x, 'a> {
+    doc: &'x Doc<'a>,
+    pubd: NaiveDate,
+    en: bool,
+    /// -1 past, +1 future, 0 unknown (for the current sentence).
+    tense: i8,
+    /// End of the current sentence (token index).
+    lim: usize,
+    diags: Vec<Diagnostic>,
+}
+
+const FUTURE_AR: &[&str] = &[
+    "سوف", "سيتم", "ستتم", "سيكون", "ستكون", "سيعقد", "ستعقد", "المقرر", "المرتقب", "يعتزم", "تعتزم",
+    "ينوي", "تنوي", "سيبدا", "ستبدا", "سيلتقي", "سيجتمع", "سيزور", "ستجري", "سيجري",
+];
+const PAST_AR: &[&str] = &[
+    "قال", "قالت", "اعلن", "اعلنت", "اكد", "اكدت", "ذكر", "ذكرت", "افاد", "افادت", "كشف", "كشفت",
+    "اضاف", "اضافت", "اوضح", "اوضحت", "اشار", "اشارت", "نقل", "نقلت", "وقع", "وقعت", "قتل", "قتلت",
+    "اصيب", "اصيبت", "شن", "شنت", "استهدف", "استهدفت", "التقي", "اجتمع", "زار", "وصل", "غادر",
+    "كان", "كانت", "تاسس", "تعرض", "تعرضت", "شهد", "شهدت", "بدا", "بدات", "جري", "جرت", "عقد",
+    "عقدت", "اجري", "اجرت", "نفذ", "نفذت", "اطلق", "اطلقت", "سقط", "سقطت", "اعرب", "اعربت", "صرح",
+    "صرحت", "توفي", "اعتقل", "اعتقلت", "انسحب", "انسحبت", "دخل", "دخلت", "وافق", "وافقت",
+];
+const PAST_EN: &[&str] = &[
+    "said", "told", "was", "were", "had", "did", "came", "went", "met", "took", "made", "gave",
+    "left", "saw", "found", "began", "won", "lost", "held", "fell", "rose", "became", "paid",
+    "sold", "bought", "brought", "fought", "led", "ran", "sent", "spent", "struck", "wrote",
+];
+const FUTURE_EN: &[&str] = &["will", "shall", "ll", "going", "plans", "scheduled", "expected", "upcoming"];
+const ED_STOP: &[&str] = &["need", "speed", "red", "bed", "feed", "hundred", "indeed", "seed", "breed", "united", "based", "proceed", "exceed", "succeed", "shed", "bred", "embed", "greed"];
+
+impl<'x, 'a> Ctx<'x, 'a> {
+    fn lex(&self, i: usize) -> Lex {
+        if i >= self.lim {
+            return Lex::None;
+        }
+        self.doc.toks.get(i).map_or(Lex::None, |t| t.lex)
+    }
+    fn num(&self, i: usize) -> Option<(u64, u8)> {
+        if i >= self.lim {
+            return None;
+        }
+        let t = self.doc.toks.get(i)?;
+        (t.kind == TokKind::Num).then_some((t.num, t.nd))
+    }
+    fn punct(&self, i: usize, cs: &[char]) -> bool {
+        i < self.lim
+            && self
+                .doc
+                .toks
+                .get(i)
+                .is_some_and(|t| matches!(t.kind, TokKind::Punct(c) if cs.contains(&c)))
+    }
+    fn w(&self, i: usize) -> &str {
+        if i >= self.lim {
+            return "";
+        }
+        self.doc.tok_stem(i)
+    }
+    fn full(&self, i: usize) -> &str {
+        if i >= self.lim {
+            return "";
+        }
+        self.doc.tok_text(i)
+    }
+    fn has_pre(&self, i: usize) -> bool {
+        i < self.lim && self.doc.toks.get(i).is_some_and(|t| t.pre > 0)
+    }
+    fn upper(&self, i: usize) -> bool {
+        self.doc.toks.get(i).is_some_and(|t| t.upper)
+    }
+    fn is(&self, i: usize, l: Lex) -> bool {
+        self.lex(i) == l
+    }
+    fn ar_word(&self, i: usize) -> bool {
+        i < self.lim && !self.doc.tok_text(i).is_ascii()
+    }
+
+    fn sentence_tense(&self, a: usize, b: usize) -> i8 {
+        let mut past = false;
+        for i in a..b {
+            let t = &self.doc.toks[i];
+            if t.kind != TokKind::Word {
+                continue;
+            }
+            let w = self.doc.tok_stem(i);
+            let full = self.doc.tok_text(i);
+            if self.en {
+                if FUTURE_EN.contains(&w) {
+                    return 1;
+                }
+                if PAST_EN.contains(&w)
+                    || (w.len() > 4 && w.ends_with("ed") && !ED_STOP.contains(&w) && t.lex == Lex::None)
+                {
+                    past = true;
+                }
+            } else {
+                if FUTURE_AR.contains(&w) || FUTURE_AR.contains(&full) {
+                    return 1;
+                }
+                let bare = full.strip_prefix('و').or_else(|| full.strip_prefix('ف')).unwrap_or(full);
+                if PAST_AR.contains(&bare) || PAST_AR.contains(&full) {
+                    past = true;
+                }
+            }
+        }
+        if past {
+            -1
+        } else {
+            0
+        }
+    }
+
+    // ---------- pieces ----------
+
+    /// A month name (any system), with paired forms. Returns (end, month, hijri).
+    fn month_expr(&self, i: usize, allow_weak: bool) -> Option<(usize, u8, bool)> {
+        let (mut j, m, h) = self.month_single(i, allow_weak)?;
+        // paired forms: M1/M2, M1 (M2), M1 - M2
+        if self.punct(j, &['/', '(', '-', '\\', '|']) {
+            let paren = self.punct(j, &['(']);
+            if let Some((k, m2, h2)) = self.month_single(j + 1, true) {
+                let mut k = k;
+                if paren {
+                    if self.punct(k, &[')']) {
+                        k += 1;
+                    }
+                }
+                let _ = (m2, h2);
+                j = k;
+            }
+        }
+        Some((j, m, h))
+    }
+
+    fn month_single(&self, i: usize, allow_weak: bool) -> Option<(usize, u8, bool)> {
+        let dot = |j: usize| if self.en && self.punct(j, &['.']) { j + 1 } else { j };
+        match self.lex(i) {
+            Lex::Month(m) => {
+                // English abbreviations must be capitalized.
+                if self.en && self.full(i).len() <= 4 && !self.upper(i) && self.full(i) != "june" && self.full(i) != "july" {
+                    return None;
+                }
+                Some((dot(i + 1), m, false))
+            }
+            Lex::MonthWeak(m) if allow_weak && (!self.en || self.upper(i)) => Some((i + 1, m, false)),
+            Lex::MonthPre(k) => {
+                let n = match (self.lex(i + 1), self.num(i + 1)) {
+                    (Lex::Ord(n), _) => n as u64,
+                    (_, Some((n, 1))) => n,
+                    _ => return None,
+                };
+                let m = match (k, n) {
+                    (1, 1) => 12,
+                    (1, 2) => 1,
+                    (2, 1) => 10,
+                    (2, 2) => 11,
+                    _ => return None,
+                };
+                Some((i + 2, m, false))
+            }
+            Lex::HMonth(m) => Some((i + 1, m, true)),
+            Lex::HMonthWeak(m) if allow_weak => Some((i + 1, m, true)),
+            Lex::HMonthPre(k) => {
+                let nx = self.lex(i + 1);
+                let w = self.w(i + 1);
+                let m = match (k, nx) {
+                    (3, Lex::Ord(1)) => 3,
+                    (3, Lex::Ord(2)) | (3, Lex::Last) => 4,
+                    (5, Lex::Ord(1)) => 5,
+                    (5, Lex::Ord(2)) | (5, Lex::Last) => 6,
+                    (11, _) if w == "القعده" => 11,
+                    (11, _) if w == "الحجه" => 12,
+                    (3, _) if w == "الاخر" || w == "الثاني" => 4,
+                    (5, _) if w == "الاخره" || w == "الاخر" => 6,
+                    _ => return None,
+                };
+                Some((i + 2, m, true))
+            }
+            Lex::Unit(Unit::Month, Cnt::One) if !self.en => {
+                // شهر 3 / شهر ثلاثة / الشهر الثامن / شهر + month name
+                if let Some((n, nd)) = self.num(i + 1) {
+                    if nd <= 2 && (1..=12).contains(&n) && !self.is_unit_after(i + 2) {
+                        return Some((i + 2, n as u8, false));
+                    }
+                }
+                match self.lex(i + 1) {
+                    Lex::NumWord(n) if (1..=12).contains(&n) => {
+                        if let Lex::NumWord(10) = self.lex(i + 2) {
+                            if n <= 2 {
+                                return Some((i + 3, 10 + n as u8, false));
+                            }
+                        }
+                        Some((i + 2, n as u8, false))
+                    }
+                    Lex::Ord(n) if (1..=12).contains(&n) && self.full(i).starts_with("ال") => {
+                        Some((i + 2, n as u8, false))
+                    }
+                    Lex::Month(_) | Lex::MonthWeak(_) | Lex::MonthPre(_) | Lex::HMonth(_) | Lex::HMonthWeak(_) | Lex::HMonthPre(_) => {
+                        self.month_expr(i + 1, true)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn is_unit_after(&self, i: usize) -> bool {
+        matches!(self.lex(i), Lex::Unit(..) | Lex::CountNoun)
+    }
+
+    /// A day of the month: 17, 17th, الثالث عشر, الثالث والعشرون.
+    fn day_num(&self, i: usize) -> Option<(usize, u8)> {
+        if let Some((n, nd)) = self.num(i) {
+            if nd <= 2 && (1..=31).contains(&n) {
+                let mut j = i + 1;
+                if self.en && matches!(self.full(j), "st" | "nd" | "rd" | "th") {
+                    j += 1;
+                }
+                return Some((j, n as u8));
+            }
+            return None;
+        }
+        let mut j = i;
+        if self.en && self.is(j, Lex::The) {
+            j += 1;
+        }
+        let (base, k) = match self.lex(j) {
+            Lex::Ord(n) => (n, j + 1),
+            Lex::NumWord(n) if n < 10 && !self.en => (n, j + 1),
+            _ => return None,
+        };
+        let mut v = base;
+        let mut k = k;
+        if let Lex::NumWord(10) = self.lex(k) {
+            if base < 10 && !self.full(k).starts_with('و') {
+                v += 10;
+                k += 1;
+            }
+        }
+        if let Lex::Ord(t) | Lex::NumWord(t) = self.lex(k) {
+            if (t == 20 || t == 30) && self.full(k).starts_with('و') && base < 10 {
+                v = base + t;
+                k += 1;
+            }
+        }
+        if self.en {
+            // twenty-first
+            if (base == 20 || base == 30) && self.punct(k, &['-']) {
+                if let Lex::Ord(u) = self.lex(k + 1) {
+                    if u < 10 {
+                        v = base + u;
+                        k += 2;
+                    }
+                }
+            }
+        }
+        (1..=31).contains(&v).then_some((k, v as u8))
+    }
+
+    /// A year after a month or on its own with a year word. Returns (end, year, hijri_mark).
+    fn year_part(&self, i: usize, need_word: bool) -> Option<(usize, i32, Option<bool>)> {
+        let mut j = i;
+        if self.punct(j, &[',', '،']) {
+            j += 1;
+        }
+        if matches!(self.lex(j), Lex::From | Lex::In | Lex::Of) {
+            j += 1;
+        }
+        let mut word = false;
+        if let Lex::Unit(Unit::Year, Cnt::One) = self.lex(j) {
+            if !self.en || self.num(j + 1).is_some() {
+                word = true;
+                j += 1;
+            }
+        }
+        if self.en && self.punct(j, &['\'', '’']) {
+            if let Some((n, 2)) = self.num(j + 1) {
+                let y = if n as i32 > self.pubd.year() % 100 + 10 { 1900 + n as i32 } else { 2000 + n as i32 };
+                return Some((j + 2, y, None));
+            }
+        }
+        let (n, nd) = self.num(j)?;
+        if nd == 9 || n > 2200 || n == 0 {
+            return None;
+        }
+        if !(nd == 4 || (word && nd <= 4)) {
+            return None;
+        }
+        if need_word && !word {
+            return None;
+        }
+        j += 1;
+        let mut mark = None;
+        match self.lex(j) {
+            Lex::HijriMark => {
+                mark = Some(true);
+                j += 1;
+            }
+            Lex::GregMark => {
+                mark = Some(false);
+                j += 1;
+            }
+            _ => {}
+        }
+        Some((j, n as i32, mark))
+    }
+
+    /// Absolute date: [weekday] [day] month [year] | month day [, year] | numeric.
+    fn abs_date(&self, i: usize) -> Option<(usize, Pd)> {
+        let mut pd = Pd::default();
+        let mut j = i;
+        // weekday prefix
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_)) {
+            j += 1;
+        }
+        if let Lex::Weekday(w) = self.lex(j) {
+            pd.wd = Some(w);
+            j += 1;
+            if self.punct(j, &[',', '،']) && (self.day_num(j + 1).is_some() || self.month_expr(j + 1, true).is_some()) {
+                j += 1;
+            }
+            if self.is(j, Lex::Muwafiq) {
+                j += 1;
+            }
+            if self.is(j, Lex::In) && self.day_num(j + 1).is_some() {
+                j += 1;
+            }
+            if self.en && self.is(j, Lex::The) {
+                j += 1;
+            }
+        }
+        // "اليوم الثالث من ..." / "يوم 15 ..."
+        if matches!(self.lex(j), Lex::Today | Lex::Unit(Unit::Day, Cnt::One)) && self.day_num(j + 1).is_some() && !self.en {
+            j += 1;
+        }
+        // numeric dates
+        if let Some((k, p)) = self.numeric_date(j) {
+            let mut p = p;
+            p.wd = pd.wd;
+            return Some((k, p));
+        }
+        let day_first = self.day_num(j);
+        if let Some((k, d)) = day_first {
+            let mut k = k;
+            // day range: 13-15 / 13 الى 15
+            let mut d2 = None;
+            if self.punct(k, &['-', '–']) || (self.is(k, Lex::To) && !self.en) || (self.en && self.full(k) == "to") {
+                if let Some((k2, dd)) = self.day_num(k + 1) {
+                    if dd > d {
+                        d2 = Some(dd);
+                        k = k2;
+                    }
+                }
+            }
+            let mut k2 = k;
+            if matches!(self.lex(k2), Lex::From | Lex::Of) {
+                k2 += 1;
+            }
+            if let Some((k3, m, h)) = self.month_expr(k2, true) {
+                pd.d = Some(d);
+                pd.d2 = d2;
+                pd.m = Some(m);
+                pd.hijri = h;
+                j = k3;
+                if let Some((k4, y, mark)) = self.year_part(j, false) {
+                    pd.y = Some(y);
+                    if mark == Some(true) {
+                        pd.hijri = true;
+                    }
+                    j = k4;
+                } else if let Some(k4) = self.this_year(j) {
+                    pd.y = Some(self.pubd.year());
+                    j = k4;
+                } else if pd.hijri && self.is(j, Lex::HijriMark) {
+                    j += 1;
+                }
+                if self.lex(i) == Lex::HMonthWeak(0) {
+                    return None;
+                }
+                return Some((j, pd));
+            }
+            // weekday + ordinal day of this month: "السبت السادس عشر", "الثلاثاء التاسع عشر من هذا الشهر"
+            if pd.wd.is_some() && day_first.is_some() {
+                let mut k = k;
+                if self.is(k, Lex::From) && self.is(k + 1, Lex::This) && self.is(k + 2, Lex::Unit(Unit::Month, Cnt::One)) {
+                    k += 3;
+                }
+                pd.d = Some(d);
+                return Some((k, pd));
+            }
+            if !self.en {
+                return None;
+            }
+        }
+        // month first
+        if let Some((k, m, h)) = self.month_expr(j, true) {
+            let weak = matches!(self.lex(j), Lex::MonthWeak(_) | Lex::HMonthWeak(_));
+            pd.m = Some(m);
+            pd.hijri = h;
+            let mut k = k;
+            if let Some((k2, d)) = self.day_num(k) {
+                // "October 17" / "تموز 13 الى 15" but not "May 2500 troops"
+                if self.num(k).is_some_and(|(_, nd)| nd <= 2) || !self.en {
+                    pd.d = Some(d);
+                    k = k2;
+                    if self.punct(k, &['-', '–']) || self.is(k, Lex::To) {
+                        if let Some((k3, dd)) = self.day_num(k + 1) {
+                            if dd > d {
+                                pd.d2 = Some(dd);
+                                k = k3;
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some((k2, y, mark)) = self.year_part(k, false) {
+                pd.y = Some(y);
+                if mark == Some(true) {
+                    pd.hijri = true;
+                }
+                k = k2;
+            } else if let Some(k2) = self.this_year(k) {
+                pd.y = Some(self.pubd.year());
+                k = k2;
+            }
+            if weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() {
+                // a weak name alone must be introduced: "في مايو", "in May", "شهر رمضان"
+                let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
+                let ok = matches!(prev, Lex::In | Lex::Since | Lex::To | Lex::From | Lex::Part(..) | Lex::Unit(Unit::Month, Cnt::One) | Lex::Rel(_) | Lex::This | Lex::Of | Lex::Between)
+                    || self.has_pre(j)
+                    || matches!(self.lex(k), Lex::Rel(_));
+                if !ok {
+                    return None;
+                }
+            }
+            if !self.en && !weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() && pd.hijri {
+                // bare Hijri month: only "شهر رمضان" style (handled above) or with a year
+                let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
+                if !matches!(prev, Lex::Unit(Unit::Month, Cnt::One) | Lex::In | Lex::Part(..)) && !matches!(self.lex(j), Lex::Unit(..)) {
+                    return None;
+                }
+            }
+            return Some((k, pd));
+        }
+        if pd.wd.is_some() {
+            return Some((j, pd));
+        }
+        None
+    }
+
+    /// "من هذا العام", "this year" after a month.
+    fn this_year(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        if matches!(self.lex(j), Lex::From | Lex::Of) {
+            j += 1;
+        }
+        if self.is(j, Lex::This) && self.is(j + 1, Lex::Unit(Unit::Year, Cnt::One)) {
+            return Some(j + 2);
+        }
+        if self.is(j, Lex::Unit(Unit::Year, Cnt::One)) && self.is(j + 1, Lex::Rel(0)) {
+            return Some(j + 2);
+        }
+        None
+    }
+
+    fn numeric_date(&self, i: usize) -> Option<(usize, Pd)> {
+        let (a, na) = self.num(i)?;
+        let sep = |j: usize| self.punct(j, &['/', '-', '.']);
+        if !sep(i + 1) {
+            return None;
+        }
+        let sepc = self.doc.tok_text(i + 1).chars().next();
+        let (b, nb) = self.num(i + 2)?;
+        let mut pd = Pd::default();
+        if na == 4 && sep(i + 3) {
+            let (c, nc) = self.num(i + 4)?;
+            if nb <= 2 && nc <= 2 && (1..=12).contains(&b) && (1..=31).contains(&c) {
+                pd.y = Some(a as i32);
+                pd.m = Some(b as u8);
+                pd.d = Some(c as u8);
+                return Some((i + 5, pd));
+            }
+            return None;
+        }
+        if na > 2 || nb > 4 {
+            return None;
+        }
+        let three = sep(i + 3) && self.doc.tok_text(i + 3).chars().next() == sepc && self.num(i + 4).is_some();
+        let (d, m) = if self.en && a <= 12 { (b, a) } else { (a, b) };
+        if three {
+            let (c, nc) = self.num(i + 4)?;
+            if !(nc == 4 || nc == 2) {
+                return None;
+            }
+            let y = if nc == 2 { 2000 + c as i32 } else { c as i32 };
+            if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+                return None;
+            }
+            pd.y = Some(y);
+            pd.m = Some(m as u8);
+            pd.d = Some(d as u8);
+            return Some((i + 5, pd));
+        }
+        if sepc == Some('.') || sepc == Some('-') {
+            return None;
+        }
+        if nb == 4 && (1..=12).contains(&a) {
+            pd.y = Some(b as i32);
+            pd.m = Some(a as u8);
+            return Some((i + 3, pd));
+        }
+        if nb <= 2 && (1..=12).contains(&m) && (1..=31).contains(&d) {
+            pd.m = Some(m as u8);
+            pd.d = Some(d as u8);
+            return Some((i + 3, pd));
+        }
+        None
+    }
+
+    fn weekday_near(&self, wd: u8, dir: i8) -> Option<NaiveDate> {
+        let p = self.pubd;
+        let pw = p.weekday().number_from_monday() as i64;
+        let w = wd as i64;
+        if dir < 0 {
+            let back = (pw - w).rem_euclid(7);
+            add_days(p, -back)
+        } else {
+            let fwd = (w - pw).rem_euclid(7);
+            add_days(p, if fwd == 0 { 7 } else { fwd })
+        }
+    }
+
+    fn resolve(&mut self, pd: Pd, span: [usize; 2]) -> Option<Val> {
+        let p = self.pubd;
+        if pd.hijri {
+            let m = pd.m?;
+            let y = match pd.y {
+                Some(y) if y < 1700 => y,
+                Some(gy) => hijri::hijri_year_for(gy, m)?,
+                None => hijri::from_gregorian(p)?.0,
+            };
+            return match pd.d {
+                Some(d) => {
+                    let g = hijri::to_gregorian(y, m, d)?;
+                    let e = pd.d2.and_then(|d2| hijri::to_gregorian(y, m, d2)).unwrap_or(g);
+                    let mut v = Val::date(g, e, Precision::Day, format_date(g));
+                    if pd.d2.is_none() {
+                        v = day_val(g);
+                    }
+                    Some(v)
+                }
+                None => {
+                    let (s, e) = hijri::month_bounds(y, m)?;
+                    let e = add_days(e, 1)?;
+                    let mut v = Val::date(s, e, Precision::Month, format!("{}/{}", format_date(s), format_date(e)));
+                    v.approx = true;
+                    Some(v)
+                }
+            };
+        }
+        match (pd.y, pd.m, pd.d) {
+            (Some(y), Some(m), Some(d)) => {
+                let s = ymd(y, m as u32, d as u32)?;
+                if let Some(d2) = pd.d2 {
+                    let e = ymd(y, m as u32, d2 as u32)?;
+                    return Some(Val::date(s, e, Precision::Day, format!("{}/{}", format_date(s), format_date(e))));
+                }
+                if let Some(wd) = pd.wd {
+                    if s.weekday().number_from_monday() != wd as u32 {
+                        self.diags.push(Diagnostic {
+                            code: "weekday_mismatch",
+                            message: format!("{} is a {}, not the weekday named", format_date(s), s.weekday()),
+                            span,
+                        });
+                    }
+                }
+                Some(day_val(s))
+            }
+            (Some(y), Some(m), None) => month_val(y, m as u32),
+            (None, Some(m), d) => {
+                let y = self.year_for_month(m as u32, d);
+                self.resolve(Pd { y: Some(y), ..pd }, span).map(Val::rel)
+            }
+            (None, None, Some(d)) => {
+                // weekday + day of the current month
+                let s = ymd(p.year(), p.month(), d as u32)?;
+                Some(day_val(s).rel())
+            }
+            (None, None, None) => {
+                let wd = pd.wd?;
+                let dir = if self.tense < 0 { -1 } else { 1 };
+                Some(day_val(self.weekday_near(wd, dir)?).rel())
+            }
+            _ => None,
+        }
+    }
+
+    fn year_for_month(&self, m: u32, d: Option<u8>) -> i32 {
+        let p = self.pubd;
+        let y = p.year();
+        let key = (m, d.unwrap_or(1) as u32);
+        let pk = (p.month(), if d.is_some() { p.day() } else { 1 });
+        match self.tense {
+            -1 if key > pk => y - 1,
+            1 if key < pk => y + 1,
+            _ => y,
+        }
+    }
+
+    // ---------- patterns ----------
+
+    fn p_abs(&mut self, i: usize) -> M {
+        let (mut j, pd) = self.abs_date(i)?;
+        let span = self.doc.span_toks(i, j, true);
+        let mut v = self.resolve(pd, span)?;
+        // month + relative: "مارس الماضي", "last March" handled in p_rel
+        if pd.y.is_none() && pd.m.is_some() && pd.d.is_none() && !pd.hijri {
+            if let Lex::Rel(r) = self.lex(j) {
+                let m = pd.m? as u32;
+                let p = self.pubd;
+                let y = match r {
+                    -1 => if m < p.month() { p.year() } else { p.year() - 1 },
+                    1 => if m > p.month() { p.year() } else { p.year() + 1 },
+                    _ => p.year(),
+                };
+                v = month_val(y, m)?.rel();
+                j += 1;
+            }
+        }
+        // dual dating: ... الموافق <date>
+        let mut k = j;
+        if self.punct(k, &[',', '،', '(']) {
+            k += 1;
+        }
+        if self.is(k, Lex::Muwafiq) {
+            let mut k2 = k + 1;
+            if self.full(k2) == "ل" {
+                k2 += 1;
+            }
+            if let Some((k3, pd2)) = self.abs_date(k2) {
+                let span2 = self.doc.span_toks(i, k3, true);
+                if let Some(v2) = self.resolve(pd2, span2) {
+                    let mut k3 = k3;
+                    if self.is(k3, Lex::GregMark) {
+                        k3 += 1;
+                    }
+                    if self.punct(k3, &[')']) {
+                        k3 += 1;
+                    }
+                    if let (Some(a), Some(b)) = (v.start, v2.start) {
+                        if (a - b).num_days().abs() > 1 {
+                            self.diags.push(Diagnostic {
+                                code: "dual_date_mismatch",
+                                message: format!("the two calendars disagree: {} vs {}", format_date(a), format_date(b)),
+                                span: span2,
+                            });
+                        }
+                    }
+                    return Some((k3, if pd.hijri { v2 } else { v }));
+                }
+            }
+        }
+        Some((j, v))
+    }
+
+    fn p_year(&mut self, i: usize) -> M {
+        let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
+        let word = matches!(self.lex(i), Lex::Unit(Unit::Year, Cnt::One)) && (self.ar_word(i) || self.num(i + 1).is_some());
+        if self.en && self.is(i, Lex::Unit(Unit::Year, Cnt::One)) && !self.is(i.wrapping_sub(1), Lex::The) {
+            return None;
+        }
+        let (j, y, mark) = self.year_part(i, word)?;
+        if !word {
+            let (n, nd) = self.num(i)?;
+            if nd != 4 || self.punct(i + 1, &['/', ':']) {
+                return None;
+            }
+            let trap_before = matches!(prev, Lex::TrapPre | Lex::CountNoun) || (i > 0 && self.punct(i - 1, &['$', '#', '№']));
+            let count_after = matches!(self.lex(i + 1), Lex::CountNoun | Lex::Unit(..)) || self.punct(i + 1, &['%']);
+            if trap_before || count_after {
+                return None;
+            }
+            let range = if self.en { 1600..=2100 } else { 1900..=2100 };
+            if mark.is_none() && !range.contains(&(n as i32)) {
+                return None;
+            }
+            if !self.en && mark.is_none() {
+                let ok = matches!(prev, Lex::In | Lex::Since | Lex::To | Lex::From | Lex::Between | Lex::And | Lex::Ago | Lex::After | Lex::Within | Lex::Part(..) | Lex::Approx)
+                    || (i > 0 && self.punct(i - 1, &['(', '-', '/']))
+                    || self.punct(i + 1, &[')', '-']);
+                if !ok {
+                    return None;
+                }
+            }
+        }
+        if mark == Some(true) {
+            let (s, _) = hijri::month_bounds(y, 1)?;
+            let (_, e) = hijri::month_bounds(y, 12)?;
+            let mut v = Val::date(s, e, Precision::Year, format!("{}/{}", format_date(s), format_date(e)));
+            v.approx = false;
+            return Some((j, v));
+        }
+        // decade: 1990s
+        if self.full(j) == "s" && !self.has_space_before(j) {
+            return Some((j + 1, decade_val(y - y % 10)?));
+        }
+        Some((j, year_val(y)?))
+    }
+
+    fn has_space_before(&self, i: usize) -> bool {
+        match (self.doc.toks.get(i.wrapping_sub(1)), self.doc.toks.get(i)) {
+            (Some(a), Some(b)) => a.e != b.s,
+            _ => true,
+        }
+    }
+
+    fn p_decade(&mut self, i: usize) -> M {
+        let mut j = i;
+        if self.is(j, Lex::The) {
+            j += 1;
+        }
+        let dv = match self.lex(j) {
+            Lex::Decade(v) => Some(v as i32),
+            _ => None,
+        };
+        if let Some(v) = dv {
+            let mut k = j + 1;
+            let mut y0 = 1900 + v;
+            // من القرن الماضي / العشرين / الحالي
+            if self.is(k, Lex::From) && self.is(k + 1, Lex::Unit(Unit::Century, Cnt::One)) {
+                if matches!(self.lex(k + 2), Lex::Rel(0)) || self.full(k + 2) == "الحادي" {
+                    y0 = 2000 + v;
+                }
+                k += 3;
+                if self.full(k - 1) == "الحادي" {
+                    k += 1;
+                }
+            }
+            return Some((k, decade_val(y0)?));
+        }
+        // the '90s / the 90s
+        if self.en {
+            let mut k = j;
+            if self.punct(k, &['\'', '’']) {
+                k += 1;
+            }
+            if let Some((n, 2)) = self.num(k) {
+                if n % 10 == 0 && self.full(k + 1) == "s" && !self.has_space_before(k + 1) {
+                    let y0 = if n as i32 + 2000 <= self.pubd.year() { 2000 + n as i32 } else { 1900 + n as i32 };
+                    return Some((k + 2, decade_val(y0)?));
+                }
+            }
+        }
+        None
+    }
+
+    fn p_century(&mut self, i: usize) -> M {
+        let mut j = i;
+        if self.en {
+            if self.is(j, Lex::The) {
+                j += 1;
+            }
+            let (c, k) = if let Some((n, nd)) = self.num(j) {
+                if nd > 2 || !matches!(self.full(j + 1), "st" | "nd" | "rd" | "th") {
+                    return None;
+                }
+                (n as i32, j + 2)
+            } else if let Lex::Ord(n) = self.lex(j) {
+                (n as i32, j + 1)
+            } else if let Some((k, d)) = self.day_num(j) {
+                (d as i32, k)
+            } else {
+                return None;
+            };
+            if !self.is(k, Lex::Unit(Unit::Century, Cnt::One)) || !(1..=30).contains(&c) {
+                return None;
+            }
+            return Some((k + 1, century_val(c)?));
+        }
+        if !self.is(j, Lex::Unit(Unit::Century, Cnt::One)) {
+            return None;
+        }
+        j += 1;
+        if self.full(j) == "ال" {
+            j += 1;
+        }
+        let (c, k) = if let Some((n, nd)) = self.num(j) {
+            if nd > 2 {
+                return None;
+            }
+            (n as i32, j + 1)
+        } else if let Lex::Ord(n) = self.lex(j) {
+            let mut c = n as i32;
+            let mut k = j + 1;
+            if let Lex::Ord(t) | Lex::NumWord(t) = self.lex(k) {
+                if self.full(k).starts_with('و') {
+                    c += t as i32;
+                    k += 1;
+                }
+            }
+            if let Lex::NumWord(10) = self.lex(k) {
+                c += 10;
+                k += 1;
+            }
+            (c, k)
+        } else if let Lex::Rel(r) = self.lex(j) {
+            let cur = (self.pubd.year() - 1) / 100 + 1;
+            (cur + r as i32, j + 1)
+        } else {
+            return None;
+        };
+        if !(1..=30).contains(&c) {
+            return None;
+        }
+        Some((k, century_val(c)?))
+    }
+
+    /// Today, yesterday, tomorrow, with news-style weekdays ("أمس الخميس").
+    fn p_deictic(&mut self, i: usize) -> M {
+        let p = self.pubd;
+        let mut j = i;
+        // يوم أمس / يوم غد
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Yesterday | Lex::Tomorrow | Lex::Today) {
+            j += 1;
+        }
+        let (mut k, d) = match self.lex(j) {
+            Lex::Unit(Unit::Day, Cnt::One) | Lex::Today if matches!(self.lex(j + 1), Lex::Ago | Lex::After) && matches!(self.lex(j + 2), Lex::Yesterday | Lex::Tomorrow) => {
+                let d = if self.is(j + 1, Lex::Ago) { -2 } else { 2 };
+                (j + 3, add_days(p, d)?)
+            }
+            Lex::Today => {
+                if self.day_num(j + 1).is_some() && !self.en {
+                    return None;
+                }
+                // "اليوم الماضي/السابق" = yesterday (Duckling)
+                match self.lex(j + 1) {
+                    Lex::Rel(-1) => (j + 2, add_days(p, -1)?),
+                    Lex::Rel(1) => (j + 2, add_days(p, 1)?),
+                    _ => (j + 1, p),
+                }
+            }
+            Lex::Yesterday => {
+                if self.is(j + 1, Lex::Ord(1)) {
+                    (j + 2, add_days(p, -2)?)
+                } else {
+                    (j + 1, add_days(p, -1)?)
+                }
+            }
+            Lex::Tomorrow => (j + 1, add_days(p, 1)?),
+            Lex::Ord(1) if self.is(j + 1, Lex::Yesterday) && !self.en => (j + 2, add_days(p, -2)?),
+            Lex::Ago if self.is(j + 1, Lex::Yesterday) => (j + 2, add_days(p, -2)?),
+            Lex::After if self.is(j + 1, Lex::Tomorrow) => (j + 2, add_days(p, 2)?),
+            Lex::Tonight => {
+                let v = day_val(p).rel();
+                return Some((j + 1, v));
+            }
+            _ => return None,
+        };
+        // "the day after tomorrow"
+        // news style: أمس الخميس, اليوم الأحد
+        if let Lex::Weekday(w) = self.lex(k) {
+            if d.weekday().number_from_monday() != w as u32 {
+                let span = self.doc.span_toks(i, k + 1, true);
+                self.diags.push(Diagnostic {
+                    code: "weekday_mismatch",
+                    message: format!("{} was a {}, not the weekday named", format_date(d), d.weekday()),
+                    span,
+                });
+            }
+            k += 1;
+        }
+        Some((k, day_val(d).rel()))
+    }
+
+    /// last week, الشهر الماضي, هذا العام, next Tuesday, الخميس الماضي, last March.
+    fn p_rel(&mut self, i: usize) -> M {
+        let p = self.pubd;
+        // prefix forms: this/last/next + unit|weekday|month|season
+        let (r, j) = match self.lex(i) {
+            Lex::This => (0i8, i + 1),
+            Lex::Rel(r) if self.en => (r, i + 1),
+            Lex::The if self.en && matches!(self.lex(i + 1), Lex::Rel(_)) => match self.lex(i + 1) {
+                Lex::Rel(r) => (r, i + 2),
+                _ => return None,
+            },
+            _ => (9, i),
+        };
+        if r != 9 {
+            match self.lex(j) {
+                Lex::Unit(u, Cnt::One) => {
+                    let mut v = self.unit_rel(u, r)?;
+                    let mut k = j + 1;
+                    // احد الاسبوع الماضي handled elsewhere; "this fiscal year"
+                    if self.en && self.full(j) == "fiscal" {
+                        k += 1;
+                    }
+                    if self.en && self.full(k) == "fiscal" && self.is(k + 1, Lex::Unit(Unit::Year, Cnt::One)) {
+                        v = self.unit_rel(Unit::Year, r)?;
+                        k += 2;
+                    }
+                    return Some((k, v.rel()));
+                }
+                Lex::Weekday(w) => {
+                    let d = match r {
+                        -1 => add_days(self.weekday_near(w, -1)?, if self.weekday_near(w, -1)? == p { -7 } else { 0 })?,
+                        1 => self.weekday_near(w, 1)?,
+                        _ => {
+                            // this Monday: in the current week
+                            let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
+                            let d = add_days(mon, w as i64 - 1)?;
+                            if d < p && !self.en { self.weekday_near(w, 1)? } else { d }
+                        }
+                    };
+                    return Some((j + 1, day_val(d).rel()));
+                }
+                Lex::Season(s) => {
+                    let v = self.season_rel(s, r)?;
+                    return Some((j + 1, v.rel()));
+                }
+                Lex::Month(m) | Lex::MonthWeak(m) if self.en => {
+                    let m = m as u32;
+                    let y = match r {
+                        -1 => if m < p.month() { p.year() } else { p.year() - 1 },
+                        1 => if m > p.month() { p.year() } else { p.year() + 1 },
+                        _ => p.year(),
+                    };
+                    return Some((j + 1, month_val(y, m)?.rel()));
+                }
+                _ => {
+                    if self.en && r == -1 && self.full(j) == "fiscal" {
+                        return None;
+                    }
+                }
+            }
+            if !self.en && r == 0 {
+                // هذه الليلة / هذا الصباح
+                if self.is(j, Lex::Tonight) || matches!(self.lex(j), Lex::DayPart(_)) {
+                    return Some((j + 1, day_val(p).rel()));
+                }
+            }
+            return None;
+        }
+        // postfix forms: unit + rel (Arabic), weekday + rel
+        match (self.lex(i), self.lex(i + 1)) {
+            (Lex::Unit(u, Cnt::One), Lex::Rel(r)) if !self.en => {
+                let v = self.unit_rel(u, r)?;
+                Some((i + 2, v.rel()))
+            }
+            (Lex::Unit(u, Cnt::One), Lex::This) if !self.en && self.is(i + 2, Lex::Unit(u, Cnt::One)) => None,
+            (Lex::Weekday(w), Lex::Rel(r)) => {
+                let d = match r {
+                    -1 => add_days(self.weekday_near(w, -1)?, if self.weekday_near(w, -1)? == p { -7 } else { 0 })?,
+                    1 => self.weekday_near(w, 1)?,
+                    _ => self.weekday_near(w, if self.tense < 0 { -1 } else { 1 })?,
+                };
+                Some((i + 2, day_val(d).rel()))
+            }
+            // weekday of a relative week: "الاحد من الاسبوع الماضي", "ثلاثاء الاسبوع الفائت"
+            (Lex::Weekday(w), _) => {
+                let mut k = i + 1;
+                if self.is(k, Lex::From) {
+                    k += 1;
+                }
+                let r = if self.is(k, Lex::Unit(Unit::Week, Cnt::One)) {
+                    match self.lex(k + 1) {
+                        Lex::Rel(r) => r,
+                        _ => return None,
+                    }
+                } else if self.is(k, Lex::This) && self.is(k + 1, Lex::Unit(Unit::Week, Cnt::One)) {
+                    0
+                } else {
+                    return None;
+                };
+                let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+                Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()))
+            }
+            (Lex::Season(s), Lex::Rel(r)) if !self.en => Some((i + 2, self.season_rel(s, r)?.rel())),
+            _ => None,
+        }
+    }
+
+    fn unit_rel(&self, u: Unit, r: i8) -> Option<Val> {
+        let p = self.pubd;
+        let r = r as i32;
+        Some(match u {
+            Unit::Day => day_val(add_days(p, r as i64)?),
+            Unit::Week => week_val(add_days(p, 7 * r as i64)?)?,
+            Unit::Month => {
+                let d = add_months(ymd(p.year(), p.month(), 1)?, r)?;
+                month_val(d.year(), d.month())?
+            }
+            Unit::Year => year_val(p.year() + r)?,
+            Unit::Quarter => {
+                let q = (p.month() as i32 - 1) / 3 + r;
+                let y = p.year() + q.div_euclid(4);
+                quarter_val(y, (q.rem_euclid(4) + 1) as u32)?
+            }
+            Unit::Decade => {
+                let y0 = p.year() - p.year().rem_euclid(10) + 10 * r;
+                decade_val(y0)?
+            }
+            Unit::Century => century_val((p.year() - 1) / 100 + 1 + r)?,
+            Unit::Weekend => {
+                let sat = add_days(p, 5 - p.weekday().num_days_from_monday() as i64 + 7 * r as i64)?;
+                let mut v = Val::date(sat, add_days(sat, 1)?, Precision::Week, format!("{}-WE", week_val(sat)?.timex3));
+                v.prec = Precision::Day;
+                v
+            }
+            Unit::Hour | Unit::Minute => return None,
+        })
+    }
+
+    fn season_rel(&self, s: u8, r: i8) -> Option<Val> {
+        let p = self.pubd;
+        let y = p.year();
+        // the occurrence containing or nearest before publication
+        let mut cands: Vec<Val> = (y - 2..=y + 1).filter_map(|yy| season_val(yy, s)).collect();
+        cands.sort_by_key(|v| v.start);
+        let cur = cands.iter().position(|v| v.start.is_some_and(|st| st <= p) && v.end.is_some_and(|e| e >= p));
+        let last_before = cands.iter().rposition(|v| v.end.is_some_and(|e| e < p))?;
+        let idx = match r {
+            -1 => last_before,
+            0 => cur.unwrap_or(last_before + 1),
+            _ => cur.map_or(last_before + 1, |c| c + 1),
+        };
+        cands.get(idx).cloned()
+    }
+
+    /// Parts of periods: مطلع العام الجاري, نهاية كانون الأول/ديسمبر 2023, early 2011, late last July.
+    fn p_part(&mut self, i: usize) -> M {
+        let mut j = i;
+        if self.en && self.is(j, Lex::The) {
+            j += 1;
+        }
+        let (which, narrow) = match self.lex(j) {
+            Lex::Part(w, n) => (w, n),
+            _ if self.en && self.full(j) == "earlier" => (Which::Start, false),
+            _ if self.en && self.full(j) == "later" && self.is(j + 1, Lex::This) => (Which::End, false),
+            _ => return None,
+        };
+        let mut k = j + 1;
+        if self.punct(k, &['-']) {
+            k += 1;
+        }
+        if self.en && self.is(k, Lex::Of) {
+            k += 1;
+            if self.is(k, Lex::The) {
+                k += 1;
+            }
+        } else if self.en && !matches!(self.full(j), "early" | "late" | "mid" | "earlier" | "later") {
+            // "the end", "the beginning" need "of"
+            return None;
+        }
+        // optional شهر before a month name
+        let base = self.part_base(k)?;
+        let (e, v) = base;
+        let v = apply_part(v, which, narrow)?;
+        Some((e, v))
+    }
+
+    fn part_base(&mut self, k: usize) -> M {
+        let cands = [
+            self.p_rel(k),
+            self.p_abs(k),
+            self.p_year(k),
+            self.p_decade(k),
+            self.p_century(k),
+            self.p_deictic(k),
+        ];
+        let mut best: M = None;
+        for c in cands.into_iter().flatten() {
+            if !c.1.is_date() {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| c.0 > b.0) {
+                best = Some(c);
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        // bare "العام" / "الشهر" = the current one; "year" in "the end of year"
+        match self.lex(k) {
+            Lex::Unit(u @ (Unit::Year | Unit::Month | Unit::Week), Cnt::One) => {
+                let v = self.unit_rel(u, 0)?;
+                let v = if self.en && u == Unit::Year && self.tense < 0 { self.unit_rel(u, -1)? } else { v };
+                Some((k + 1, v.rel()))
+            }
+            _ => None,
+        }
+    }
+
+    /// قبل أيام, قبل ثلاثة أشهر, منذ عامين, two years ago, بعد يومين, in three days.
+    fn p_ago(&mut self, i: usize) -> M {
+        let p = self.pubd;
+        let (dir, j) = match self.lex(i) {
+            Lex::Ago | Lex::Since if !self.en => (-1i8, i + 1),
+            Lex::After if !self.en => (1, i + 1),
+            Lex::In if self.en && self.full(i) == "in" => (1, i + 1),
+            _ if self.en => (0, i),
+            _ => return None,
+        };
+        let (k, n, u) = self.amount(j)?;
+        let (dir, k) = if dir == 0 {
+            match self.lex(k) {
+                Lex::Ago => (-1, k + 1),
+                Lex::After if self.full(k) == "later" => return None,
+                _ => return None,
+            }
+        } else {
+            (dir, k)
+        };
+        let v = match n {
+            Some(n) => {
+                let n = n as i64 * dir as i64;
+                match u {
+                    Unit::Day => day_val(add_days(p, n)?),
+                    Unit::Week => {
+                        if self.en {
+                            week_val(add_days(p, 7 * n)?)?
+                        } else {
+                            day_val(add_days(p, 7 * n)?)
+                        }
+                    }
+                    Unit::Month => {
+                        let d = add_months(p, n as i32)?;
+                        month_val(d.year(), d.month())?
+                    }
+                    Unit::Year => year_val(p.year() + n as i32)?,
+                    Unit::Decade => year_val(p.year() + 10 * n as i32)?,
+                    Unit::Hour | Unit::Minute => day_val(p),
+                    _ => return None,
+                }
+            }
+            None => {
+                // vague: قبل أيام = the seven days before publication
+                let (s, e, prec) = match u {
+                    Unit::Day => (add_days(p, -7)?, add_days(p, -1)?, Precision::Day),
+                    Unit::Week => (add_days(p, -42)?, add_days(p, -8)?, Precision::Week),
+                    Unit::Month => {
+                        let s = add_months(ymd(p.year(), p.month(), 1)?, -6)?;
+                        let e = ymd(p.year(), p.month(), 1)?.pred_opt()?;
+                        (s, e, Precision::Month)
+                    }
+                    Unit::Year => (ymd(p.year() - 10, 1, 1)?, ymd(p.year() - 1, 12, 31)?, Precision::Year),
+                    _ => return None,
+                };
+                if dir > 0 {
+                    return None;
+                }
+                let mut v = Val::date(s, e, prec, "PAST_REF".into());
+                v.approx = true;
+                v
+            }
+        };
+        Some((k, v.rel()))
+    }
+
+    /// An amount of time: "ثلاثة أيام", "يومين", "أيام", "two years", "a week", "several days".
+    fn amount(&self, j: usize) -> Option<(usize, Option<u32>, Unit)> {
+        let unit_at = |k: usize| match self.lex(k) {
+            Lex::Unit(u, c) => Some((u, c)),
+            _ => None,
+        };
+        if let Some((n, nd)) = self.num(j) {
+            if nd <= 4 && nd != 9 {
+                let mut k = j + 1;
+                if self.punct(k, &['-']) {
+                    k += 1;
+                }
+                if let Some((u, _)) = unit_at(k) {
+                    return Some((k + 1, Some(n as u32), u));
+                }
+            }
+            return None;
+        }
+        match self.lex(j) {
+            Lex::NumWord(n) => {
+                let mut k = j + 1;
+                let mut n = n as u32;
+                if let Lex::NumWord(10) = self.lex(k) {
+                    n += 10;
+                    k += 1;
+                }
+                if self.punct(k, &['-']) {
+                    k += 1;
+                }
+                let (u, _) = unit_at(k)?;
+                Some((k + 1, Some(n), u))
+            }
+            Lex::Few => {
+                let (u, _) = unit_at(j + 1)?;
+                Some((j + 2, None, u))
+            }
+            Lex::Unit(u, Cnt::One) => {
+                if self.en {
+                    return None;
+                }
+                // "أسبوع" = one week
+                Some((j + 1, Some(1), u))
+            }
+            Lex::Unit(u, Cnt::Two) => Some((j + 1, Some(2), u)),
+            Lex::Unit(u, Cnt::Many) => {
+                if let Lex::NumWord(n) = self.lex(j + 1) {
+                    return Some((j + 2, Some(n as u32), u));
+                }
+                Some((j + 1, None, u))
+            }
+            _ if self.en && matches!(self.full(j), "a" | "an" | "one") => {
+                let mut k = j + 1;
+                if self.full(k) == "few" || self.full(k) == "couple" {
+                    k += 1;
+                    if self.is(k, Lex::Of) {
+                        k += 1;
+                    }
+                    let (u, _) = unit_at(k)?;
+                    return Some((k + 1, None, u));
+                }
+                let (u, c) = unit_at(k)?;
+                (c == Cnt::One).then_some((k + 1, Some(1), u))
+            }
+            _ => None,
+        }
+    }
+
+    /// Durations: three years, a month, P90D, the past two years.
+    fn p_duration(&mut self, i: usize) -> M {
+        let mut j = i;
+        if self.is(j, Lex::Within) && !self.en {
+            j += 1;
+        }
+        if self.en && self.is(j, Lex::The) && matches!(self.lex(j + 1), Lex::Rel(_)) {
+            j += 2;
+        } else if self.en && matches!(self.lex(j), Lex::Rel(-1) | Lex::Rel(1)) && self.full(j) != "last" {
+            j += 1;
+        }
+        if self.en && self.is(j, Lex::Recent) && self.full(j) == "recent" {
+            j += 1;
+        }
+        let (k, n, u) = self.amount(j)?;
+        if !self.en && j == i && n.is_none() {
+            return None;
+        }
+        if self.en && n.is_none() {
+            // bare plural needs an introducer
+            let prev = if i > 0 { self.full(i - 1) } else { "" };
+            if j == i && !matches!(prev, "for" | "recent" | "several" | "few" | "many" | "over" | "in") && !matches!(self.lex(i), Lex::Few) {
+                return None;
+            }
+        }
+        let code = match u {
+            Unit::Day => "D",
+            Unit::Week => "W",
+            Unit::Month => "M",
+            Unit::Year => "Y",
+            Unit::Decade => "DE",
+            Unit::Century => "CE",
+            Unit::Hour => "H",
+            Unit::Minute => "M",
+            Unit::Weekend => "WE",
+            Unit::Quarter => "Q",
+        };
+        let t = if matches!(u, Unit::Hour | Unit::Minute) { "T" } else { "" };
+        let amount = match (u, n) {
+            (Unit::Decade, Some(n)) => return Some((k, Val::nodate(TimexType::Duration, format!("P{}Y", n * 10)))),
+            (_, Some(n)) => n.to_string(),
+            (_, None) => "X".into(),
+        };
+        Some((k, Val::nodate(TimexType::Duration, format!("P{t}{amount}{code}"))))
+    }
+
+    /// every Friday, كل يوم, annually, daily.
+    fn p_set(&mut self, i: usize) -> M {
+        let fixed = match self.full(i) {
+            "annually" | "yearly" => Some("XXXX"),
+            "daily" => Some("XXXX-XX-XX"),
+            "weekly" => Some("XXXX-WXX"),
+            "monthly" => Some("XXXX-XX"),
+            _ => None,
+        };
+        if let Some(f) = fixed {
+            return Some((i + 1, Val::nodate(TimexType::Set, f.into())));
+        }
+        if !self.is(i, Lex::Every) {
+            return None;
+        }
+        let mut j = i + 1;
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_)) {
+            j += 1;
+        }
+        let v = match self.lex(j) {
+            Lex::Weekday(w) => format!("XXXX-WXX-{w}"),
+            Lex::DayPart(d) => format!("XXXX-XX-XXT{}", ["MO", "AF", "EV", "NI"][(d.clamp(1, 4) - 1) as usize]),
+            Lex::Unit(Unit::Day, Cnt::One) => "XXXX-XX-XX".into(),
+            Lex::Unit(Unit::Week, Cnt::One) => "XXXX-WXX".into(),
+            Lex::Unit(Unit::Month, Cnt::One) => "XXXX-XX".into(),
+            Lex::Unit(Unit::Year, Cnt::One) => "XXXX".into(),
+            Lex::Season(_) if self.en => "XXXX-WI".into(),
+            _ => return None,
+        };
+        Some((j + 1, Val::nodate(TimexType::Set, v)))
+    }
+
+    /// now, currently, الآن, recently, the past.
+    fn p_ref(&mut self, i: usize) -> M {
+        let p = self.pubd;
+        match self.lex(i) {
+            Lex::Now => {
+                let mut v = day_val(p).rel();
+                v.timex3 = "PRESENT_REF".into();
+                Some((i + 1, v))
+            }
+            Lex::Recent if self.full(i) != "recent" => {
+                Some((i + 1, Val::nodate(TimexType::Date, "PAST_REF".into())))
+            }
+            Lex::The if self.en && self.full(i + 1) == "past" && !matches!(self.lex(i + 2), Lex::Unit(..) | Lex::NumWord(_) | Lex::Few) && self.num(i + 2).is_none() => {
+                Some((i + 2, Val::nodate(TimexType::Date, "PAST_REF".into())))
+            }
+            Lex::The if self.en && self.full(i + 1) == "future" => {
+                Some((i + 2, Val::nodate(TimexType::Date, "FUTURE_REF".into())))
+            }
+            Lex::In if !self.en && self.full(i + 1) == "الحاضر" => None,
+            _ if self.en && self.full(i) == "at" && self.is(i + 1, Lex::The) && self.full(i + 2) == "time" => {
+                Some((i + 3, Val::nodate(TimexType::Date, "PAST_REF".into())))
+            }
+            _ => None,
+        }
+    }
+
+    /// Seasons with a year: صيف 2023, summer 2023, quarters: the first quarter of 2024, الربع الأول من العام.
+    fn p_season_quarter(&mut self, i: usize) -> M {
+        let mut j = i;
+        if self.en && self.is(j, Lex::The) {
+            j += 1;
+        }
+        // season
+        let season = match self.lex(j) {
+            Lex::Season(s) => Some(s),
+            Lex::HMonthPre(3) if !matches!(self.lex(j + 1), Lex::Ord(_) | Lex::Last) && self.full(j + 1) != "الاخر" => Some(1),
+            _ => None,
+        };
+        if let Some(s) = season {
+            if let Some((k, y, _)) = self.year_part(j + 1, false) {
+                return Some((k, season_val(y, s)?));
+            }
+            if let Some(k) = self.this_year(j + 1) {
+                return Some((k, season_val(self.pubd.year(), s)?));
+            }
+            return None;
+        }
+        // quarter
+        let (q, k) = if self.en {
+            let (k, q) = match self.lex(j) {
+                Lex::Ord(q) if (1..=4).contains(&q) => (j + 1, q),
+                _ if self.full(j) == "last" || self.full(j) == "final" => (j + 1, 4),
+                _ => return None,
+            };
+            if !self.is(k, Lex::Unit(Unit::Quarter, Cnt::One)) {
+                return None;
+            }
+            (q, k + 1)
+        } else {
+            if !self.is(j, Lex::Unit(Unit::Quarter, Cnt::One)) {
+                return None;
+            }
+            match self.lex(j + 1) {
+                Lex::Ord(q) if (1..=4).contains(&q) => (q, j + 2),
+                Lex::Last => (4, j + 2),
+                _ => return None,
+            }
+        };
+        let mut k = k;
+        if matches!(self.lex(k), Lex::Of | Lex::From) {
+            k += 1;
+        }
+        if let Some((k2, y, _)) = self.year_part(k, false) {
+            return Some((k2, quarter_val(y, q as u32)?));
+        }
+        if let Some((k2, v)) = self.p_rel(k) {
+            if v.prec == Precision::Year {
+                return Some((k2, quarter_val(v.start?.year(), q as u32)?.rel()));
+            }
+        }
+        if self.is(k, Lex::Unit(Unit::Year, Cnt::One)) {
+            return Some((k + 1, quarter_val(self.pubd.year(), q as u32)?.rel()));
+        }
+        None
+    }
+
+    /// Holidays: عيد الفطر, عيد الأضحى, عيد الميلاد, رأس السنة الهجرية, Christmas, Easter, رمضان 2019.
+    fn p_holiday(&mut self, i: usize) -> M {
+        let w = self.w(i);
+        let (k, kind) = if w == "عيد" {
+            match self.w(i + 1) {
+                "الفطر" => (i + 2, 1),
+                "الاضحي" => (i + 2, 2),
+                "الميلاد" => (i + 2, 3),
+                "الفصح" => (i + 2, 4),
+                _ => return None,
+            }
+        } else if w == "كريسماس" || w == "الكريسماس" || (self.en && w == "christmas") {
+            (i + 1, 3)
+        } else if self.en && w == "easter" {
+            (i + 1, 4)
+        } else if w == "راس" && self.w(i + 1) == "السنه" {
+            if self.w(i + 2) == "الهجريه" {
+                (i + 3, 5)
+            } else {
+                (i + 2, 6)
+            }
+        } else if matches!(self.lex(i), Lex::HMonthWeak(9)) && self.num(i + 1).is_some_and(|(_, nd)| nd == 4) {
+            (i + 1, 7)
+        } else {
+            return None;
+        };
+        let (k, y) = match self.year_part(k, false) {
+            Some((k2, y, _)) if y > 1700 => (k2, y),
+            _ => (k, self.pubd.year()),
+        };
+        let v = match kind {
+            1 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 10)?, 10, 1)?),
+            2 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 12)?, 12, 10)?),
+            3 => day_val(ymd(y, 12, 25)?),
+            4 => day_val(hijri::easter(y)?),
+            5 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 1)?, 1, 1)?),
+            6 => day_val(ymd(y, 1, 1)?),
+            _ => {
+                let (s, e) = hijri::month_bounds(hijri::hijri_year_for(y, 9)?, 9)?;
+                Val::date(s, e, Precision::Month, format!("{}/{}", format_date(s), format_date(e)))
+            }
+        };
+        Some((k, v))
+    }
+
+    /// Clock times: الساعة 3 عصرا, 15:15, الثالثة فجرا, 8 PM, noon.
+    fn p_time(&mut self, i: usize) -> M {
+        let mut j = i;
+        let mut hour: Option<u32> = None;
+        let mut minute = 0u32;
+        let mut intro = false;
+        if matches!(self.full(j), "عند" | "بحدود") || (self.en && self.full(j) == "at") {
+            j += 1;
+        }
+        if self.is(j, Lex::Hour) && !self.en {
+            intro = true;
+            j += 1;
+        }
+        if let Some((n, nd)) = self.num(j) {
+            if nd <= 2 && n <= 24 {
+                hour = Some(n as u32);
+                j += 1;
+                if self.punct(j, &[':']) {
+                    if let Some((mm, 2)) = self.num(j + 1) {
+                        minute = mm as u32;
+                        j += 2;
+                        if self.punct(j, &[':']) && self.num(j + 1).is_some() {
+                            j += 2;
+                        }
+                        intro = true;
+                    }
+                }
+            }
+        } else if let Lex::Ord(n) | Lex::NumWord(n) = self.lex(j) {
+            if (1..=12).contains(&n) && !self.en {
+                hour = Some(n as u32);
+                j += 1;
+                if let Lex::NumWord(10) = self.lex(j) {
+                    if !self.full(j).starts_with('و') {
+                        hour = Some(n as u32 + 10);
+                        j += 1;
+                    }
+                }
+            }
+        } else if self.en && matches!(self.full(j), "noon" | "midnight") {
+            let mut v = day_val(self.pubd).rel();
+            v.kind = TimexType::Time;
+            v.timex3 = format!("{}T{}", format_date(self.pubd), if self.full(j) == "noon" { "12:00" } else { "24:00" });
+            return Some((j + 1, v));
+        }
+        let h = hour?;
+        // trailing minutes and parts of day
+        let mut ampm = false;
+        let mut daypart = 0u8;
+        let start_tail = j;
+        for _ in 0..8 {
+            let w = self.w(j);
+            let f = self.full(j);
+            if self.en {
+                if matches!(f, "am" | "pm") {
+                    if f == "pm" && h < 12 {
+                        daypart = 2;
+                    }
+                    ampm = true;
+                    j += 1;
+                    continue;
+                }
+                if (f == "a" || f == "p") && self.punct(j + 1, &['.']) && self.full(j + 2) == "m" {
+                    if f == "p" {
+                        daypart = 2;
+                    }
+                    ampm = true;
+                    j += 3;
+                    if self.punct(j, &['.']) {
+                        j += 1;
+                    }
+                    continue;
+                }
+                if matches!(f, "gmt" | "utc" | "et" | "est" | "edt" | "o") {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            match self.lex(j) {
+                Lex::NumWord(_) | Lex::Ord(_) if f.starts_with('و') => j += 1,
+                Lex::Unit(Unit::Minute, _) => j += 1,
+                Lex::DayPart(d) => {
+                    daypart = d;
+                    j += 1
+                }
+                Lex::And if self.num(j + 1).is_some() => j += 2,
+                Lex::After | Lex::Ago if matches!(self.lex(j + 1), Lex::DayPart(_)) => {
+                    daypart = 2;
+                    j += 2
+                }
+                Lex::This if matches!(self.lex(j + 1), Lex::DayPart(_) | Lex::Tonight) => j += 2,
+                Lex::Tonight => j += 1,
+                _ => {
+                    if matches!(w, "ربع" | "ربعا" | "نصف" | "ثلث" | "الا" | "دقيقه" | "بتوقيت" | "gmt") || matches!(f, "وربع" | "ونصف" | "وثلث" | "الا" | "والنصف" | "والربع")
+                        || (f == "و" && self.num(j + 1).is_some())
+                    {
+                        j += 1;
+                        if w == "بتوقيت" {
+                            j += 1;
+                        }
+                        continue;
+                    }
+                    if self.num(j).is_some() && j > start_tail && self.has_pre(j.wrapping_sub(1)) {
+                        j += 1;
+                        continue;
+                    }
+                    break;
+                }
+            }
+        }
+        if !intro && !ampm && daypart == 0 {
+            return None;
+        }
+        if self.en && !ampm && !intro {
+            return None;
+        }
+        let hh = if daypart >= 2 && h < 12 { h + 12 } else { h };
+        let mut v = day_val(self.pubd).rel();
+        v.kind = TimexType::Time;
+        v.timex3 = format!("{}T{:02}:{:02}", format_date(self.pubd), hh.min(24), minute.min(59));
+        Some((j, v))
+    }
+
+    /// The best date-like atom at `i`.
+    fn atom(&mut self, i: usize) -> M {
+        let mut best: M = None;
+        let cands = [
+            self.p_abs(i),
+            self.p_year(i),
+            self.p_rel(i),
+            self.p_deictic(i),
+            self.p_part(i),
+            self.p_decade(i),
+            self.p_century(i),
+            self.p_season_quarter(i),
+            self.p_holiday(i),
+        ];
+        for c in cands.into_iter().flatten() {
+            if best.as_ref().is_none_or(|b| c.0 > b.0) {
+                best = Some(c);
+            }
+        }
+        best
+    }
+
+    /// Ranges: من X إلى Y, بين X و Y, from X to Y, between X and Y, X–Y.
+    fn p_range(&mut self, i: usize) -> M {
+        let (intro, j) = match self.lex(i) {
+            Lex::From => (1, i + 1),
+            Lex::Between => (2, i + 1),
+            _ => (0, i),
+        };
+        // left endpoint: full atom, or a bare day number / ordinal
+        let left = self.atom(j);
+        let (lk, lv, lpd) = match left {
+            Some((k, v)) if v.is_date() => (k, Some(v), None),
+            _ => {
+                let (k, d) = self.day_num(j)?;
+                (k, None, Some(d))
+            }
+        };
+        let mut k = lk;
+        let conn = match self.lex(k) {
+            Lex::To => true,
+            Lex::And => intro == 2 || (self.is(k + 1, Lex::To)),
+            _ => self.punct(k, &['-', '–']),
+        };
+        if !conn {
+            return None;
+        }
+        k += 1;
+        if self.is(k, Lex::To) {
+            k += 1;
+        }
+        // right endpoint: "و2014" has its و as a separate token before the number
+        let (rk, rv) = self.atom(k)?;
+        if !rv.is_date() {
+            return None;
+        }
+        if intro == 0 && lv.is_none() {
+            return None;
+        }
+        let (s, e) = match (lv, lpd) {
+            (Some(lv), _) => (lv.start?, rv.end?),
+            (None, Some(d)) => {
+                let re = rv.start?;
+                (ymd(re.year(), re.month(), d as u32)?, rv.end?)
+            }
+            _ => return None,
+        };
+        if e < s {
+            return None;
+        }
+        if intro == 0 && self.en {
+            return None;
+        }
+        let prec = if rv.prec == Precision::Day { Precision::Day } else { rv.prec };
+        let v = Val::date(s, e, prec, format!("{}/{}", format_date(s), format_date(e)));
+        Some((rk, v))
+    }
+
+    /// منذ X / since X: from X to the publication date.
+    fn p_since(&mut self, i: usize) -> M {
+        if !self.is(i, Lex::Since) {
+            return None;
+        }
+        let (k, v) = self.atom(i + 1)?;
+        if !v.is_date() {
+            return None;
+        }
+        let s = v.start?;
+        let mut out = v.clone();
+        if self.pubd >= s {
+            out.end = Some(self.pubd.max(v.end?));
+            out.open = true;
+            out.prec = v.prec;
+        }
+        Some((k, out))
+    }
+
+    fn p_approx(&mut self, i: usize) -> M {
+        if !self.is(i, Lex::Approx) {
+            return None;
+        }
+        let (k, mut v) = self.best(i + 1, false)?;
+        v.approx = true;
+        Some((k, v))
+    }
+
+    fn best(&mut self, i: usize, top: bool) -> M {
+        let t = self.doc.toks.get(i)?;
+        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal")) && !matches!(self.w(i), "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
+            return None;
+        }
+        let mut best: M = None;
+        let cands = [
+            self.atom(i),
+            self.p_range(i),
+            self.p_since(i),
+            self.p_ago(i),
+            if top { self.p_approx(i) } else { None },
+            self.p_duration(i),
+            self.p_set(i),
+            self.p_ref(i),
+            self.p_time(i),
+        ];
+        for c in cands.into_iter().flatten() {
+            if c.0 > i && best.as_ref().is_none_or(|b| c.0 > b.0) {
+                best = Some(c);
+            }
+        }
+        // date + time / time + date / date + part of day
+        if let Some((k, v)) = best.clone() {
+            if v.is_date() && v.prec == Precision::Day {
+                let mut k2 = k;
+                if self.punct(k2, &[',', '،']) {
+                    k2 += 1;
+                }
+                if self.is(k2, Lex::In) && !self.en {
+                    k2 += 1;
+                }
+                if let Some((k3, tv)) = self.p_time(k2) {
+                    let mut tv = tv;
+                    let d = v.start?;
+                    tv.start = Some(d);
+                    tv.end = Some(d);
+                    tv.timex3 = format!("{}{}", format_date(d), &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]);
+                    return Some((k3, tv));
+                }
+                if let Lex::DayPart(dp) = self.lex(k) {
+                    let mut tv = v.clone();
+                    tv.kind = TimexType::Time;
+                    tv.timex3 = format!("{}T{}", tv.timex3, ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]);
+                    return Some((k + 1, tv));
+                }
+            }
+            if v.kind == TimexType::Time && self.en {
+                if let Some((k3, dv)) = self.p_abs(k).or_else(|| self.p_deictic(k)) {
+                    if dv.prec == Precision::Day {
+                        let mut tv = v.clone();
+                        let d = dv.start?;
+                        tv.start = Some(d);
+                        tv.end = Some(d);
+                        tv.timex3 = format!("{}{}", format_date(d), &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]);
+                        return Some((k3, tv));
+                    }
+                }
+            }
+        }
+        // part of day + date: صباح اليوم, مساء الخميس, Friday afternoon handled above
+        if let Lex::DayPart(dp) = self.lex(i) {
+            if let Some((k, v)) = self.p_deictic(i + 1).or_else(|| self.p_abs(i + 1)).or_else(|| self.p_rel(i + 1)) {
+                if v.prec == Precision::Day && best.as_ref().is_none_or(|b| k > b.0) {
+                    let mut tv = v;
+                    tv.kind = TimexType::Time;
+                    tv.timex3 = format!("{}T{}", tv.timex3, ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]);
+                    best = Some((k, tv));
+                }
+            }
+        }
+        best
+    }
+}
+
+fn apply_part(v: Val, which: Which, narrow: bool) -> Option<Val> {
+    let s = v.start?;
+    let e = v.end?;
+    let (ns, ne) = match v.prec {
+        Precision::Month => {
+            let (y, m) = (s.year(), s.month());
+            match which {
+                Which::Start => (ymd(y, m, 1)?, ymd(y, m, 10)?),
+                Which::Mid => (ymd(y, m, 11)?, ymd(y, m, 20)?),
+                Which::End => (ymd(y, m, 21)?, last_day(y, m)?),
+            }
+        }
+        Precision::Year => {
+            let y = s.year();
+            match (which, narrow) {
+                (Which::Start, true) => (ymd(y, 1, 1)?, ymd(y, 1, 15)?),
+                (Which::Mid, true) => (ymd(y, 6, 16)?, ymd(y, 7, 15)?),
+                (Which::End, true) => (ymd(y, 12, 17)?, ymd(y, 12, 31)?),
+                (Which::Start, false) => (ymd(y, 1, 1)?, ymd(y, 4, 30)?),
+                (Which::Mid, false) => (ymd(y, 5, 1)?, ymd(y, 8, 31)?),
+                (Which::End, false) => (ymd(y, 9, 1)?, ymd(y, 12, 31)?),
+            }
+        }
+        Precision::Decade => {
+            let y = s.year();
+            match which {
+                Which::Start => (ymd(y, 1, 1)?, ymd(y + 3, 12, 31)?),
+                Which::Mid => (ymd(y + 4, 1, 1)?, ymd(y + 6, 12, 31)?),
+                Which::End => (ymd(y + 7, 1, 1)?, ymd(y + 9, 12, 31)?),
+            }
+        }
+        Precision::Century => {
+            let y = s.year();
+            match which {
+                Which::Start => (ymd(y, 1, 1)?, ymd(y + 29, 12, 31)?),
+                Which::Mid => (ymd(y + 30, 1, 1)?, ymd(y + 69, 12, 31)?),
+                Which::End => (ymd(y + 70, 1, 1)?, ymd(y + 99, 12, 31)?),
+            }
+        }
+        Precision::Week | Precision::Quarter | Precision::Season => {
+            let len = (e - s).num_days();
+            let third = len / 3;
+            match which {
+                Which::Start => (s, add_days(s, third)?),
+                Which::Mid => (add_days(s, third)?, add_days(s, 2 * third)?),
+                Which::End => (add_days(s, 2 * third)?, e),
+            }
+        }
+        Precision::Day => return Some(v),
+    };
+    let mut out = v;
+    out.start = Some(ns);
+    out.end = Some(ne);
+    out.approx = true;
+    out.modifier = Some(match which {
+        Which::Start => DateModifier::Start,
+        Which::Mid => DateModifier::Mid,
+        Which::End => DateModifier::End,
+    });
+    Some(out)
+}
+
+/// Tags every temporal expression of the document.
+pub fn tag(doc: &Doc, published: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Timex> {
+    let mut ctx = Ctx {
+        doc,
+        pubd: published,
+        en: doc.lang == Lang::En,
+        tense: 0,
+        lim: doc.toks.len(),
+        diags: Vec::new(),
+    };
+    let mut out = Vec::new();
+    for &(a, b) in &doc.sentences {
+        ctx.lim = b;
+        ctx.tense = ctx.sentence_tense(a, b);
+        let mut i = a;
+        while i < b {
+            match ctx.best(i, true) {
+                Some((k, v)) if k > i => {
+                    let k = k.min(b);
+                    let span = doc.span_toks(i, k, true);
+                    if span[1] > span[0] {
+                        out.push(make_timex(doc, span, v, [i, k]));
+                    }
+                    i = k;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    diags.append(&mut ctx.diags);
+    out
+}
+
+fn make_timex(doc: &Doc, span: [usize; 2], v: Val, toks: [usize; 2]) -> Timex {
+    let date = match (v.start, v.end) {
+        (Some(s), Some(e)) => EventDate::new(s, Some(e), v.prec, v.approx, v.modifier).ok(),
+        _ => None,
+    };
+    let edtf = date.as_ref().map(|d| {
+        if v.open {
+            format!("{}/..", d.edtf().split('/').next().unwrap_or_default())
+        } else {
+            d.edtf()
+        }
+    });
+    Timex {
+        text: doc.slice_cp(span[0], span[1]).to_string(),
+        span,
+        kind: v.kind,
+        timex3: v.timex3,
+        start: date.as_ref().map(|d| d.start),
+        end: date.as_ref().map(|d| d.end),
+        precision: date.as_ref().map(|d| d.precision),
+        approximate: v.approx,
+        edtf,
+        date,
+        open_end: v.open,
+        relative: v.relative,
+        toks,
+    }
+}
+
+#[allow(dead_code)]
+fn weekday_of(n: u8) -> Option<Weekday> {
+    Weekday::try_from(n.checked_sub(1)?).ok()
+}
