@@ -206,6 +206,11 @@ fn table() -> &'static HashMap<String, Lex> {
         ];
         for (ws, v) in nums {
             add(ws, NumWord(v));
+            if (2..=10).contains(&v) {
+                for w in ws.split_whitespace().filter(|w| !w.is_ascii() && !w.starts_with("اثن")) {
+                    add(&format!("ال{w}"), NumWord(v));
+                }
+            }
         }
         add("thirteen", NumWord(13));
         add("fourteen", NumWord(14));

@@ -526,6 +526,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         pd.hijri = true;
                     }
                     j = k4;
+                } else if let Some((k4, y)) = self.rel_year(j) {
+                    pd.y = Some(y);
+                    j = k4;
                 } else if let Some(k4) = self.this_year(j) {
                     pd.y = Some(self.pubd.year());
                     j = k4;
@@ -577,6 +580,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     pd.hijri = true;
                 }
                 k = k2;
+            } else if let Some((k2, y)) = self.rel_year(k) {
+                pd.y = Some(y);
+                k = k2;
             } else if let Some(k2) = self.this_year(k) {
                 pd.y = Some(self.pubd.year());
                 k = k2;
@@ -617,6 +623,24 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         if self.is(j, Lex::Unit(Unit::Year, Cnt::One)) && self.is(j + 1, Lex::Rel(0)) {
             return Some(j + 2);
+        }
+        None
+    }
+
+    /// "السنة القادمة" after a month: the year offset.
+    fn rel_year(&self, i: usize) -> Option<(usize, i32)> {
+        let mut j = i;
+        if matches!(self.lex(j), Lex::From | Lex::Of | Lex::In) {
+            j += 1;
+        }
+        if self.is(j, Lex::Unit(Unit::Year, Cnt::One)) {
+            if let Lex::Rel(r) = self.lex(j + 1) {
+                return Some((j + 2, self.pubd.year() + r as i32));
+            }
+        }
+        if self.en && matches!(self.lex(j), Lex::Rel(_) | Lex::This) && self.is(j + 1, Lex::Unit(Unit::Year, Cnt::One)) {
+            let r = match self.lex(j) { Lex::Rel(r) => r as i32, _ => 0 };
+            return Some((j + 2, self.pubd.year() + r));
         }
         None
     }
@@ -766,6 +790,98 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     // ---------- patterns ----------
+
+    /// nth/last weekday, day or week of a month: "ثالث ثلاثاء في أيلول 2014",
+    /// "آخر يوم بشهر عشرة", "الأسبوع الأول من شهر عشرة", "the last Monday of March".
+    fn p_nth(&mut self, i: usize) -> M {
+        #[derive(Clone, Copy, PartialEq)]
+        enum K { Wd(u8), Day, Week }
+        let ordn = |l: Lex, full: &str| -> Option<i32> {
+            match l {
+                Lex::Ord(n) if (1..=5).contains(&n) => Some(n as i32),
+                Lex::Last => Some(-1),
+                _ if full == "last" || full == "final" => Some(-1),
+                _ => None,
+            }
+        };
+        let mut j = i;
+        if self.en && self.is(j, Lex::The) {
+            j += 1;
+        }
+        let day_u = Lex::Unit(Unit::Day, Cnt::One);
+        let week_u = Lex::Unit(Unit::Week, Cnt::One);
+        let (n, kind, k, wd_first) = if let Some(n) = ordn(self.lex(j), self.full(j)) {
+            let mut k = j + 1;
+            if self.is(k, day_u) && matches!(self.lex(k + 1), Lex::Weekday(_)) {
+                k += 1;
+            }
+            match self.lex(k) {
+                Lex::Weekday(w) => (n, K::Wd(w), k + 1, false),
+                _ if self.w(k) == "اثنين" => (n, K::Wd(1), k + 1, false),
+                _ if self.w(k) == "احد" => (n, K::Wd(7), k + 1, false),
+                l if l == day_u => (n, K::Day, k + 1, false),
+                l if l == week_u => (n, K::Week, k + 1, false),
+                _ => return None,
+            }
+        } else {
+            let kind = match self.lex(j) {
+                Lex::Weekday(w) => K::Wd(w),
+                Lex::Today => K::Day,
+                l if l == day_u => K::Day,
+                l if l == week_u => K::Week,
+                _ => return None,
+            };
+            let n = ordn(self.lex(j + 1), self.full(j + 1))?;
+            (n, kind, j + 2, true)
+        };
+        let mut k = k;
+        if matches!(self.lex(k), Lex::From | Lex::In | Lex::Of) {
+            k += 1;
+        }
+        // the month
+        let (e, mv) = {
+            let a = self.p_abs(k);
+            let b = self.p_rel(k);
+            match (a, b) {
+                (Some(a), Some(b)) => if b.0 > a.0 { b } else { a },
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                _ => return None,
+            }
+        };
+        if mv.prec != Precision::Month {
+            return None;
+        }
+        let ms = mv.start?;
+        let me = mv.end?;
+        let d = match kind {
+            K::Wd(w) => {
+                let first = add_days(ms, (w as i64 - ms.weekday().number_from_monday() as i64).rem_euclid(7))?;
+                let last = add_days(me, -((me.weekday().number_from_monday() as i64 - w as i64).rem_euclid(7)))?;
+                if n < 0 { last } else { add_days(first, 7 * (n as i64 - 1))? }
+            }
+            K::Day => if n < 0 { me } else { add_days(ms, n as i64 - 1)? },
+            K::Week => {
+                let first = add_days(ms, (1 - ms.weekday().number_from_monday() as i64).rem_euclid(7))?;
+                let lastmon = add_days(me, -((me.weekday().number_from_monday() as i64 - 1).rem_euclid(7)))?;
+                let lastmon = if add_days(lastmon, 6)? > me { add_days(lastmon, -7)? } else { lastmon };
+                let mon = if n < 0 { lastmon } else { add_days(first, 7 * (n as i64 - 1))? };
+                return Some((e, week_val(mon)?));
+            }
+        };
+        if d > me || d < ms {
+            return None;
+        }
+        // "الثلاثاء الثالث من أيلول": prefer the date reading when the weekday fits it
+        if wd_first {
+            if let (K::Wd(w), Some(dd)) = (kind, ymd(ms.year(), ms.month(), n.max(1) as u32)) {
+                if n > 0 && dd.weekday().number_from_monday() == w as u32 {
+                    return None;
+                }
+            }
+        }
+        Some((e, day_val(d)))
+    }
 
     fn p_abs(&mut self, i: usize) -> M {
         let (mut j, pd) = self.abs_date(i)?;
@@ -1033,6 +1149,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
     /// last week, الشهر الماضي, هذا العام, next Tuesday, الخميس الماضي, last March.
     fn p_rel(&mut self, i: usize) -> M {
         let p = self.pubd;
+        if self.is(i, Lex::This) && self.w(i + 1) == "اللحظه" {
+            let mut v = day_val(p).rel();
+            v.timex3 = "PRESENT_REF".into();
+            return Some((i + 2, v));
+        }
+
         // prefix forms: this/last/next + unit|weekday|month|season
         let (r, j) = match self.lex(i) {
             Lex::This => (0i8, i + 1),
@@ -1099,6 +1221,30 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         // postfix forms: unit + rel (Arabic), weekday + rel
+        if self.is(i, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(i + 1), Lex::Weekday(_)) && matches!(self.lex(i + 2), Lex::Rel(_)) {
+            return self.p_rel(i + 1);
+        }
+        if !self.en && (self.w(i) == "احد" || self.w(i) == "اثنين") && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One)) {
+            let w = if self.w(i) == "احد" { 7 } else { 1 };
+            let r = match self.lex(i + 2) {
+                Lex::Rel(r) => r,
+                _ => return None,
+            };
+            let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+            return Some((i + 3, day_val(add_days(mon, w - 1)?).rel()));
+        }
+        // "الأسابيع الثلاثة القادمة": the next three weeks
+        if let (Lex::Unit(u, Cnt::Many), Lex::NumWord(n), Lex::Rel(r)) = (self.lex(i), self.lex(i + 1), self.lex(i + 2)) {
+            if r != 0 && u == Unit::Week {
+                let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
+                let (s0, e0) = if r > 0 {
+                    (add_days(mon, 7)?, add_days(mon, 7 * (n as i64 + 1) - 1)?)
+                } else {
+                    (add_days(mon, -7 * n as i64)?, add_days(mon, -1)?)
+                };
+                return Some((i + 3, Val::date(s0, e0, Precision::Week, format!("P{n}W")).rel()));
+            }
+        }
         match (self.lex(i), self.lex(i + 1)) {
             (Lex::Unit(u, Cnt::One), Lex::Rel(r)) if !self.en => {
                 let v = self.unit_rel(u, r)?;
@@ -1718,6 +1864,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
     fn atom(&mut self, i: usize) -> M {
         let mut best: M = None;
         let cands = [
+            self.p_nth(i),
             self.p_abs(i),
             self.p_year(i),
             self.p_rel(i),
@@ -1822,7 +1969,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     fn best(&mut self, i: usize, top: bool) -> M {
         let t = self.doc.toks.get(i)?;
-        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal")) && !matches!(self.w(i), "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
+        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal")) && !matches!(self.w(i), "احد" | "اثنين" | "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
             return None;
         }
         let mut best: M = None;
@@ -1852,8 +1999,17 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if self.is(k2, Lex::In) && !self.en {
                     k2 += 1;
                 }
+                if self.is(k2, Lex::From) && self.p_time(k2 + 1).is_some() {
+                    k2 += 1;
+                }
                 if let Some((k3, tv)) = self.p_time(k2) {
                     let mut tv = tv;
+                    let mut k3 = k3;
+                    if self.is(k3, Lex::To) {
+                        if let Some((k4, _)) = self.p_time(k3 + 1) {
+                            k3 = k4;
+                        }
+                    }
                     let d = v.start?;
                     tv.start = Some(d);
                     tv.end = Some(d);
