@@ -162,7 +162,7 @@ fn table() -> &'static HashMap<String, Lex> {
         add("شهر الشهر month", Unit(self::Unit::Month, Cnt::One));
         add("شهرين شهران الشهرين", Unit(self::Unit::Month, Cnt::Two));
         add("أشهر شهور الأشهر الشهور months", Unit(self::Unit::Month, Cnt::Many));
-        add("عام العام سنة السنة year", Unit(self::Unit::Year, Cnt::One));
+        add("عام العام سنة السنة year yr", Unit(self::Unit::Year, Cnt::One));
         add("عامين عامان سنتين سنتان العامين السنتين", Unit(self::Unit::Year, Cnt::Two));
         add("أعوام سنوات سنين الأعوام السنوات years", Unit(self::Unit::Year, Cnt::Many));
         add("عقد العقد decade", Unit(self::Unit::Decade, Cnt::One));
@@ -179,7 +179,7 @@ fn table() -> &'static HashMap<String, Lex> {
         add("دقائق minutes", Unit(self::Unit::Minute, Cnt::Many));
         add("weekend", Unit(self::Unit::Weekend, Cnt::One));
         add("weekends", Unit(self::Unit::Weekend, Cnt::Many));
-        add("quarter الربع ربع", Unit(self::Unit::Quarter, Cnt::One));
+        add("quarter qtr الربع ربع", Unit(self::Unit::Quarter, Cnt::One));
         add("quarters", Unit(self::Unit::Quarter, Cnt::Many));
         add("الساعة o'clock", Hour);
         // Number words.

@@ -162,6 +162,8 @@ struct Ctx<'x, 'a> {
     tense: i8,
     /// End of the current sentence (token index).
     lim: usize,
+    /// A whole article (not a short query): bare weekdays look back.
+    long: bool,
     diags: Vec<Diagnostic>,
 }
 
@@ -299,7 +301,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 }
                 Some((dot(i + 1), m, false))
             }
-            Lex::MonthWeak(m) if allow_weak && (!self.en || self.upper(i)) => Some((i + 1, m, false)),
+            Lex::MonthWeak(m) if allow_weak && (!self.en || self.upper(i) || self.num(i + 1).is_some() || matches!(self.lex(i.wrapping_sub(1)), Lex::Of | Lex::Rel(_) | Lex::This | Lex::Part(..)) || (i > 0 && self.doc.toks[i - 1].kind == TokKind::Num)) => Some((i + 1, m, false)),
             Lex::MonthPre(k) => {
                 let n = match (self.lex(i + 1), self.num(i + 1)) {
                     (Lex::Ord(n), _) => n as u64,
@@ -368,6 +370,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     /// A day of the month: 17, 17th, الثالث عشر, الثالث والعشرون.
     fn day_num(&self, i: usize) -> Option<(usize, u8)> {
+        let i = if self.en && self.is(i, Lex::The) && self.num(i + 1).is_some() { i + 1 } else { i };
         if let Some((n, nd)) = self.num(i) {
             if nd <= 2 && (1..=31).contains(&n) {
                 let mut j = i + 1;
@@ -561,7 +564,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let mut k = k;
             if let Some((k2, d)) = self.day_num(k) {
                 // "October 17" / "تموز 13 الى 15" but not "May 2500 troops"
-                if self.num(k).is_some_and(|(_, nd)| nd <= 2) || !self.en {
+                if self.num(k).is_some_and(|(_, nd)| nd <= 2) || !self.en || matches!(self.lex(k), Lex::Ord(_)) || self.is(k, Lex::The) {
                     pd.d = Some(d);
                     k = k2;
                     if self.punct(k, &['-', '–']) || self.is(k, Lex::To) {
@@ -691,6 +694,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
             pd.m = Some(a as u8);
             return Some((i + 3, pd));
         }
+        if self.en && self.long && !matches!(self.lex(i.wrapping_sub(1)), Lex::In | Lex::Weekday(_) | Lex::Since | Lex::To | Lex::From) {
+            return None;
+        }
         if nb <= 2 && (1..=12).contains(&m) && (1..=31).contains(&d) {
             pd.m = Some(m as u8);
             pd.d = Some(d as u8);
@@ -770,7 +776,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             (None, None, None) => {
                 let wd = pd.wd?;
-                let dir = if self.tense < 0 { -1 } else { 1 };
+                let dir = if self.tense < 0 || (self.tense == 0 && self.long) { -1 } else { 1 };
                 Some(day_val(self.weekday_near(wd, dir)?).rel())
             }
             _ => None,
@@ -1093,6 +1099,23 @@ impl<'x, 'a> Ctx<'x, 'a> {
     fn p_deictic(&mut self, i: usize) -> M {
         let p = self.pubd;
         let mut j = i;
+        if self.en {
+            let mut k = j;
+            if self.is(k, Lex::The) {
+                k += 1;
+            }
+            if self.is(k, Lex::Unit(Unit::Day, Cnt::One)) {
+                if self.full(k + 1) == "before" && self.is(k + 2, Lex::Yesterday) {
+                    return Some((k + 3, day_val(add_days(p, -2)?).rel()));
+                }
+                if self.full(k + 1) == "after" && self.is(k + 2, Lex::Tomorrow) {
+                    return Some((k + 3, day_val(add_days(p, 2)?).rel()));
+                }
+            }
+            if self.is(k, Lex::Rel(-1)) && self.full(k + 1) == "night" {
+                return Some((k + 2, day_val(add_days(p, -1)?).rel()));
+            }
+        }
         // يوم أمس / يوم غد
         if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Yesterday | Lex::Tomorrow | Lex::Today) {
             j += 1;
@@ -1168,6 +1191,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if r != 9 {
             match self.lex(j) {
                 Lex::Unit(u, Cnt::One) => {
+                    if self.en && r == 1 && matches!(u, Unit::Decade | Unit::Century) {
+                        return None;
+                    }
                     let mut v = self.unit_rel(u, r)?;
                     let mut k = j + 1;
                     // احد الاسبوع الماضي handled elsewhere; "this fiscal year"
@@ -1183,7 +1209,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 Lex::Weekday(w) => {
                     let d = match r {
                         -1 => add_days(self.weekday_near(w, -1)?, if self.weekday_near(w, -1)? == p { -7 } else { 0 })?,
+                        1 if self.en => {
+                            let mon = add_days(p, 7 - p.weekday().num_days_from_monday() as i64)?;
+                            add_days(mon, w as i64 - 1)?
+                        }
                         1 => self.weekday_near(w, 1)?,
+                        _ if self.en => {
+                            let d = self.weekday_near(w, 1)?;
+                            if p.weekday().number_from_monday() == w as u32 { p } else { d }
+                        }
                         _ => {
                             // this Monday: in the current week
                             let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
@@ -1262,8 +1296,17 @@ impl<'x, 'a> Ctx<'x, 'a> {
             // weekday of a relative week: "الاحد من الاسبوع الماضي", "ثلاثاء الاسبوع الفائت"
             (Lex::Weekday(w), _) => {
                 let mut k = i + 1;
-                if self.is(k, Lex::From) {
+                if self.is(k, Lex::From) || self.is(k, Lex::Of) {
                     k += 1;
+                }
+                if self.en && matches!(self.lex(k), Lex::Rel(_) | Lex::This) && self.is(k + 1, Lex::Unit(Unit::Week, Cnt::One)) {
+                    let r = match self.lex(k) { Lex::Rel(r) => r, _ => 0 };
+                    let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+                    return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
+                }
+                if self.en && self.full(k) == "after" && self.full(k + 1) == "next" {
+                    let mon = add_days(p, 14 - p.weekday().num_days_from_monday() as i64)?;
+                    return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
                 }
                 let r = if self.is(k, Lex::Unit(Unit::Week, Cnt::One)) {
                     match self.lex(k + 1) {
@@ -1401,6 +1444,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             Lex::Ago | Lex::Since if !self.en => (-1i8, i + 1),
             Lex::After if !self.en => (1, i + 1),
             Lex::In if self.en && self.full(i) == "in" => (1, i + 1),
+            Lex::After if self.en && self.full(i) == "after" => (1, i + 1),
             _ if self.en => (0, i),
             _ => return None,
         };
@@ -1408,24 +1452,27 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (dir, k) = if dir == 0 {
             match self.lex(k) {
                 Lex::Ago => (-1, k + 1),
-                Lex::After if self.full(k) == "later" => return None,
+                _ if self.full(k) == "back" => (-1, k + 1),
+                _ if self.full(k) == "hence" => (1, k + 1),
+                Lex::From if self.is(k + 1, Lex::Now) || self.is(k + 1, Lex::Today) => (1, k + 2),
                 _ => return None,
             }
         } else {
             (dir, k)
         };
+        if self.en && dir > 0 && (matches!(u, Unit::Year | Unit::Decade) || (u == Unit::Day && n.unwrap_or(0) >= 30)) {
+            return None;
+        }
+        if self.en && n.is_none() && dir > 0 && matches!(u, Unit::Hour | Unit::Minute) {
+            return Some((k, day_val(p).rel()));
+        }
         let v = match n {
             Some(n) => {
                 let n = n as i64 * dir as i64;
                 match u {
                     Unit::Day => day_val(add_days(p, n)?),
-                    Unit::Week => {
-                        if self.en {
-                            week_val(add_days(p, 7 * n)?)?
-                        } else {
-                            day_val(add_days(p, 7 * n)?)
-                        }
-                    }
+                    Unit::Week => day_val(add_days(p, 7 * n)?),
+                    Unit::Month if self.en => day_val(add_months(p, n as i32)?),
                     Unit::Month => {
                         let d = add_months(p, n as i32)?;
                         month_val(d.year(), d.month())?
@@ -1527,6 +1574,46 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
     }
 
+    /// "last 2 days", "next three weeks" (English, without "the"): intervals.
+    fn p_last_n(&mut self, i: usize) -> M {
+        if !self.en {
+            return None;
+        }
+        let r = match self.lex(i) {
+            Lex::Rel(r) if r != 0 => r,
+            _ => return None,
+        };
+        let (k, n, u) = self.amount(i + 1)?;
+        let n = n? as i64;
+        let p = self.pubd;
+        let (s, e, prec) = match (u, r > 0) {
+            (Unit::Day, false) => (add_days(p, -n)?, add_days(p, -1)?, Precision::Day),
+            (Unit::Day, true) => (add_days(p, 1)?, add_days(p, n)?, Precision::Day),
+            (Unit::Week, false) => {
+                let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
+                (add_days(mon, -7 * n)?, add_days(mon, -1)?, Precision::Week)
+            }
+            (Unit::Week, true) => {
+                let mon = add_days(p, 7 - p.weekday().num_days_from_monday() as i64)?;
+                (mon, add_days(mon, 7 * n - 1)?, Precision::Week)
+            }
+            (Unit::Month, false) => {
+                let m1 = ymd(p.year(), p.month(), 1)?;
+                (add_months(m1, -(n as i32))?, m1.pred_opt()?, Precision::Month)
+            }
+            (Unit::Month, true) => {
+                let m1 = add_months(ymd(p.year(), p.month(), 1)?, 1)?;
+                (m1, add_months(m1, n as i32)?.pred_opt()?, Precision::Month)
+            }
+            (Unit::Year, false) => (ymd(p.year() - n as i32, 1, 1)?, ymd(p.year() - 1, 12, 31)?, Precision::Year),
+            (Unit::Year, true) => (ymd(p.year() + 1, 1, 1)?, ymd(p.year() + n as i32, 12, 31)?, Precision::Year),
+            (Unit::Hour | Unit::Minute, _) => (p, p, Precision::Day),
+            _ => return None,
+        };
+        let code = match u { Unit::Day => "D", Unit::Week => "W", Unit::Month => "M", Unit::Year => "Y", _ => "H" };
+        Some((k, Val::date(s, e, prec, format!("P{n}{code}")).rel()))
+    }
+
     /// Durations: three years, a month, P90D, the past two years.
     fn p_duration(&mut self, i: usize) -> M {
         let mut j = i;
@@ -1540,6 +1627,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         if self.en && self.is(j, Lex::Recent) && self.full(j) == "recent" {
             j += 1;
+        }
+        if self.en && j > i && self.is(j.wrapping_sub(1), Lex::Rel(1)) {
+            if let Lex::Unit(u @ (Unit::Decade | Unit::Century), Cnt::One) = self.lex(j) {
+                let v = if u == Unit::Decade { "P10Y" } else { "P100Y" };
+                return Some((j + 1, Val::nodate(TimexType::Duration, v.into())));
+            }
         }
         let (k, n, u) = self.amount(j)?;
         if !self.en && j == i && n.is_none() {
@@ -1656,6 +1749,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (q, k) = if self.en {
             let (k, q) = match self.lex(j) {
                 Lex::Ord(q) if (1..=4).contains(&q) => (j + 1, q),
+                _ if self.num(j).is_some_and(|(n, nd)| nd == 1 && (1..=4).contains(&n)) && matches!(self.full(j + 1), "st" | "nd" | "rd" | "th") => (j + 2, self.num(j).map_or(1, |x| x.0 as u16)),
                 _ if self.full(j) == "last" || self.full(j) == "final" => (j + 1, 4),
                 _ => return None,
             };
@@ -1688,6 +1782,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if self.is(k, Lex::Unit(Unit::Year, Cnt::One)) {
             return Some((k + 1, quarter_val(self.pubd.year(), q as u32)?.rel()));
         }
+        if self.en {
+            return Some((k, quarter_val(self.pubd.year(), q as u32)?.rel()));
+        }
         None
     }
 
@@ -1706,6 +1803,29 @@ impl<'x, 'a> Ctx<'x, 'a> {
             (i + 1, 3)
         } else if self.en && w == "easter" {
             (i + 1, 4)
+        } else if self.en && matches!(w, "xmas" | "halloween" | "valentine" | "thanksgiving") {
+            let k = match w { "valentine" => if self.punct(i + 1, &['\'', '’']) { i + 4 } else { i + 2 }, _ => i + 1 };
+            let k = if w == "thanksgiving" && self.is(k, Lex::Unit(Unit::Day, Cnt::One)) { k + 1 } else { k };
+            (k, match w { "xmas" => 3, "halloween" => 8, "valentine" => 9, _ => 10 })
+        } else if self.en && w == "new" && self.is(i + 1, Lex::Unit(Unit::Year, Cnt::One)) || (self.en && w == "new" && self.full(i + 1) == "years") {
+            let mut k = i + 2;
+            if self.punct(k, &['\'', '’']) { k += 2; }
+            match self.full(k) {
+                "eve" => (k + 1, 11),
+                "day" => (k + 1, 12),
+                _ => return None,
+            }
+        } else if self.en && (w == "eid") {
+            let mut k = i + 1;
+            if self.full(k) == "al" { k += 1; }
+            if self.punct(k, &['-']) { k += 1; }
+            match self.full(k) {
+                "fitr" => (k + 1, 1),
+                "adha" => (k + 1, 2),
+                _ => return None,
+            }
+        } else if self.en && w == "ramadan" && self.num(i + 1).is_some_and(|(_, nd)| nd == 4) {
+            (i + 1, 7)
         } else if w == "راس" && self.w(i + 1) == "السنه" {
             if self.w(i + 2) == "الهجريه" {
                 (i + 3, 5)
@@ -1728,6 +1848,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
             4 => day_val(hijri::easter(y)?),
             5 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 1)?, 1, 1)?),
             6 => day_val(ymd(y, 1, 1)?),
+            8 => day_val(ymd(y, 10, 31)?),
+            9 => day_val(ymd(y, 2, 14)?),
+            10 => {
+                let nov1 = ymd(y, 11, 1)?;
+                let first_thu = add_days(nov1, (4 - nov1.weekday().number_from_monday() as i64).rem_euclid(7))?;
+                day_val(add_days(first_thu, 21)?)
+            }
+            11 => day_val(ymd(y, 12, 31)?),
+            12 => day_val(ymd(y + 1, 1, 1)?),
             _ => {
                 let (s, e) = hijri::month_bounds(hijri::hijri_year_for(y, 9)?, 9)?;
                 Val::date(s, e, Precision::Month, format!("{}/{}", format_date(s), format_date(e)))
@@ -1969,7 +2098,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     fn best(&mut self, i: usize, top: bool) -> M {
         let t = self.doc.toks.get(i)?;
-        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal")) && !matches!(self.w(i), "احد" | "اثنين" | "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
+        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal" | "xmas" | "halloween" | "valentine" | "thanksgiving" | "new" | "eid" | "ramadan" | "qtr" | "yr")) && !matches!(self.w(i), "احد" | "اثنين" | "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
             return None;
         }
         let mut best: M = None;
@@ -1979,6 +2108,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             self.p_since(i),
             self.p_ago(i),
             if top { self.p_approx(i) } else { None },
+            self.p_last_n(i),
             self.p_duration(i),
             self.p_set(i),
             self.p_ref(i),
@@ -2121,6 +2251,7 @@ pub fn tag(doc: &Doc, published: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<
         en: doc.lang == Lang::En,
         tense: 0,
         lim: doc.toks.len(),
+        long: doc.toks.len() > 40,
         diags: Vec::new(),
     };
     let mut out = Vec::new();
