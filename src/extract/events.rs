@@ -266,8 +266,9 @@ fn build(
             wikidata: e.wikidata.clone(),
             role: ActorRole::Mentioned,
             known: true,
-            aliases_en: e.aliases_en.clone(),
-            aliases_ar: e.aliases_ar.clone(),
+            // known actors: their aliases are in the gazetteer (and in storage)
+            aliases_en: Vec::new(),
+            aliases_ar: Vec::new(),
         });
     }
     // the first actor right after a reporting verb is the agent

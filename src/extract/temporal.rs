@@ -2101,6 +2101,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal" | "xmas" | "halloween" | "valentine" | "thanksgiving" | "new" | "eid" | "ramadan" | "qtr" | "yr")) && !matches!(self.w(i), "احد" | "اثنين" | "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
             return None;
         }
+        // function words start an expression only before a temporal word
+        if matches!(t.lex, Lex::The | Lex::Of | Lex::And | Lex::In | Lex::To | Lex::From | Lex::This | Lex::Between | Lex::Approx | Lex::Since | Lex::After | Lex::Within | Lex::Every) {
+            let next_temporal = (i + 1..(i + 3).min(self.lim)).any(|k| {
+                let n = &self.doc.toks[k];
+                n.kind == TokKind::Num || !matches!(n.lex, Lex::None | Lex::The | Lex::Of | Lex::And | Lex::In | Lex::CountNoun | Lex::TrapPre)
+            }) || (self.en && matches!(self.full(i + 1), "a" | "an" | "christmas" | "easter" | "thanksgiving" | "earlier" | "later" | "fiscal" | "time" | "past" | "future" | "moment"));
+            if !next_temporal {
+                return None;
+            }
+        }
         let mut best: M = None;
         let cands = [
             self.atom(i),
