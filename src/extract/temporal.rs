@@ -2106,7 +2106,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let next_temporal = (i + 1..(i + 3).min(self.lim)).any(|k| {
                 let n = &self.doc.toks[k];
                 n.kind == TokKind::Num || !matches!(n.lex, Lex::None | Lex::The | Lex::Of | Lex::And | Lex::In | Lex::CountNoun | Lex::TrapPre)
-            }) || (self.en && matches!(self.full(i + 1), "a" | "an" | "christmas" | "easter" | "thanksgiving" | "earlier" | "later" | "fiscal" | "time" | "past" | "future" | "moment"));
+            }) || (self.en && matches!(self.full(i + 1), "a" | "an" | "christmas" | "easter" | "thanksgiving" | "earlier" | "later" | "fiscal" | "time" | "past" | "future" | "moment")) || self.w(i + 1) == "اللحظه";
             if !next_temporal {
                 return None;
             }
