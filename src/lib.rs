@@ -1,6 +1,42 @@
-//! Tarikh: a timeline and chronology database. News articles go in;
-//! dated events come out, each with an honest date interval, its actors,
-//! quantities and the sentences that reported it.
+//! Tarikh: a timeline and chronology database. News articles go in; dated
+//! events come out, each with an honest date interval and its precision,
+//! its actors (one actor whatever the spelling), quantities, and the exact
+//! sentence of every article that reported it.
+//!
+//! # Architecture
+//!
+//! Layers, with dependencies pointing one way only (down this list):
+//!
+//! | module | role | may use |
+//! |---|---|---|
+//! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
+//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, shutdown | `graphql`, `storage` (handle only) |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | `storage`, `domain` |
+//! | [`demo`] (use cases) | where data meets storage: the demo timeline | `storage`, `domain` |
+//! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
+//! | `extract` | text to events: pure, deterministic | `domain` |
+//! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |
+//!
+//! # Invariants
+//!
+//! - `domain` and `extract` are pure: no I/O, no clock, no database, no web
+//!   framework. Extraction never fails: it returns results plus diagnostics;
+//!   the reference date is an argument.
+//! - `storage` is the only module that imports `sea_orm`; entities never
+//!   leave it. It takes and returns `domain` records.
+//! - `graphql` never imports actix; its types wrap `domain` records, not
+//!   entities. `http` is the only home of actix.
+//! - Dates are inclusive day intervals stored as sortable integer day
+//!   numbers ([`domain::day_number`]), so ordering and range filters are
+//!   right for any year, BCE included, on both backends.
+//! - One normalization function ([`domain::normalize_name`]) is used both to
+//!   store aliases and to look names up.
+//! - Lists page with keyset cursors on the sort key (never OFFSET); nested
+//!   lists are fetched in one statement per kind per page, so statements
+//!   per request do not grow with the page size.
+//! - Every GraphQL error carries `extensions.code`; database details are
+//!   logged, never sent to clients.
+//! - A landed migration is never edited: changes are new migrations.
 
 pub mod cli;
 pub mod demo;

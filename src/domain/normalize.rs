@@ -31,12 +31,11 @@ pub fn normalize_name(s: &str) -> String {
     for c in s.nfkc().flat_map(char::to_lowercase) {
         match fold_char(c) {
             None => {}
-            Some(' ') => {
-                if !space {
-                    out.push(' ');
-                    space = true;
-                }
+            Some(' ') if !space => {
+                out.push(' ');
+                space = true;
             }
+            Some(' ') => {}
             Some(c) => {
                 out.push(c);
                 space = false;

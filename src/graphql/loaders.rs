@@ -1,10 +1,16 @@
 //! Batched loads for nested lists: one SQL statement per kind of nested
 //! list per request, whatever the page size.
+//!
+//! A connection prefetches what its selection asks for (actors, aliases,
+//! mentions, articles) in one statement each and feeds the per-request
+//! cache; the DataLoaders serve the rest (single lookups, mutations). Timing
+//! alone cannot promise one batch: async-graphql resolves long lists in
+//! slices, and a loader may fire between two slices.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use super::errors::store;
 use crate::domain::{Actor, ActorRole, Alias, Article, Id, Mention};
@@ -53,14 +59,38 @@ loader!(ArticleLoader, Article, |s, keys| s
     .await
     .map(|v| v.into_iter().map(|a| (a.id, a)).collect()));
 
-/// The loaders of one schema. They keep no cache, so answers are never stale;
-/// they only batch the loads that one request (or concurrent ones) makes.
-pub struct Loaders {
-    event_actors: DataLoader<EventActorsLoader>,
-    mentions: DataLoader<MentionsLoader>,
-    aliases: DataLoader<AliasesLoader>,
-    actors: DataLoader<ActorLoader>,
-    articles: DataLoader<ArticleLoader>,
+type Cached<T> = DataLoader<T, HashMapCache>;
+
+/// The loaders of one request, with a cache that lives as long as the
+/// request (answers are never stale across requests). Cheap to clone.
+#[derive(Clone)]
+pub struct Loaders(Arc<LoaderSet>);
+
+impl std::ops::Deref for Loaders {
+    type Target = LoaderSet;
+    fn deref(&self) -> &LoaderSet {
+        &self.0
+    }
+}
+
+/// The loaders behind [`Loaders`].
+pub struct LoaderSet {
+    store: Store,
+    event_actors: Cached<EventActorsLoader>,
+    mentions: Cached<MentionsLoader>,
+    aliases: Cached<AliasesLoader>,
+    actors: Cached<ActorLoader>,
+    articles: Cached<ArticleLoader>,
+}
+
+/// What a page's selection needs beyond the events themselves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted {
+    pub actor_links: bool,
+    pub actors: bool,
+    pub aliases: bool,
+    pub mentions: bool,
+    pub articles: bool,
 }
 
 fn internal(e: Shared) -> async_graphql::Error {
@@ -68,15 +98,77 @@ fn internal(e: Shared) -> async_graphql::Error {
 }
 
 impl Loaders {
-    /// Loaders over `store`.
+    /// Fresh loaders over `store`, for one request.
     pub fn new(store: &Store) -> Loaders {
-        Loaders {
-            event_actors: DataLoader::new(EventActorsLoader(store.clone()), tokio::spawn),
-            mentions: DataLoader::new(MentionsLoader(store.clone()), tokio::spawn),
-            aliases: DataLoader::new(AliasesLoader(store.clone()), tokio::spawn),
-            actors: DataLoader::new(ActorLoader(store.clone()), tokio::spawn),
-            articles: DataLoader::new(ArticleLoader(store.clone()), tokio::spawn),
+        fn cached<T: Loader<Id>>(l: T) -> Cached<T> {
+            DataLoader::with_cache(l, tokio::spawn, HashMapCache::default())
         }
+        Loaders(Arc::new(LoaderSet {
+            store: store.clone(),
+            event_actors: cached(EventActorsLoader(store.clone())),
+            mentions: cached(MentionsLoader(store.clone())),
+            aliases: cached(AliasesLoader(store.clone())),
+            actors: cached(ActorLoader(store.clone())),
+            articles: cached(ArticleLoader(store.clone())),
+        }))
+    }
+}
+
+impl LoaderSet {
+    /// Loads what `wanted` names for the events `ids` in one statement per
+    /// kind and primes the cache, so that nested resolvers run no SQL.
+    pub async fn prefetch(&self, ids: &[Id], wanted: Wanted) -> async_graphql::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if wanted.actor_links {
+            let mut links = self.store.event_actor_links(ids).await.map_err(store)?;
+            let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
+            self.event_actors
+                .feed_many(
+                    ids.iter()
+                        .map(|id| (*id, links.remove(id).unwrap_or_default())),
+                )
+                .await;
+            if wanted.actors && !actor_ids.is_empty() {
+                let actors = self.store.actors_by_ids(&actor_ids).await.map_err(store)?;
+                let found: Vec<Id> = actors.iter().map(|a| a.id).collect();
+                self.actors
+                    .feed_many(actors.into_iter().map(|a| (a.id, a)))
+                    .await;
+                if wanted.aliases {
+                    let mut al = self.store.aliases_of_actors(&found).await.map_err(store)?;
+                    self.aliases
+                        .feed_many(
+                            found
+                                .iter()
+                                .map(|id| (*id, al.remove(id).unwrap_or_default())),
+                        )
+                        .await;
+                }
+            }
+        }
+        if wanted.mentions {
+            let mut ms = self.store.mentions_of_events(ids).await.map_err(store)?;
+            let article_ids: Vec<Id> = ms.values().flatten().map(|m| m.article_id).collect();
+            self.mentions
+                .feed_many(
+                    ids.iter()
+                        .map(|id| (*id, ms.remove(id).unwrap_or_default())),
+                )
+                .await;
+            if wanted.articles && !article_ids.is_empty() {
+                let arts = self
+                    .store
+                    .articles_by_ids(&article_ids)
+                    .await
+                    .map_err(store)?;
+                self.articles
+                    .feed_many(arts.into_iter().map(|a| (a.id, a)))
+                    .await;
+            }
+        }
+        Ok(())
     }
 
     /// Actor links of an event.

@@ -11,7 +11,7 @@ pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{EmptySubscription, ErrorExtensions, Response, Schema};
+use async_graphql::{BatchRequest, EmptySubscription, ErrorExtensions, Response, Schema};
 
 pub use auth::{Bearer, WriteTokens};
 
@@ -27,14 +27,18 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 
 /// Builds the schema over a store.
 pub fn build_schema(store: Store, tokens: WriteTokens) -> TarikhSchema {
-    let loaders = loaders::Loaders::new(&store);
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
         .data(store)
-        .data(loaders)
         .data(tokens)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
+}
+
+/// Attaches what one request needs: its caller's bearer token and fresh
+/// per-request loaders.
+pub fn prepare(request: BatchRequest, store: &Store, bearer: Bearer) -> BatchRequest {
+    request.data(bearer).data(loaders::Loaders::new(store))
 }
 
 /// The schema's SDL, as committed in `schema/schema.graphql`.

@@ -169,6 +169,7 @@ fn maybe<T, U>(
 /// Mutations.
 pub struct MutationRoot;
 
+/// Writes: each needs `Authorization: Bearer <token>` matching one of TARIKH_WRITE_TOKENS.
 #[Object]
 impl MutationRoot {
     /// Creates an actor; its name and Arabic name become aliases.

@@ -15,6 +15,7 @@ pub const MAX_BUCKETS: usize = 10_000;
 /// Queries.
 pub struct QueryRoot;
 
+/// Reads: open to everyone.
 #[Object]
 impl QueryRoot {
     /// Events matching a filter, as a Relay connection with keyset cursors.

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 
 use crate::domain::{format_date, parse_date};
 
-/// ISO 8601 calendar date with astronomical year numbering: "2024-01-26",
-/// "-0043-03-15" (44 BCE). Proleptic Gregorian calendar.
+/// A calendar day (see the scalar's description).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);
 
+/// ISO 8601 calendar date with astronomical year numbering: "2024-01-26",
+/// "-0043-03-15" (44 BCE), in the proleptic Gregorian calendar.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {

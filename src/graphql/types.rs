@@ -4,7 +4,7 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, I
 use chrono::{DateTime, Utc};
 
 use super::errors::{bad_input, store};
-use super::loaders::Loaders;
+use super::loaders::{Loaders, Wanted};
 use super::scalars::Date;
 use crate::domain;
 
@@ -147,8 +147,10 @@ mirror_enum! {
 
 mirror_enum! {
     /// How an event's interval is compared with `[from, to]`.
+    #[derive(Default)]
     DateMatch {
         /// The interval meets the window.
+        #[default]
         Overlaps,
         /// The interval lies inside the window.
         Within,
@@ -157,8 +159,10 @@ mirror_enum! {
 
 mirror_enum! {
     /// Whether any or all actors must take part.
+    #[derive(Default)]
     Match {
         /// At least one of the actors.
+        #[default]
         Any,
         /// Every one of the actors.
         All,
@@ -190,18 +194,6 @@ mirror_enum! {
         Month,
         /// Calendar years.
         Year,
-    }
-}
-
-impl Default for DateMatch {
-    fn default() -> Self {
-        DateMatch::Overlaps
-    }
-}
-
-impl Default for Match {
-    fn default() -> Self {
-        Match::Any
     }
 }
 
@@ -307,6 +299,7 @@ pub struct PageInfo {
 /// A dated interval, honest about its precision.
 pub struct EventDate(pub domain::EventDate);
 
+/// A dated interval, honest about its precision: inclusive start and end days, the precision the source gave, approximation and modifier.
 #[Object]
 impl EventDate {
     /// First day (inclusive).
@@ -342,6 +335,7 @@ impl EventDate {
 /// A dated event.
 pub struct Event(pub domain::Event);
 
+/// A dated event with its actors and the sentences that reported it.
 #[Object]
 impl Event {
     /// Stable identifier.
@@ -441,6 +435,7 @@ pub struct EventActor {
 #[derive(Clone)]
 pub struct Actor(pub domain::Actor);
 
+/// Someone or something that takes part in events: a state, group, organization or person. One actor whatever the spelling.
 #[Object]
 impl Actor {
     /// Stable identifier.
@@ -482,6 +477,7 @@ impl Actor {
             .collect())
     }
     /// Events this actor took part in, by date.
+    #[graphql(complexity = "1 + super::query::page_cost(first, None) * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -516,6 +512,7 @@ pub struct Alias {
 /// The evidence of an event: a sentence of an article.
 pub struct Mention(pub domain::Mention);
 
+/// The evidence of an event: a sentence of an article.
 #[Object]
 impl Mention {
     /// Stable identifier.
@@ -552,6 +549,7 @@ impl Mention {
 /// A news article.
 pub struct Article(pub domain::Article);
 
+/// A news article, the source of mentions.
 #[Object]
 impl Article {
     /// Stable identifier.
@@ -673,6 +671,28 @@ impl EventConnection {
     }
 }
 
+/// What the selection under a connection asks of each event.
+fn wanted(ctx: &Context<'_>) -> Wanted {
+    let la = ctx.look_ahead();
+    let any = |path: &[&str]| {
+        [la.field("nodes"), la.field("edges").field("node")]
+            .into_iter()
+            .any(|mut l| {
+                for p in path {
+                    l = l.field(p);
+                }
+                l.exists()
+            })
+    };
+    Wanted {
+        actor_links: any(&["actors"]),
+        actors: any(&["actors", "actor"]),
+        aliases: any(&["actors", "actor", "aliases"]),
+        mentions: any(&["mentions"]) || any(&["sourceCount"]),
+        articles: any(&["mentions", "article"]),
+    }
+}
+
 fn store_err(e: crate::storage::StoreError) -> async_graphql::Error {
     store(e)
 }
@@ -701,6 +721,8 @@ impl EventConnection {
         if paging.backwards {
             events.reverse();
         }
+        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+        ctx.data::<Loaders>()?.prefetch(&ids, wanted(ctx)).await?;
         let edges: Vec<EventEdge> = events
             .into_iter()
             .map(|e| EventEdge {

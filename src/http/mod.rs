@@ -104,7 +104,7 @@ async fn graphql_post(
             )
         }
     };
-    let batch = batch.data(bearer(&req));
+    let batch = graphql::prepare(batch, &state.store, bearer(&req));
     let resp = match state.schema.execute_batch(batch).await {
         async_graphql::BatchResponse::Single(r) => {
             async_graphql::BatchResponse::Single(graphql::with_codes(r))

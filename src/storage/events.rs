@@ -480,11 +480,11 @@ impl Store {
                 c = c.add(
                     Condition::any()
                         .add(Expr::cust_with_values(
-                            "lower(title) LIKE lower($1)",
+                            "lower(title) LIKE lower(?)",
                             [pat.clone()],
                         ))
                         .add(Expr::cust_with_values(
-                            "lower(coalesce(summary, '')) LIKE lower($1)",
+                            "lower(coalesce(summary, '')) LIKE lower(?)",
                             [pat],
                         )),
                 );

@@ -140,3 +140,35 @@ fn classify(e: DbErr, what: &str) -> StoreError {
         StoreError::Db(e)
     }
 }
+
+/// Creates a database named `name` on the PostgreSQL server of `admin_url`
+/// and returns the URL of the new database (used by tests and benchmarks
+/// that each want a fresh database).
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> StoreResult<String> {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(StoreError::Invalid(format!("bad database name {name:?}")));
+    }
+    let admin = Database::connect(admin_url).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await?;
+    admin.close().await?;
+    let mut url = url::Url::parse(admin_url)
+        .map_err(|e| StoreError::Invalid(format!("bad database url: {e}")))?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+/// Drops a database made by [`create_postgres_database`] (connections to it
+/// are closed first).
+pub async fn drop_postgres_database(admin_url: &str, name: &str) -> StoreResult<()> {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(StoreError::Invalid(format!("bad database name {name:?}")));
+    }
+    let admin = Database::connect(admin_url).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await?;
+    admin.close().await?;
+    Ok(())
+}

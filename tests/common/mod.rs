@@ -1,0 +1,262 @@
+//! Test harness: each test spawns the real server on port 0 over a fresh
+//! database (PostgreSQL or SQLite) and talks to it over HTTP.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::{json, Value};
+use tarikh::graphql::WriteTokens;
+use tarikh::http::{serve, HttpConfig};
+use tarikh::storage::{create_postgres_database, drop_postgres_database, Store};
+
+/// The write token every test server accepts.
+pub const TOKEN: &str = "secret-token";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+pub struct TestApp {
+    pub addr: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    backend: Backend,
+    db_name: String,
+    admin_url: String,
+    sqlite_path: Option<std::path::PathBuf>,
+}
+
+fn unique_name() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "tarikh_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+pub fn admin_url() -> String {
+    std::env::var("TARIKH_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &format!("tester:{TOKEN}")).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tokens: &str) -> TestApp {
+        let name = unique_name();
+        let admin = admin_url();
+        let (url, sqlite_path) = match backend {
+            Backend::Postgres => {
+                let url = create_postgres_database(&admin, &name).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is not reachable at {admin} ({e}).\n\
+                         Start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` \
+                         or `docker compose up -d postgres`, or point TARIKH_TEST_DATABASE_URL at a server \
+                         where this user may create databases."
+                    )
+                });
+                (url, None)
+            }
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
+            }
+        };
+        let store = Store::open(&url)
+            .await
+            .expect("open and migrate the test database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let config = HttpConfig {
+            tokens: WriteTokens::parse(tokens),
+            cors_origins: vec!["https://dash.example".into()],
+        };
+        let server = serve(listener, store.clone(), config).expect("start the server");
+        tokio::spawn(server);
+        TestApp {
+            addr,
+            store,
+            client: reqwest::Client::new(),
+            backend,
+            db_name: name,
+            admin_url: admin,
+            sqlite_path,
+        }
+    }
+
+    pub fn store_db_name(&self) -> String {
+        self.db_name.clone()
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs a query without a token; returns the whole response body.
+    pub async fn gql(&self, query: &str, vars: Value) -> Value {
+        self.gql_as(None, query, vars).await
+    }
+
+    /// Runs a query with the test token.
+    pub async fn gql_w(&self, query: &str, vars: Value) -> Value {
+        self.gql_as(Some(TOKEN), query, vars).await
+    }
+
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, vars: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.addr))
+            .json(&json!({"query": query, "variables": vars}));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("send request");
+        resp.json().await.expect("JSON body")
+    }
+
+    /// The data of a response that must not have errors.
+    pub async fn ok(&self, query: &str, vars: Value) -> Value {
+        let body = self.gql_w(query, vars).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// The error codes of a response.
+    pub async fn codes(&self, token: Option<&str>, query: &str, vars: Value) -> Vec<String> {
+        let body = self.gql_as(token, query, vars).await;
+        body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected errors: {body:#}"))
+            .iter()
+            .map(|e| {
+                e["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("NONE")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    pub async fn cleanup(self) {
+        self.store.close().await;
+        match self.backend {
+            Backend::Postgres => {
+                let _ = drop_postgres_database(&self.admin_url, &self.db_name).await;
+            }
+            Backend::Sqlite => {
+                if let Some(p) = &self.sqlite_path {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- write helpers ----
+
+    pub async fn actor(
+        &self,
+        name: &str,
+        name_ar: Option<&str>,
+        aliases: &[(&str, &str)],
+    ) -> String {
+        let aliases: Vec<Value> = aliases
+            .iter()
+            .map(|(a, l)| json!({"alias": a, "lang": l}))
+            .collect();
+        let d = self
+            .ok(
+                "mutation($i: ActorInput!) { createActor(input: $i) { id } }",
+                json!({"i": {"name": name, "nameAr": name_ar, "kind": "STATE", "aliases": aliases}}),
+            )
+            .await;
+        d["createActor"]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an event; `date` is an EventDateInput as JSON.
+    pub async fn event(&self, title: &str, date: Value, actors: &[&str]) -> String {
+        self.event_with(title, date, actors, json!({})).await
+    }
+
+    pub async fn event_with(
+        &self,
+        title: &str,
+        date: Value,
+        actors: &[&str],
+        extra: Value,
+    ) -> String {
+        let actors: Vec<Value> = actors.iter().map(|a| json!({"actorId": a})).collect();
+        let mut input = json!({"title": title, "kind": "OTHER", "date": date, "actors": actors});
+        if let (Some(i), Some(e)) = (input.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                i.insert(k.clone(), v.clone());
+            }
+        }
+        let d = self
+            .ok(
+                "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
+                json!({"i": input}),
+            )
+            .await;
+        d["createEvent"]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Titles of the events matching `filter`, in date order.
+    pub async fn titles(&self, filter: Value) -> Vec<String> {
+        let d = self
+            .ok(
+                "query($f: EventFilter) { events(filter: $f, first: 500) { nodes { title } } }",
+                json!({"f": filter}),
+            )
+            .await;
+        d["events"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["title"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+pub fn day(d: &str) -> Value {
+    json!({"start": d, "precision": "DAY"})
+}
+
+/// Declares each listed `async fn NAME(app: &TestApp)` as two tests, one per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                    super::$name(&app).await;
+                    app.cleanup().await;
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
+                    super::$name(&app).await;
+                    app.cleanup().await;
+                }
+            )*
+        }
+    };
+}

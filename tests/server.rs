@@ -1,0 +1,108 @@
+//! Server-level behaviour: read-only mode, health when the database goes
+//! away, and the committed schema.
+
+mod common;
+
+use common::{Backend, TestApp, TOKEN};
+use serde_json::json;
+
+#[tokio::test]
+async fn without_tokens_every_write_is_forbidden_and_says_how_to_enable() {
+    let app = TestApp::spawn_with(Backend::Sqlite, "").await;
+    let body = app
+        .gql_as(
+            Some(TOKEN),
+            r#"mutation { createActor(input: {name: "X", kind: STATE}) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("TARIKH_WRITE_TOKENS"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn health_is_503_when_the_database_is_gone() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let url = format!("{}/health", app.addr);
+    assert_eq!(
+        app.client.get(&url).send().await.unwrap().status().as_u16(),
+        200
+    );
+    // Drop the database under the running server.
+    let name = app.store_db_name();
+    tarikh::storage::drop_postgres_database(&common::admin_url(), &name)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.client.get(&url).send().await.unwrap().status().as_u16(),
+        503
+    );
+    // Queries fail with INTERNAL and leak no database detail.
+    let body = app.gql(r#"{ events { nodes { id } } }"#, json!({})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+    assert_eq!(body["errors"][0]["message"], "internal error");
+    app.cleanup().await;
+}
+
+#[test]
+fn committed_schema_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/schema.graphql"
+    ))
+    .expect("schema/schema.graphql is committed");
+    let current = tarikh::graphql::sdl();
+    assert!(
+        committed == current,
+        "schema/schema.graphql is stale: run `cargo run -- schema > schema/schema.graphql`"
+    );
+    // Every type and field is documented.
+    let undocumented = undocumented(&current);
+    assert!(undocumented.is_empty(), "undocumented: {undocumented:?}");
+}
+
+/// Declarations and fields not preceded by a description.
+fn undocumented(sdl: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut in_block = false;
+    let mut described = false;
+    for line in sdl.lines() {
+        let t = line.trim();
+        if in_block {
+            if t.ends_with("\"\"\"") {
+                in_block = false;
+                described = true;
+            }
+            continue;
+        }
+        if t.starts_with("\"\"\"") {
+            if t.len() > 3 && t.ends_with("\"\"\"") {
+                described = true;
+            } else {
+                in_block = true;
+            }
+            continue;
+        }
+        if t.starts_with('"') {
+            described = true;
+            continue;
+        }
+        let skip = t.is_empty()
+            || t == "}"
+            || t.starts_with("schema")
+            || t.starts_with("query:")
+            || t.starts_with("mutation:")
+            || t.starts_with("directive ");
+        if !skip && !described {
+            out.push(t.to_string());
+        }
+        if !t.is_empty() {
+            described = false;
+        }
+    }
+    out
+}
