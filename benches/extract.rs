@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench extract`.
 
 use chrono::NaiveDate;
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
 use tarikh::extract::{extract, Lang};
 
 const AR: &[&str] = &[

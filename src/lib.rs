@@ -14,7 +14,7 @@
 //! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | `storage`, `domain` |
 //! | [`demo`] (use cases) | where data meets storage: the demo timeline | `storage`, `domain` |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
-//! | `extract` | text to events: pure, deterministic | `domain` |
+//! | [`extract`] | text to events: pure, deterministic | `domain` |
 //! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |
 //!
 //! # Invariants
@@ -41,7 +41,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
-// pub mod extract;  (being written)
+pub mod extract;
 pub mod graphql;
 pub mod http;
 pub mod storage;

@@ -18,7 +18,11 @@ fn cases(json: &str) -> Vec<Value> {
 fn normalization_cases() {
     for c in cases(include_str!("cases/extract_normalize.json")) {
         let input = c["input"].as_str().unwrap();
-        assert_eq!(norm_str(input), c["norm"].as_str().unwrap(), "normalizing {input:?}");
+        assert_eq!(
+            norm_str(input),
+            c["norm"].as_str().unwrap(),
+            "normalizing {input:?}"
+        );
     }
 }
 
@@ -34,35 +38,64 @@ fn run_timex_cases(json: &str, lang: Lang) {
             assert_eq!(s, t.text, "span of {:?}", t.text);
         }
         let expect = c["expect"].as_array().unwrap();
-        let dated: Vec<_> = x.timexes.iter().filter(|t| t.kind != TimexType::Set && t.kind != TimexType::Duration || expect.iter().any(|e| e["text"] == t.text.as_str())).collect();
+        let dated: Vec<_> = x
+            .timexes
+            .iter()
+            .filter(|t| {
+                t.kind != TimexType::Set && t.kind != TimexType::Duration
+                    || expect.iter().any(|e| e["text"] == t.text.as_str())
+            })
+            .collect();
         if expect.is_empty() && !x.timexes.is_empty() {
-            failures.push(format!("{}: expected no timex, got {:?}", c["note"], x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: expected no timex, got {:?}",
+                c["note"],
+                x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()
+            ));
             continue;
         }
         for e in expect {
             let want = e["text"].as_str().unwrap();
             let Some(t) = dated.iter().find(|t| t.text == want) else {
-                failures.push(format!("{}: {want:?} not found in {:?}", c["note"], x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{}: {want:?} not found in {:?}",
+                    c["note"],
+                    x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()
+                ));
                 continue;
             };
             if let Some(s) = e["start"].as_str() {
                 if t.start != Some(date(s)) || t.end != Some(date(e["end"].as_str().unwrap())) {
-                    failures.push(format!("{}: {want:?} got {:?}..{:?}", c["note"], t.start, t.end));
+                    failures.push(format!(
+                        "{}: {want:?} got {:?}..{:?}",
+                        c["note"], t.start, t.end
+                    ));
                 }
             }
             if let Some(v) = e["timex3"].as_str() {
                 if t.timex3 != v {
-                    failures.push(format!("{}: {want:?} timex3 {} (want {v})", c["note"], t.timex3));
+                    failures.push(format!(
+                        "{}: {want:?} timex3 {} (want {v})",
+                        c["note"], t.timex3
+                    ));
                 }
             }
             if let Some(a) = e["approximate"].as_bool() {
                 if t.approximate != a {
-                    failures.push(format!("{}: {want:?} approximate {}", c["note"], t.approximate));
+                    failures.push(format!(
+                        "{}: {want:?} approximate {}",
+                        c["note"], t.approximate
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -84,18 +117,37 @@ fn pipeline_cases() {
         let x = extract(text, date(c["published"].as_str().unwrap()), lang);
         let chars: Vec<char> = text.chars().collect();
         for e in &x.events {
-            let s: String = chars[e.evidence_span[0]..e.evidence_span[1]].iter().collect();
+            let s: String = chars[e.evidence_span[0]..e.evidence_span[1]]
+                .iter()
+                .collect();
             assert_eq!(s, e.evidence);
         }
         for want in c["expect"].as_array().unwrap() {
-            let (ws, we) = (date(want["start"].as_str().unwrap()), date(want["end"].as_str().unwrap()));
+            let (ws, we) = (
+                date(want["start"].as_str().unwrap()),
+                date(want["end"].as_str().unwrap()),
+            );
             let kind = want["kind"].as_str().unwrap();
-            let Some(ev) = x.events.iter().find(|e| e.date.start == ws && e.date.end == we) else {
-                failures.push(format!("{}: no event {ws}..{we}; got {:?}", c["note"], x.events.iter().map(|e| (e.date.start, e.date.end, e.kind)).collect::<Vec<_>>()));
+            let Some(ev) = x
+                .events
+                .iter()
+                .find(|e| e.date.start == ws && e.date.end == we)
+            else {
+                failures.push(format!(
+                    "{}: no event {ws}..{we}; got {:?}",
+                    c["note"],
+                    x.events
+                        .iter()
+                        .map(|e| (e.date.start, e.date.end, e.kind))
+                        .collect::<Vec<_>>()
+                ));
                 continue;
             };
             if ev.kind.as_str() != kind {
-                failures.push(format!("{}: event {ws}..{we} is {} (want {kind})", c["note"], ev.kind));
+                failures.push(format!(
+                    "{}: event {ws}..{we} is {} (want {kind})",
+                    c["note"], ev.kind
+                ));
             }
             if let Some(q) = want["quantity"].as_f64() {
                 if ev.quantity.as_ref().map(|q| q.value) != Some(q) {
@@ -105,18 +157,31 @@ fn pipeline_cases() {
             if let Some(actors) = want["actors"].as_array() {
                 for a in actors {
                     if !ev.actors.iter().any(|x| x.name == a.as_str().unwrap()) {
-                        failures.push(format!("{}: actor {a} missing from {:?}", c["note"], ev.actors.iter().map(|x| &x.name).collect::<Vec<_>>()));
+                        failures.push(format!(
+                            "{}: actor {a} missing from {:?}",
+                            c["note"],
+                            ev.actors.iter().map(|x| &x.name).collect::<Vec<_>>()
+                        ));
                     }
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn json_contract() {
-    let x = extract("تأسس التحالف في أيلول/سبتمبر 2014.", date("2024-01-26"), Lang::Auto);
+    let x = extract(
+        "تأسس التحالف في أيلول/سبتمبر 2014.",
+        date("2024-01-26"),
+        Lang::Auto,
+    );
     let v = serde_json::to_value(&x).unwrap();
     let t = &v["timexes"][0];
     assert_eq!(t["type"], "DATE");
@@ -137,13 +202,26 @@ fn json_contract() {
 /// The seed article, when the shared folder is present (it is not copied into the repository).
 #[test]
 fn seed_article_when_present() {
-    let Ok(gold) = std::fs::read_to_string("../shared/seed/gold/seed.json") else { return };
+    let Ok(gold) = std::fs::read_to_string("../shared/seed/gold/seed.json") else {
+        return;
+    };
     let g: Value = serde_json::from_str(&gold).unwrap();
     let text = g["text"].as_str().unwrap();
     let x = extract(text, date(g["published"].as_str().unwrap()), Lang::Ar);
     for ge in g["events"].as_array().unwrap() {
-        let (s, e) = (date(ge["start"].as_str().unwrap()), date(ge["end"].as_str().unwrap()));
-        assert!(x.events.iter().any(|ev| ev.date.start == s && ev.date.end == e), "gold event {s}..{e} not found");
+        let (s, e) = (
+            date(ge["start"].as_str().unwrap()),
+            date(ge["end"].as_str().unwrap()),
+        );
+        assert!(
+            x.events
+                .iter()
+                .any(|ev| ev.date.start == s && ev.date.end == e),
+            "gold event {s}..{e} not found"
+        );
     }
-    assert!(!x.timexes.iter().any(|t| t.timex3.contains("2254")), "2254 is a resolution, not a year");
+    assert!(
+        !x.timexes.iter().any(|t| t.timex3.contains("2254")),
+        "2254 is a resolution, not a year"
+    );
 }

@@ -66,7 +66,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
             bail!("--published YYYY-MM-DD is required: relative dates (yesterday, last week) resolve against the publication date, and extract never reads the clock");
         };
         let mut text = String::new();
-        input.read_to_string(&mut text).context("reading the input")?;
+        input
+            .read_to_string(&mut text)
+            .context("reading the input")?;
         let x = extract(&text, published, lang);
         serde_json::to_writer(&mut out, &x)?;
         writeln!(out)?;
@@ -111,14 +113,16 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
                     continue;
                 }
             },
-            None => match default_pub {
-                Some(d) => d,
-                None => {
-                    eprintln!("line {n}: no \"published\" date (give it in the line or with --published)");
-                    bad += 1;
-                    continue;
+            None => {
+                match default_pub {
+                    Some(d) => d,
+                    None => {
+                        eprintln!("line {n}: no \"published\" date (give it in the line or with --published)");
+                        bad += 1;
+                        continue;
+                    }
                 }
-            },
+            }
         };
         let l = match parsed.lang.as_deref() {
             Some(s) => match s.parse::<Lang>() {

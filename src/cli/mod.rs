@@ -1,5 +1,7 @@
 //! The command line: `tarikh serve | migrate | schema | extract`.
 
+pub mod extract;
+
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -27,6 +29,8 @@ pub enum Command {
     Migrate(DbArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Extract dated events from text (one JSON object, or JSON lines with --jsonl).
+    Extract(extract::ExtractArgs),
 }
 
 /// Where the database is.
@@ -64,6 +68,7 @@ pub struct ServeArgs {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Extract(args) => extract::run(&args),
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)

@@ -9,50 +9,324 @@ use chrono::NaiveDate;
 
 use super::gazetteer::{gazetteer, Mention};
 use super::text::{Doc, TokKind};
-use super::{Diagnostic, ExtractedActor, ExtractedEvent, Lang, Timex, TimexType};
+use super::{Diagnostic, ExtractedActor, ExtractedEvent, Timex, TimexType};
 use crate::domain::{ActorKind, ActorRole, EventDate, EventKind, Precision, Quantity};
 
 const KINDS: &[(EventKind, &[&str])] = &[
-    (EventKind::Founding, &["تاسس", "تاسست", "اسس", "اسست", "تاسيس", "founded", "established", "formed", "created"]),
-    (EventKind::Attack, &["هجوم", "هجوما", "هجمات", "استهدف", "استهدفت", "قصف", "قصفت", "غاره", "غارات", "تفجير", "انفجار", "اشتباكات", "attack", "attacks", "attacked", "strike", "strikes", "bombing", "shelling", "airstrike", "airstrikes", "explosion"]),
-    (EventKind::Death, &["مقتل", "قتل", "قتلت", "وفاه", "توفي", "اغتيال", "killed", "died", "death", "assassinated"]),
-    (EventKind::Arrest, &["اعتقال", "اعتقل", "اعتقلت", "القبض", "arrested", "arrest", "detained"]),
-    (EventKind::Election, &["انتخابات", "الانتخابات", "election", "elections", "elected"]),
-    (EventKind::Agreement, &["اتفاق", "اتفاقيه", "الاتفاق", "agreement", "signed", "deal", "accord", "treaty"]),
-    (EventKind::Withdrawal, &["انسحاب", "الانسحاب", "انسحب", "انسحبت", "withdrawal", "withdrew", "withdraw"]),
-    (EventKind::Deployment, &["نشر", "انتشار", "يوجد", "يتواجد", "تمركز", "deployed", "deployment", "stationed"]),
-    (EventKind::Negotiation, &["مفاوضات", "التفاوض", "محادثات", "negotiations", "talks", "negotiation"]),
-    (EventKind::Meeting, &["اجتماع", "التقي", "اجتمع", "قمه", "لقاء", "meeting", "met", "summit"]),
-    (EventKind::Report, &["نقلت", "نقل", "ذكرت", "افادت", "افاد", "اوردت", "تقرير", "reported", "report", "according"]),
-    (EventKind::Statement, &["قال", "قالت", "اكد", "اكدت", "اعلن", "اعلنت", "صرح", "صرحت", "اوضح", "اوضحت", "اشار", "اشارت", "كشف", "كشفت", "اعرب", "اعربت", "شدد", "شددت", "اعتبر", "اعتبرت", "نفي", "نفت", "طالب", "طالبت", "دعا", "دعت", "حذر", "حذرت", "بيان", "تصريح", "تصريحات", "اضاف", "اضافت", "تابع", "said", "says", "announced", "stated", "told", "declared", "warned", "denied", "statement", "confirmed"]),
+    (
+        EventKind::Founding,
+        &[
+            "تاسس",
+            "تاسست",
+            "اسس",
+            "اسست",
+            "تاسيس",
+            "founded",
+            "established",
+            "formed",
+            "created",
+        ],
+    ),
+    (
+        EventKind::Attack,
+        &[
+            "هجوم",
+            "هجوما",
+            "هجمات",
+            "استهدف",
+            "استهدفت",
+            "قصف",
+            "قصفت",
+            "غاره",
+            "غارات",
+            "تفجير",
+            "انفجار",
+            "اشتباكات",
+            "attack",
+            "attacks",
+            "attacked",
+            "strike",
+            "strikes",
+            "bombing",
+            "shelling",
+            "airstrike",
+            "airstrikes",
+            "explosion",
+        ],
+    ),
+    (
+        EventKind::Death,
+        &[
+            "مقتل",
+            "قتل",
+            "قتلت",
+            "وفاه",
+            "توفي",
+            "اغتيال",
+            "killed",
+            "died",
+            "death",
+            "assassinated",
+        ],
+    ),
+    (
+        EventKind::Arrest,
+        &[
+            "اعتقال",
+            "اعتقل",
+            "اعتقلت",
+            "القبض",
+            "arrested",
+            "arrest",
+            "detained",
+        ],
+    ),
+    (
+        EventKind::Election,
+        &["انتخابات", "الانتخابات", "election", "elections", "elected"],
+    ),
+    (
+        EventKind::Agreement,
+        &[
+            "اتفاق",
+            "اتفاقيه",
+            "الاتفاق",
+            "agreement",
+            "signed",
+            "deal",
+            "accord",
+            "treaty",
+        ],
+    ),
+    (
+        EventKind::Withdrawal,
+        &[
+            "انسحاب",
+            "الانسحاب",
+            "انسحب",
+            "انسحبت",
+            "withdrawal",
+            "withdrew",
+            "withdraw",
+        ],
+    ),
+    (
+        EventKind::Deployment,
+        &[
+            "نشر",
+            "انتشار",
+            "يوجد",
+            "يتواجد",
+            "تمركز",
+            "deployed",
+            "deployment",
+            "stationed",
+        ],
+    ),
+    (
+        EventKind::Negotiation,
+        &[
+            "مفاوضات",
+            "التفاوض",
+            "محادثات",
+            "negotiations",
+            "talks",
+            "negotiation",
+        ],
+    ),
+    (
+        EventKind::Meeting,
+        &[
+            "اجتماع",
+            "التقي",
+            "اجتمع",
+            "قمه",
+            "لقاء",
+            "meeting",
+            "met",
+            "summit",
+        ],
+    ),
+    (
+        EventKind::Report,
+        &[
+            "نقلت",
+            "نقل",
+            "ذكرت",
+            "افادت",
+            "افاد",
+            "اوردت",
+            "تقرير",
+            "reported",
+            "report",
+            "according",
+        ],
+    ),
+    (
+        EventKind::Statement,
+        &[
+            "قال",
+            "قالت",
+            "اكد",
+            "اكدت",
+            "اعلن",
+            "اعلنت",
+            "صرح",
+            "صرحت",
+            "اوضح",
+            "اوضحت",
+            "اشار",
+            "اشارت",
+            "كشف",
+            "كشفت",
+            "اعرب",
+            "اعربت",
+            "شدد",
+            "شددت",
+            "اعتبر",
+            "اعتبرت",
+            "نفي",
+            "نفت",
+            "طالب",
+            "طالبت",
+            "دعا",
+            "دعت",
+            "حذر",
+            "حذرت",
+            "بيان",
+            "تصريح",
+            "تصريحات",
+            "اضاف",
+            "اضافت",
+            "تابع",
+            "said",
+            "says",
+            "announced",
+            "stated",
+            "told",
+            "declared",
+            "warned",
+            "denied",
+            "statement",
+            "confirmed",
+        ],
+    ),
 ];
 
 /// Reporting verbs that open a statement.
 const REPORTING: &[&str] = &[
-    "قال", "قالت", "اكد", "اكدت", "اعلن", "اعلنت", "صرح", "صرحت", "اوضح", "اوضحت", "اشار", "اشارت", "كشف", "كشفت", "اعرب", "اعربت", "شدد", "شددت", "نفي", "نفت", "حذر", "حذرت", "اضاف", "اضافت", "تابع", "اجاب", "ذكر", "ذكرت", "نقلت", "افاد", "افادت",
-    "said", "says", "announced", "stated", "told", "declared", "warned", "denied", "added",
+    "قال",
+    "قالت",
+    "اكد",
+    "اكدت",
+    "اعلن",
+    "اعلنت",
+    "صرح",
+    "صرحت",
+    "اوضح",
+    "اوضحت",
+    "اشار",
+    "اشارت",
+    "كشف",
+    "كشفت",
+    "اعرب",
+    "اعربت",
+    "شدد",
+    "شددت",
+    "نفي",
+    "نفت",
+    "حذر",
+    "حذرت",
+    "اضاف",
+    "اضافت",
+    "تابع",
+    "اجاب",
+    "ذكر",
+    "ذكرت",
+    "نقلت",
+    "افاد",
+    "افادت",
+    "said",
+    "says",
+    "announced",
+    "stated",
+    "told",
+    "declared",
+    "warned",
+    "denied",
+    "added",
 ];
 
 const COUNTED: &[(&str, &str)] = &[
-    ("هجوم", "attacks"), ("هجوما", "attacks"), ("هجمات", "attacks"), ("جندي", "soldiers"), ("جنود", "soldiers"), ("جنديا", "soldiers"),
-    ("عسكري", "soldiers"), ("عسكريا", "soldiers"), ("قتيل", "killed"), ("قتيلا", "killed"), ("قتلي", "killed"), ("شخص", "people"),
-    ("اشخاص", "people"), ("شخصا", "people"), ("مدني", "civilians"), ("مدنيا", "civilians"), ("مدنيين", "civilians"), ("غاره", "airstrikes"),
-    ("غارات", "airstrikes"), ("صاروخ", "missiles"), ("صواريخ", "missiles"), ("دوله", "states"), ("مقاتل", "fighters"), ("مقاتلا", "fighters"),
-    ("troops", "soldiers"), ("soldiers", "soldiers"), ("people", "people"), ("attacks", "attacks"), ("civilians", "civilians"), ("fighters", "fighters"),
-    ("members", "members"), ("killed", "killed"),
+    ("هجوم", "attacks"),
+    ("هجوما", "attacks"),
+    ("هجمات", "attacks"),
+    ("جندي", "soldiers"),
+    ("جنود", "soldiers"),
+    ("جنديا", "soldiers"),
+    ("عسكري", "soldiers"),
+    ("عسكريا", "soldiers"),
+    ("قتيل", "killed"),
+    ("قتيلا", "killed"),
+    ("قتلي", "killed"),
+    ("شخص", "people"),
+    ("اشخاص", "people"),
+    ("شخصا", "people"),
+    ("مدني", "civilians"),
+    ("مدنيا", "civilians"),
+    ("مدنيين", "civilians"),
+    ("غاره", "airstrikes"),
+    ("غارات", "airstrikes"),
+    ("صاروخ", "missiles"),
+    ("صواريخ", "missiles"),
+    ("دوله", "states"),
+    ("مقاتل", "fighters"),
+    ("مقاتلا", "fighters"),
+    ("troops", "soldiers"),
+    ("soldiers", "soldiers"),
+    ("people", "people"),
+    ("attacks", "attacks"),
+    ("civilians", "civilians"),
+    ("fighters", "fighters"),
+    ("members", "members"),
+    ("killed", "killed"),
 ];
 
 const SOLDIERS: &[&str] = &["جندي", "جنود", "جنديا", "عسكري", "troops", "soldiers"];
-const PRESENCE: &[&str] = &["يوجد", "يتواجد", "ينتشر", "يتمركز", "deployed", "stationed", "there"];
-const RANKS: &[&str] = &["اللواء", "العميد", "العقيد", "الفريق", "الرائد", "المقدم", "النقيب", "الجنرال", "الدكتور", "الشيخ"];
+const PRESENCE: &[&str] = &[
+    "يوجد",
+    "يتواجد",
+    "ينتشر",
+    "يتمركز",
+    "deployed",
+    "stationed",
+    "there",
+];
+const RANKS: &[&str] = &[
+    "اللواء",
+    "العميد",
+    "العقيد",
+    "الفريق",
+    "الرائد",
+    "المقدم",
+    "النقيب",
+    "الجنرال",
+    "الدكتور",
+    "الشيخ",
+];
 
 fn is_boundary(k: TokKind) -> bool {
-    matches!(k, TokKind::Punct('،' | ',' | '؛' | ';' | ':' | '“' | '”' | '"' | '«' | '»' | '(' | ')'))
+    matches!(
+        k,
+        TokKind::Punct('،' | ',' | '؛' | ';' | ':' | '“' | '”' | '"' | '«' | '»' | '(' | ')')
+    )
 }
 
 fn strip_conj(w: &str) -> &str {
     if w.chars().count() > 3 {
-        w.strip_prefix('و').or_else(|| w.strip_prefix('ف')).unwrap_or(w)
+        w.strip_prefix('و')
+            .or_else(|| w.strip_prefix('ف'))
+            .unwrap_or(w)
     } else {
         w
     }
@@ -64,7 +338,12 @@ struct Asm<'x, 'a> {
 
 impl Asm<'_, '_> {
     fn word(&self, i: usize) -> &str {
-        if self.doc.toks.get(i).is_some_and(|t| t.kind == TokKind::Word) {
+        if self
+            .doc
+            .toks
+            .get(i)
+            .is_some_and(|t| t.kind == TokKind::Word)
+        {
             strip_conj(self.doc.tok_text(i))
         } else {
             ""
@@ -80,10 +359,9 @@ impl Asm<'_, '_> {
             }
             let stem = self.doc.tok_stem(i);
             for (rank, (k, words)) in KINDS.iter().enumerate() {
-                if words.contains(&w) || words.contains(&stem) {
-                    if best.is_none_or(|b| rank < b.0) {
-                        best = Some((rank, *k, i));
-                    }
+                if (words.contains(&w) || words.contains(&stem)) && best.is_none_or(|b| rank < b.0)
+                {
+                    best = Some((rank, *k, i));
                 }
             }
         }
@@ -119,7 +397,12 @@ impl Asm<'_, '_> {
     fn span(&self, a: usize, b: usize) -> [usize; 2] {
         // drop trailing sentence punctuation
         let mut b = b;
-        while b > a + 1 && matches!(self.doc.toks[b - 1].kind, TokKind::Punct('.' | '!' | '?' | '؟' | '،' | ',' | '؛' | ';')) {
+        while b > a + 1
+            && matches!(
+                self.doc.toks[b - 1].kind,
+                TokKind::Punct('.' | '!' | '?' | '؟' | '،' | ',' | '؛' | ';')
+            )
+        {
             b -= 1;
         }
         self.doc.span_toks(a, b, false)
@@ -127,7 +410,13 @@ impl Asm<'_, '_> {
 }
 
 /// Builds events from the timexes and actor mentions of a document.
-pub fn assemble(doc: &Doc, published: NaiveDate, timexes: &[Timex], mentions: &[Mention], _diags: &mut Vec<Diagnostic>) -> Vec<ExtractedEvent> {
+pub fn assemble(
+    doc: &Doc,
+    published: NaiveDate,
+    timexes: &[Timex],
+    mentions: &[Mention],
+    _diags: &mut Vec<Diagnostic>,
+) -> Vec<ExtractedEvent> {
     let asm = Asm { doc };
     let mut events = Vec::new();
     let mut chain = false; // previous sentence was part of a reporting chain
@@ -135,12 +424,24 @@ pub fn assemble(doc: &Doc, published: NaiveDate, timexes: &[Timex], mentions: &[
     for (si, &(a, b)) in doc.sentences.iter().enumerate() {
         let dated: Vec<&Timex> = timexes
             .iter()
-            .filter(|t| t.toks[0] >= a && t.toks[0] < b && t.date.is_some() && matches!(t.kind, TimexType::Date | TimexType::Time) && t.timex3 != "PRESENT_REF")
+            .filter(|t| {
+                t.toks[0] >= a
+                    && t.toks[0] < b
+                    && t.date.is_some()
+                    && matches!(t.kind, TimexType::Date | TimexType::Time)
+                    && t.timex3 != "PRESENT_REF"
+            })
             .collect();
-        let timex_ranges: Vec<[usize; 2]> = timexes.iter().filter(|t| t.toks[0] >= a && t.toks[0] < b).map(|t| t.toks).collect();
+        let timex_ranges: Vec<[usize; 2]> = timexes
+            .iter()
+            .filter(|t| t.toks[0] >= a && t.toks[0] < b)
+            .map(|t| t.toks)
+            .collect();
         // clause boundaries (token indices of boundary punctuation not inside a timex)
         let bounds: Vec<usize> = (a..b)
-            .filter(|&i| is_boundary(doc.toks[i].kind) && !timex_ranges.iter().any(|r| i >= r[0] && i < r[1]))
+            .filter(|&i| {
+                is_boundary(doc.toks[i].kind) && !timex_ranges.iter().any(|r| i >= r[0] && i < r[1])
+            })
             .collect();
         let clause_of = |i: usize| bounds.iter().filter(|&&x| x < i).count();
         let clause_range = |c: usize| -> (usize, usize) {
@@ -153,17 +454,33 @@ pub fn assemble(doc: &Doc, published: NaiveDate, timexes: &[Timex], mentions: &[
         for c in 0..=bounds.len() {
             let (s, e) = clause_range(c);
             let presence = (s..e).any(|i| PRESENCE.contains(&asm.word(i)));
-            let soldiers = (s..e).any(|i| SOLDIERS.contains(&asm.word(i)) && i > s && doc.toks[i - 1].kind == TokKind::Num);
+            let soldiers = (s..e).any(|i| {
+                SOLDIERS.contains(&asm.word(i)) && i > s && doc.toks[i - 1].kind == TokKind::Num
+            });
             if presence && soldiers && !dated.iter().any(|t| t.toks[0] >= s && t.toks[0] < e) {
                 deploy_clauses.push((s, e));
             }
         }
-        let main_end = deploy_clauses.first().map_or(b, |d| d.0.saturating_sub(1).max(a));
+        let main_end = deploy_clauses
+            .first()
+            .map_or(b, |d| d.0.saturating_sub(1).max(a));
         if dated.is_empty() {
             let reporting = asm.has_reporting(a, b);
             if reporting && !chain {
                 let q = asm.quantity(a, main_end, &timex_ranges);
-                events.push(build(doc, &asm, a, main_end, EventKind::Statement, EventDate::day(published), None, None, q, mentions, 0.5));
+                events.push(build(
+                    doc,
+                    &asm,
+                    a,
+                    main_end,
+                    EventKind::Statement,
+                    EventDate::day(published),
+                    None,
+                    None,
+                    q,
+                    mentions,
+                    0.5,
+                ));
             }
             chain = reporting;
         } else {
@@ -178,11 +495,17 @@ pub fn assemble(doc: &Doc, published: NaiveDate, timexes: &[Timex], mentions: &[
                 let (cs, ce) = clause_range(c);
                 let seg_start = if k == 0 { a } else { cs };
                 let seg_end = match dated.get(k + 1) {
-                    Some(n) => clause_range(clause_of(n.toks[0])).0.saturating_sub(1).max(ce),
+                    Some(n) => clause_range(clause_of(n.toks[0]))
+                        .0
+                        .saturating_sub(1)
+                        .max(ce),
                     None => main_end.max(ce.min(b)),
                 };
                 // kind: own clause, then forward (fronted) or backward (trailing)
-                let fronted = c == 0 || (cs..t.toks[0]).all(|i| doc.toks[i].kind != TokKind::Word || asm.word(i).chars().count() <= 3);
+                let fronted = c == 0
+                    || (cs..t.toks[0]).all(|i| {
+                        doc.toks[i].kind != TokKind::Word || asm.word(i).chars().count() <= 3
+                    });
                 let mut kind = asm.kind_in(cs, ce);
                 if kind.is_none() {
                     let n = bounds.len();
@@ -222,14 +545,42 @@ pub fn assemble(doc: &Doc, published: NaiveDate, timexes: &[Timex], mentions: &[
                 let q = asm.quantity(ev_a, ev_b, &timex_ranges);
                 let conf = 0.6
                     + if kind.is_some() { 0.15 } else { 0.0 }
-                    + if date.precision.at_least(Precision::Month) && !date.approximate { 0.1 } else { 0.0 };
+                    + if date.precision.at_least(Precision::Month) && !date.approximate {
+                        0.1
+                    } else {
+                        0.0
+                    };
                 let kind = kind.map_or(EventKind::Other, |k| k.0);
-                events.push(build(doc, &asm, ev_a, ev_b, kind, date, Some(t.text.clone()), Some(t.span), q, mentions, conf));
+                events.push(build(
+                    doc,
+                    &asm,
+                    ev_a,
+                    ev_b,
+                    kind,
+                    date,
+                    Some(t.text.clone()),
+                    Some(t.span),
+                    q,
+                    mentions,
+                    conf,
+                ));
             }
         }
         for (s, e) in deploy_clauses {
             let q = asm.quantity(s, e, &timex_ranges);
-            events.push(build(doc, &asm, s, e, EventKind::Deployment, EventDate::day(published), None, None, q, mentions, 0.6));
+            events.push(build(
+                doc,
+                &asm,
+                s,
+                e,
+                EventKind::Deployment,
+                EventDate::day(published),
+                None,
+                None,
+                q,
+                mentions,
+                0.6,
+            ));
         }
     }
     events
@@ -253,7 +604,10 @@ fn build(
     let evidence = doc.slice_cp(span[0], span[1]).to_string();
     let g = gazetteer();
     let mut actors: Vec<ExtractedActor> = Vec::new();
-    for m in mentions.iter().filter(|m| m.span[0] >= span[0] && m.span[1] <= span[1]) {
+    for m in mentions
+        .iter()
+        .filter(|m| m.span[0] >= span[0] && m.span[1] <= span[1])
+    {
         let Some(e) = g.entry(m.entry) else { continue };
         if actors.iter().any(|x| x.name == e.name) {
             continue;
@@ -281,7 +635,11 @@ fn build(
     for i in a..b.min(doc.toks.len()) {
         if RANKS.contains(&doc.tok_text(i)) {
             let mut j = i + 1;
-            while j < b && j < i + 4 && doc.toks[j].kind == TokKind::Word && doc.toks[j].lex == super::lexicon::Lex::None {
+            while j < b
+                && j < i + 4
+                && doc.toks[j].kind == TokKind::Word
+                && doc.toks[j].lex == super::lexicon::Lex::None
+            {
                 j += 1;
             }
             if j > i + 1 {
@@ -320,7 +678,9 @@ fn build(
 }
 
 fn make_title(doc: &Doc, a: usize, b: usize, kind: EventKind) -> String {
-    let words: Vec<usize> = (a..b.min(doc.toks.len())).filter(|&i| doc.toks[i].kind != TokKind::Punct('“') ).collect();
+    let words: Vec<usize> = (a..b.min(doc.toks.len()))
+        .filter(|&i| doc.toks[i].kind != TokKind::Punct('“'))
+        .collect();
     let n = words.len().min(14);
     if n == 0 {
         return kind.as_str().to_string();
@@ -330,9 +690,5 @@ fn make_title(doc: &Doc, a: usize, b: usize, kind: EventKind) -> String {
     if words.len() > n {
         t.push('…');
     }
-    if doc.lang == Lang::En {
-        t
-    } else {
-        t
-    }
+    t
 }

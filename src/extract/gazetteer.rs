@@ -116,7 +116,10 @@ impl Gazetteer {
             }
         }
         // bare variants are marked with a leading NUL so they are told apart
-        let patterns: Vec<String> = keys.iter().map(|k| k.trim_start_matches('\u{0}').to_string()).collect();
+        let patterns: Vec<String> = keys
+            .iter()
+            .map(|k| k.trim_start_matches('\u{0}').to_string())
+            .collect();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
@@ -184,9 +187,12 @@ pub struct Mention {
 }
 
 const CLITICS: &[&str] = &[
-    "و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "وب", "ول", "فب", "فل", "وك", "ولل", "فلل", "وبال", "فبال",
+    "و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "وب", "ول", "فب", "فل", "وك",
+    "ولل", "فلل", "وبال", "فبال",
 ];
-const CLITICS_BEFORE_BARE: &[&str] = &["لل", "ولل", "فلل", "ال", "وال", "بال", "فال", "كال", "وبال", "فبال"];
+const CLITICS_BEFORE_BARE: &[&str] = &[
+    "لل", "ولل", "فلل", "ال", "وال", "بال", "فال", "كال", "وبال", "فبال",
+];
 
 /// Finds actor mentions in the document.
 pub fn find(doc: &Doc) -> Vec<Mention> {
@@ -195,16 +201,24 @@ pub fn find(doc: &Doc) -> Vec<Mention> {
 
 /// Finds mentions of `g`'s actors in `doc`.
 pub fn find_with(g: &Gazetteer, doc: &Doc) -> Vec<Mention> {
-    let Some(ac) = g.ac.as_ref() else { return Vec::new() };
+    let Some(ac) = g.ac.as_ref() else {
+        return Vec::new();
+    };
     let text = doc.norm.as_str();
     let mut out = Vec::new();
     for m in ac.find_iter(text) {
         let (s, e) = (m.start(), m.end());
-        let Some(&(raw_idx, acronym)) = g.pats.get(m.pattern().as_usize()) else { continue };
+        let Some(&(raw_idx, acronym)) = g.pats.get(m.pattern().as_usize()) else {
+            continue;
+        };
         let bare = raw_idx & (1 << 31) != 0;
         let idx = (raw_idx & !(1 << 31)) as usize;
         // end boundary: no letter right after
-        if text[e..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        if text[e..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric())
+        {
             continue;
         }
         // start boundary: nothing, or only a clitic, between the previous non-letter and s

@@ -42,7 +42,11 @@ pub fn from_gregorian(d: NaiveDate) -> Option<(i32, u8, u8)> {
     }
     let rd = RataDie::new(d.num_days_from_ce() as i64);
     let h = Date::from_rata_die(rd, Hijri::new_umm_al_qura());
-    Some((h.year().extended_year(), h.month().ordinal, h.day_of_month().0))
+    Some((
+        h.year().extended_year(),
+        h.month().ordinal,
+        h.day_of_month().0,
+    ))
 }
 
 /// The Hijri year whose given month starts inside Gregorian `gyear`
@@ -90,7 +94,10 @@ mod tests {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(to_gregorian(1445, 9, 15), Some(d("2024-03-25")));
         assert_eq!(to_gregorian(1434, 10, 1), Some(d("2013-08-08")));
-        assert_eq!(month_bounds(1440, 9), Some((d("2019-05-06"), d("2019-06-03"))));
+        assert_eq!(
+            month_bounds(1440, 9),
+            Some((d("2019-05-06"), d("2019-06-03")))
+        );
         assert_eq!(from_gregorian(d("2024-03-25")), Some((1445, 9, 15)));
         assert_eq!(easter(2013), Some(d("2013-03-31")));
     }

@@ -317,7 +317,6 @@ fn table() -> &'static HashMap<String, Lex> {
         add("القرار قرار رقم المادة القانون resolution no number article flight route page chapter section room", TrapPre);
         add("the", The);
         add("of", Of);
-        drop(add);
         m
     })
 }
@@ -334,12 +333,16 @@ pub fn lookup(w: &str) -> (Lex, u8) {
     }
     // Arabic letters are two bytes each.
     for conj in ["", "و", "ف"] {
-        let Some(w1) = w.strip_prefix(conj) else { continue };
+        let Some(w1) = w.strip_prefix(conj) else {
+            continue;
+        };
         for prep in ["", "ب", "ل", "ك"] {
             if conj.is_empty() && prep.is_empty() {
                 continue;
             }
-            let Some(w2) = w1.strip_prefix(prep) else { continue };
+            let Some(w2) = w1.strip_prefix(prep) else {
+                continue;
+            };
             if w2.chars().count() < 2 {
                 continue;
             }

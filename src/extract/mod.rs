@@ -43,7 +43,9 @@ impl std::str::FromStr for Lang {
             "ar" => Ok(Lang::Ar),
             "en" => Ok(Lang::En),
             "auto" | "" => Ok(Lang::Auto),
-            other => Err(format!("unknown language {other:?}: expected ar, en or auto")),
+            other => Err(format!(
+                "unknown language {other:?}: expected ar, en or auto"
+            )),
         }
     }
 }
@@ -55,7 +57,9 @@ impl Lang {
             Lang::Auto => {
                 let (mut ar, mut la) = (0usize, 0usize);
                 for c in text.chars().take(4000) {
-                    if ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c) {
+                    if ('\u{0600}'..='\u{06FF}').contains(&c)
+                        || ('\u{FB50}'..='\u{FEFF}').contains(&c)
+                    {
                         ar += 1;
                     } else if c.is_ascii_alphabetic() {
                         la += 1;

@@ -98,10 +98,20 @@ pub fn day_val(d: NaiveDate) -> Val {
 }
 pub fn month_val(y: i32, m: u32) -> Option<Val> {
     let s = ymd(y, m, 1)?;
-    Some(Val::date(s, last_day(y, m)?, Precision::Month, format!("{}-{:02}", yfmt(y), m)))
+    Some(Val::date(
+        s,
+        last_day(y, m)?,
+        Precision::Month,
+        format!("{}-{:02}", yfmt(y), m),
+    ))
 }
 pub fn year_val(y: i32) -> Option<Val> {
-    Some(Val::date(ymd(y, 1, 1)?, ymd(y, 12, 31)?, Precision::Year, yfmt(y)))
+    Some(Val::date(
+        ymd(y, 1, 1)?,
+        ymd(y, 12, 31)?,
+        Precision::Year,
+        yfmt(y),
+    ))
 }
 fn week_val(any: NaiveDate) -> Option<Val> {
     let mon = add_days(any, -(any.weekday().num_days_from_monday() as i64))?;
@@ -118,18 +128,33 @@ fn quarter_val(y: i32, q: u32) -> Option<Val> {
         return None;
     }
     let s = ymd(y, (q - 1) * 3 + 1, 1)?;
-    Some(Val::date(s, last_day(y, q * 3)?, Precision::Quarter, format!("{}-Q{q}", yfmt(y))))
+    Some(Val::date(
+        s,
+        last_day(y, q * 3)?,
+        Precision::Quarter,
+        format!("{}-Q{q}", yfmt(y)),
+    ))
 }
 fn season_val(y: i32, s: u8) -> Option<Val> {
     let m = [3u32, 6, 9, 12][(s.clamp(1, 4) - 1) as usize];
     let start = ymd(y, m, 1)?;
     let end = Precision::Season.period_end(start)?;
     let code = ["SP", "SU", "FA", "WI"][(s.clamp(1, 4) - 1) as usize];
-    Some(Val::date(start, end, Precision::Season, format!("{}-{code}", yfmt(y))))
+    Some(Val::date(
+        start,
+        end,
+        Precision::Season,
+        format!("{}-{code}", yfmt(y)),
+    ))
 }
 fn decade_val(y0: i32) -> Option<Val> {
     let s = ymd(y0, 1, 1)?;
-    Some(Val::date(s, ymd(y0 + 9, 12, 31)?, Precision::Decade, format!("{}", y0 / 10)))
+    Some(Val::date(
+        s,
+        ymd(y0 + 9, 12, 31)?,
+        Precision::Decade,
+        format!("{}", y0 / 10),
+    ))
 }
 fn century_val(c: i32) -> Option<Val> {
     let y0 = (c - 1) * 100 + 1;
@@ -168,24 +193,117 @@ struct Ctx<'x, 'a> {
 }
 
 const FUTURE_AR: &[&str] = &[
-    "سوف", "سيتم", "ستتم", "سيكون", "ستكون", "سيعقد", "ستعقد", "المقرر", "المرتقب", "يعتزم", "تعتزم",
-    "ينوي", "تنوي", "سيبدا", "ستبدا", "سيلتقي", "سيجتمع", "سيزور", "ستجري", "سيجري",
+    "سوف",
+    "سيتم",
+    "ستتم",
+    "سيكون",
+    "ستكون",
+    "سيعقد",
+    "ستعقد",
+    "المقرر",
+    "المرتقب",
+    "يعتزم",
+    "تعتزم",
+    "ينوي",
+    "تنوي",
+    "سيبدا",
+    "ستبدا",
+    "سيلتقي",
+    "سيجتمع",
+    "سيزور",
+    "ستجري",
+    "سيجري",
 ];
 const PAST_AR: &[&str] = &[
-    "قال", "قالت", "اعلن", "اعلنت", "اكد", "اكدت", "ذكر", "ذكرت", "افاد", "افادت", "كشف", "كشفت",
-    "اضاف", "اضافت", "اوضح", "اوضحت", "اشار", "اشارت", "نقل", "نقلت", "وقع", "وقعت", "قتل", "قتلت",
-    "اصيب", "اصيبت", "شن", "شنت", "استهدف", "استهدفت", "التقي", "اجتمع", "زار", "وصل", "غادر",
-    "كان", "كانت", "تاسس", "تعرض", "تعرضت", "شهد", "شهدت", "بدا", "بدات", "جري", "جرت", "عقد",
-    "عقدت", "اجري", "اجرت", "نفذ", "نفذت", "اطلق", "اطلقت", "سقط", "سقطت", "اعرب", "اعربت", "صرح",
-    "صرحت", "توفي", "اعتقل", "اعتقلت", "انسحب", "انسحبت", "دخل", "دخلت", "وافق", "وافقت",
+    "قال",
+    "قالت",
+    "اعلن",
+    "اعلنت",
+    "اكد",
+    "اكدت",
+    "ذكر",
+    "ذكرت",
+    "افاد",
+    "افادت",
+    "كشف",
+    "كشفت",
+    "اضاف",
+    "اضافت",
+    "اوضح",
+    "اوضحت",
+    "اشار",
+    "اشارت",
+    "نقل",
+    "نقلت",
+    "وقع",
+    "وقعت",
+    "قتل",
+    "قتلت",
+    "اصيب",
+    "اصيبت",
+    "شن",
+    "شنت",
+    "استهدف",
+    "استهدفت",
+    "التقي",
+    "اجتمع",
+    "زار",
+    "وصل",
+    "غادر",
+    "كان",
+    "كانت",
+    "تاسس",
+    "تعرض",
+    "تعرضت",
+    "شهد",
+    "شهدت",
+    "بدا",
+    "بدات",
+    "جري",
+    "جرت",
+    "عقد",
+    "عقدت",
+    "اجري",
+    "اجرت",
+    "نفذ",
+    "نفذت",
+    "اطلق",
+    "اطلقت",
+    "سقط",
+    "سقطت",
+    "اعرب",
+    "اعربت",
+    "صرح",
+    "صرحت",
+    "توفي",
+    "اعتقل",
+    "اعتقلت",
+    "انسحب",
+    "انسحبت",
+    "دخل",
+    "دخلت",
+    "وافق",
+    "وافقت",
 ];
 const PAST_EN: &[&str] = &[
     "said", "told", "was", "were", "had", "did", "came", "went", "met", "took", "made", "gave",
     "left", "saw", "found", "began", "won", "lost", "held", "fell", "rose", "became", "paid",
     "sold", "bought", "brought", "fought", "led", "ran", "sent", "spent", "struck", "wrote",
 ];
-const FUTURE_EN: &[&str] = &["will", "shall", "ll", "going", "plans", "scheduled", "expected", "upcoming"];
-const ED_STOP: &[&str] = &["need", "speed", "red", "bed", "feed", "hundred", "indeed", "seed", "breed", "united", "based", "proceed", "exceed", "succeed", "shed", "bred", "embed", "greed"];
+const FUTURE_EN: &[&str] = &[
+    "will",
+    "shall",
+    "ll",
+    "going",
+    "plans",
+    "scheduled",
+    "expected",
+    "upcoming",
+];
+const ED_STOP: &[&str] = &[
+    "need", "speed", "red", "bed", "feed", "hundred", "indeed", "seed", "breed", "united", "based",
+    "proceed", "exceed", "succeed", "shed", "bred", "embed", "greed",
+];
 
 impl<'x, 'a> Ctx<'x, 'a> {
     fn lex(&self, i: usize) -> Lex {
@@ -248,7 +366,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     return 1;
                 }
                 if PAST_EN.contains(&w)
-                    || (w.len() > 4 && w.ends_with("ed") && !ED_STOP.contains(&w) && t.lex == Lex::None)
+                    || (w.len() > 4
+                        && w.ends_with("ed")
+                        && !ED_STOP.contains(&w)
+                        && t.lex == Lex::None)
                 {
                     past = true;
                 }
@@ -256,7 +377,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if FUTURE_AR.contains(&w) || FUTURE_AR.contains(&full) {
                     return 1;
                 }
-                let bare = full.strip_prefix('و').or_else(|| full.strip_prefix('ف')).unwrap_or(full);
+                let bare = full
+                    .strip_prefix('و')
+                    .or_else(|| full.strip_prefix('ف'))
+                    .unwrap_or(full);
                 if PAST_AR.contains(&bare) || PAST_AR.contains(&full) {
                     past = true;
                 }
@@ -279,10 +403,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let paren = self.punct(j, &['(']);
             if let Some((k, m2, h2)) = self.month_single(j + 1, true) {
                 let mut k = k;
-                if paren {
-                    if self.punct(k, &[')']) {
-                        k += 1;
-                    }
+                if paren && self.punct(k, &[')']) {
+                    k += 1;
                 }
                 let _ = (m2, h2);
                 j = k;
@@ -292,16 +414,39 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn month_single(&self, i: usize, allow_weak: bool) -> Option<(usize, u8, bool)> {
-        let dot = |j: usize| if self.en && self.punct(j, &['.']) { j + 1 } else { j };
+        let dot = |j: usize| {
+            if self.en && self.punct(j, &['.']) {
+                j + 1
+            } else {
+                j
+            }
+        };
         match self.lex(i) {
             Lex::Month(m) => {
                 // English abbreviations must be capitalized.
-                if self.en && self.full(i).len() <= 4 && !self.upper(i) && self.full(i) != "june" && self.full(i) != "july" {
+                if self.en
+                    && self.full(i).len() <= 4
+                    && !self.upper(i)
+                    && self.full(i) != "june"
+                    && self.full(i) != "july"
+                {
                     return None;
                 }
                 Some((dot(i + 1), m, false))
             }
-            Lex::MonthWeak(m) if allow_weak && (!self.en || self.upper(i) || self.num(i + 1).is_some() || matches!(self.lex(i.wrapping_sub(1)), Lex::Of | Lex::Rel(_) | Lex::This | Lex::Part(..)) || (i > 0 && self.doc.toks[i - 1].kind == TokKind::Num)) => Some((i + 1, m, false)),
+            Lex::MonthWeak(m)
+                if allow_weak
+                    && (!self.en
+                        || self.upper(i)
+                        || self.num(i + 1).is_some()
+                        || matches!(
+                            self.lex(i.wrapping_sub(1)),
+                            Lex::Of | Lex::Rel(_) | Lex::This | Lex::Part(..)
+                        )
+                        || (i > 0 && self.doc.toks[i - 1].kind == TokKind::Num)) =>
+            {
+                Some((i + 1, m, false))
+            }
             Lex::MonthPre(k) => {
                 let n = match (self.lex(i + 1), self.num(i + 1)) {
                     (Lex::Ord(n), _) => n as u64,
@@ -354,9 +499,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     Lex::Ord(n) if (1..=12).contains(&n) && self.full(i).starts_with("ال") => {
                         Some((i + 2, n as u8, false))
                     }
-                    Lex::Month(_) | Lex::MonthWeak(_) | Lex::MonthPre(_) | Lex::HMonth(_) | Lex::HMonthWeak(_) | Lex::HMonthPre(_) => {
-                        self.month_expr(i + 1, true)
-                    }
+                    Lex::Month(_)
+                    | Lex::MonthWeak(_)
+                    | Lex::MonthPre(_)
+                    | Lex::HMonth(_)
+                    | Lex::HMonthWeak(_)
+                    | Lex::HMonthPre(_) => self.month_expr(i + 1, true),
                     _ => None,
                 }
             }
@@ -370,7 +518,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     /// A day of the month: 17, 17th, الثالث عشر, الثالث والعشرون.
     fn day_num(&self, i: usize) -> Option<(usize, u8)> {
-        let i = if self.en && self.is(i, Lex::The) && self.num(i + 1).is_some() { i + 1 } else { i };
+        let i = if self.en && self.is(i, Lex::The) && self.num(i + 1).is_some() {
+            i + 1
+        } else {
+            i
+        };
         if let Some((n, nd)) = self.num(i) {
             if nd <= 2 && (1..=31).contains(&n) {
                 let mut j = i + 1;
@@ -436,7 +588,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         if self.en && self.punct(j, &['\'', '’']) {
             if let Some((n, 2)) = self.num(j + 1) {
-                let y = if n as i32 > self.pubd.year() % 100 + 10 { 1900 + n as i32 } else { 2000 + n as i32 };
+                let y = if n as i32 > self.pubd.year() % 100 + 10 {
+                    1900 + n as i32
+                } else {
+                    2000 + n as i32
+                };
                 return Some((j + 2, y, None));
             }
         }
@@ -471,13 +627,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let mut pd = Pd::default();
         let mut j = i;
         // weekday prefix
-        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_)) {
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_))
+        {
             j += 1;
         }
         if let Lex::Weekday(w) = self.lex(j) {
             pd.wd = Some(w);
             j += 1;
-            if self.punct(j, &[',', '،']) && (self.day_num(j + 1).is_some() || self.month_expr(j + 1, true).is_some()) {
+            if self.punct(j, &[',', '،'])
+                && (self.day_num(j + 1).is_some() || self.month_expr(j + 1, true).is_some())
+            {
                 j += 1;
             }
             if self.is(j, Lex::Muwafiq) {
@@ -491,7 +650,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
         }
         // "اليوم الثالث من ..." / "يوم 15 ..."
-        if matches!(self.lex(j), Lex::Today | Lex::Unit(Unit::Day, Cnt::One)) && self.day_num(j + 1).is_some() && !self.en {
+        if matches!(self.lex(j), Lex::Today | Lex::Unit(Unit::Day, Cnt::One))
+            && self.day_num(j + 1).is_some()
+            && !self.en
+        {
             j += 1;
         }
         // numeric dates
@@ -505,7 +667,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let mut k = k;
             // day range: 13-15 / 13 الى 15
             let mut d2 = None;
-            if self.punct(k, &['-', '–']) || (self.is(k, Lex::To) && !self.en) || (self.en && self.full(k) == "to") {
+            if self.punct(k, &['-', '–'])
+                || (self.is(k, Lex::To) && !self.en)
+                || (self.en && self.full(k) == "to")
+            {
                 if let Some((k2, dd)) = self.day_num(k + 1) {
                     if dd > d {
                         d2 = Some(dd);
@@ -546,7 +711,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             // weekday + ordinal day of this month: "السبت السادس عشر", "الثلاثاء التاسع عشر من هذا الشهر"
             if pd.wd.is_some() && day_first.is_some() {
                 let mut k = k;
-                if self.is(k, Lex::From) && self.is(k + 1, Lex::This) && self.is(k + 2, Lex::Unit(Unit::Month, Cnt::One)) {
+                if self.is(k, Lex::From)
+                    && self.is(k + 1, Lex::This)
+                    && self.is(k + 2, Lex::Unit(Unit::Month, Cnt::One))
+                {
                     k += 3;
                 }
                 pd.d = Some(d);
@@ -564,7 +732,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let mut k = k;
             if let Some((k2, d)) = self.day_num(k) {
                 // "October 17" / "تموز 13 الى 15" but not "May 2500 troops"
-                if self.num(k).is_some_and(|(_, nd)| nd <= 2) || !self.en || matches!(self.lex(k), Lex::Ord(_)) || self.is(k, Lex::The) {
+                if self.num(k).is_some_and(|(_, nd)| nd <= 2)
+                    || !self.en
+                    || matches!(self.lex(k), Lex::Ord(_))
+                    || self.is(k, Lex::The)
+                {
                     pd.d = Some(d);
                     k = k2;
                     if self.punct(k, &['-', '–']) || self.is(k, Lex::To) {
@@ -593,17 +765,33 @@ impl<'x, 'a> Ctx<'x, 'a> {
             if weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() {
                 // a weak name alone must be introduced: "في مايو", "in May", "شهر رمضان"
                 let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
-                let ok = matches!(prev, Lex::In | Lex::Since | Lex::To | Lex::From | Lex::Part(..) | Lex::Unit(Unit::Month, Cnt::One) | Lex::Rel(_) | Lex::This | Lex::Of | Lex::Between)
-                    || self.has_pre(j)
+                let ok = matches!(
+                    prev,
+                    Lex::In
+                        | Lex::Since
+                        | Lex::To
+                        | Lex::From
+                        | Lex::Part(..)
+                        | Lex::Unit(Unit::Month, Cnt::One)
+                        | Lex::Rel(_)
+                        | Lex::This
+                        | Lex::Of
+                        | Lex::Between
+                ) || self.has_pre(j)
                     || matches!(self.lex(k), Lex::Rel(_));
                 if !ok {
                     return None;
                 }
             }
-            if !self.en && !weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() && pd.hijri {
+            if !self.en && !weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() && pd.hijri
+            {
                 // bare Hijri month: only "شهر رمضان" style (handled above) or with a year
                 let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
-                if !matches!(prev, Lex::Unit(Unit::Month, Cnt::One) | Lex::In | Lex::Part(..)) && !matches!(self.lex(j), Lex::Unit(..)) {
+                if !matches!(
+                    prev,
+                    Lex::Unit(Unit::Month, Cnt::One) | Lex::In | Lex::Part(..)
+                ) && !matches!(self.lex(j), Lex::Unit(..))
+                {
                     return None;
                 }
             }
@@ -641,8 +829,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 return Some((j + 2, self.pubd.year() + r as i32));
             }
         }
-        if self.en && matches!(self.lex(j), Lex::Rel(_) | Lex::This) && self.is(j + 1, Lex::Unit(Unit::Year, Cnt::One)) {
-            let r = match self.lex(j) { Lex::Rel(r) => r as i32, _ => 0 };
+        if self.en
+            && matches!(self.lex(j), Lex::Rel(_) | Lex::This)
+            && self.is(j + 1, Lex::Unit(Unit::Year, Cnt::One))
+        {
+            let r = match self.lex(j) {
+                Lex::Rel(r) => r as i32,
+                _ => 0,
+            };
             return Some((j + 2, self.pubd.year() + r));
         }
         None
@@ -670,7 +864,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if na > 2 || nb > 4 {
             return None;
         }
-        let three = sep(i + 3) && self.doc.tok_text(i + 3).chars().next() == sepc && self.num(i + 4).is_some();
+        let three = sep(i + 3)
+            && self.doc.tok_text(i + 3).chars().next() == sepc
+            && self.num(i + 4).is_some();
         let (d, m) = if self.en && a <= 12 { (b, a) } else { (a, b) };
         if three {
             let (c, nc) = self.num(i + 4)?;
@@ -694,7 +890,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
             pd.m = Some(a as u8);
             return Some((i + 3, pd));
         }
-        if self.en && self.long && !matches!(self.lex(i.wrapping_sub(1)), Lex::In | Lex::Weekday(_) | Lex::Since | Lex::To | Lex::From) {
+        if self.en
+            && self.long
+            && !matches!(
+                self.lex(i.wrapping_sub(1)),
+                Lex::In | Lex::Weekday(_) | Lex::Since | Lex::To | Lex::From
+            )
+        {
             return None;
         }
         if nb <= 2 && (1..=12).contains(&m) && (1..=31).contains(&d) {
@@ -730,7 +932,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return match pd.d {
                 Some(d) => {
                     let g = hijri::to_gregorian(y, m, d)?;
-                    let e = pd.d2.and_then(|d2| hijri::to_gregorian(y, m, d2)).unwrap_or(g);
+                    let e = pd
+                        .d2
+                        .and_then(|d2| hijri::to_gregorian(y, m, d2))
+                        .unwrap_or(g);
                     let mut v = Val::date(g, e, Precision::Day, format_date(g));
                     if pd.d2.is_none() {
                         v = day_val(g);
@@ -740,7 +945,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 None => {
                     let (s, e) = hijri::month_bounds(y, m)?;
                     let e = add_days(e, 1)?;
-                    let mut v = Val::date(s, e, Precision::Month, format!("{}/{}", format_date(s), format_date(e)));
+                    let mut v = Val::date(
+                        s,
+                        e,
+                        Precision::Month,
+                        format!("{}/{}", format_date(s), format_date(e)),
+                    );
                     v.approx = true;
                     Some(v)
                 }
@@ -751,13 +961,22 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let s = ymd(y, m as u32, d as u32)?;
                 if let Some(d2) = pd.d2 {
                     let e = ymd(y, m as u32, d2 as u32)?;
-                    return Some(Val::date(s, e, Precision::Day, format!("{}/{}", format_date(s), format_date(e))));
+                    return Some(Val::date(
+                        s,
+                        e,
+                        Precision::Day,
+                        format!("{}/{}", format_date(s), format_date(e)),
+                    ));
                 }
                 if let Some(wd) = pd.wd {
                     if s.weekday().number_from_monday() != wd as u32 {
                         self.diags.push(Diagnostic {
                             code: "weekday_mismatch",
-                            message: format!("{} is a {}, not the weekday named", format_date(s), s.weekday()),
+                            message: format!(
+                                "{} is a {}, not the weekday named",
+                                format_date(s),
+                                s.weekday()
+                            ),
                             span,
                         });
                     }
@@ -776,7 +995,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             (None, None, None) => {
                 let wd = pd.wd?;
-                let dir = if self.tense < 0 || (self.tense == 0 && self.long) { -1 } else { 1 };
+                let dir = if self.tense < 0 || (self.tense == 0 && self.long) {
+                    -1
+                } else {
+                    1
+                };
                 Some(day_val(self.weekday_near(wd, dir)?).rel())
             }
             _ => None,
@@ -801,7 +1024,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
     /// "آخر يوم بشهر عشرة", "الأسبوع الأول من شهر عشرة", "the last Monday of March".
     fn p_nth(&mut self, i: usize) -> M {
         #[derive(Clone, Copy, PartialEq)]
-        enum K { Wd(u8), Day, Week }
+        enum K {
+            Wd(u8),
+            Day,
+            Week,
+        }
         let ordn = |l: Lex, full: &str| -> Option<i32> {
             match l {
                 Lex::Ord(n) if (1..=5).contains(&n) => Some(n as i32),
@@ -849,7 +1076,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
             let a = self.p_abs(k);
             let b = self.p_rel(k);
             match (a, b) {
-                (Some(a), Some(b)) => if b.0 > a.0 { b } else { a },
+                (Some(a), Some(b)) => {
+                    if b.0 > a.0 {
+                        b
+                    } else {
+                        a
+                    }
+                }
                 (Some(a), None) => a,
                 (None, Some(b)) => b,
                 _ => return None,
@@ -862,16 +1095,46 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let me = mv.end?;
         let d = match kind {
             K::Wd(w) => {
-                let first = add_days(ms, (w as i64 - ms.weekday().number_from_monday() as i64).rem_euclid(7))?;
-                let last = add_days(me, -((me.weekday().number_from_monday() as i64 - w as i64).rem_euclid(7)))?;
-                if n < 0 { last } else { add_days(first, 7 * (n as i64 - 1))? }
+                let first = add_days(
+                    ms,
+                    (w as i64 - ms.weekday().number_from_monday() as i64).rem_euclid(7),
+                )?;
+                let last = add_days(
+                    me,
+                    -((me.weekday().number_from_monday() as i64 - w as i64).rem_euclid(7)),
+                )?;
+                if n < 0 {
+                    last
+                } else {
+                    add_days(first, 7 * (n as i64 - 1))?
+                }
             }
-            K::Day => if n < 0 { me } else { add_days(ms, n as i64 - 1)? },
+            K::Day => {
+                if n < 0 {
+                    me
+                } else {
+                    add_days(ms, n as i64 - 1)?
+                }
+            }
             K::Week => {
-                let first = add_days(ms, (1 - ms.weekday().number_from_monday() as i64).rem_euclid(7))?;
-                let lastmon = add_days(me, -((me.weekday().number_from_monday() as i64 - 1).rem_euclid(7)))?;
-                let lastmon = if add_days(lastmon, 6)? > me { add_days(lastmon, -7)? } else { lastmon };
-                let mon = if n < 0 { lastmon } else { add_days(first, 7 * (n as i64 - 1))? };
+                let first = add_days(
+                    ms,
+                    (1 - ms.weekday().number_from_monday() as i64).rem_euclid(7),
+                )?;
+                let lastmon = add_days(
+                    me,
+                    -((me.weekday().number_from_monday() as i64 - 1).rem_euclid(7)),
+                )?;
+                let lastmon = if add_days(lastmon, 6)? > me {
+                    add_days(lastmon, -7)?
+                } else {
+                    lastmon
+                };
+                let mon = if n < 0 {
+                    lastmon
+                } else {
+                    add_days(first, 7 * (n as i64 - 1))?
+                };
                 return Some((e, week_val(mon)?));
             }
         };
@@ -899,8 +1162,20 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let m = pd.m? as u32;
                 let p = self.pubd;
                 let y = match r {
-                    -1 => if m < p.month() { p.year() } else { p.year() - 1 },
-                    1 => if m > p.month() { p.year() } else { p.year() + 1 },
+                    -1 => {
+                        if m < p.month() {
+                            p.year()
+                        } else {
+                            p.year() - 1
+                        }
+                    }
+                    1 => {
+                        if m > p.month() {
+                            p.year()
+                        } else {
+                            p.year() + 1
+                        }
+                    }
                     _ => p.year(),
                 };
                 v = month_val(y, m)?.rel();
@@ -931,7 +1206,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         if (a - b).num_days().abs() > 1 {
                             self.diags.push(Diagnostic {
                                 code: "dual_date_mismatch",
-                                message: format!("the two calendars disagree: {} vs {}", format_date(a), format_date(b)),
+                                message: format!(
+                                    "the two calendars disagree: {} vs {}",
+                                    format_date(a),
+                                    format_date(b)
+                                ),
                                 span: span2,
                             });
                         }
@@ -945,8 +1224,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     fn p_year(&mut self, i: usize) -> M {
         let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
-        let word = matches!(self.lex(i), Lex::Unit(Unit::Year, Cnt::One)) && (self.ar_word(i) || self.num(i + 1).is_some());
-        if self.en && self.is(i, Lex::Unit(Unit::Year, Cnt::One)) && !self.is(i.wrapping_sub(1), Lex::The) {
+        let word = matches!(self.lex(i), Lex::Unit(Unit::Year, Cnt::One))
+            && (self.ar_word(i) || self.num(i + 1).is_some());
+        if self.en
+            && self.is(i, Lex::Unit(Unit::Year, Cnt::One))
+            && !self.is(i.wrapping_sub(1), Lex::The)
+        {
             return None;
         }
         let (j, y, mark) = self.year_part(i, word)?;
@@ -955,8 +1238,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             if nd != 4 || self.punct(i + 1, &['/', ':']) {
                 return None;
             }
-            let trap_before = matches!(prev, Lex::TrapPre | Lex::CountNoun) || (i > 0 && self.punct(i - 1, &['$', '#', '№']));
-            let count_after = matches!(self.lex(i + 1), Lex::CountNoun | Lex::Unit(..)) || self.punct(i + 1, &['%']);
+            let trap_before = matches!(prev, Lex::TrapPre | Lex::CountNoun)
+                || (i > 0 && self.punct(i - 1, &['$', '#', '№']));
+            let count_after = matches!(self.lex(i + 1), Lex::CountNoun | Lex::Unit(..))
+                || self.punct(i + 1, &['%']);
             if trap_before || count_after {
                 return None;
             }
@@ -965,8 +1250,20 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 return None;
             }
             if !self.en && mark.is_none() {
-                let ok = matches!(prev, Lex::In | Lex::Since | Lex::To | Lex::From | Lex::Between | Lex::And | Lex::Ago | Lex::After | Lex::Within | Lex::Part(..) | Lex::Approx)
-                    || (i > 0 && self.punct(i - 1, &['(', '-', '/']))
+                let ok = matches!(
+                    prev,
+                    Lex::In
+                        | Lex::Since
+                        | Lex::To
+                        | Lex::From
+                        | Lex::Between
+                        | Lex::And
+                        | Lex::Ago
+                        | Lex::After
+                        | Lex::Within
+                        | Lex::Part(..)
+                        | Lex::Approx
+                ) || (i > 0 && self.punct(i - 1, &['(', '-', '/']))
                     || self.punct(i + 1, &[')', '-']);
                 if !ok {
                     return None;
@@ -976,7 +1273,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if mark == Some(true) {
             let (s, _) = hijri::month_bounds(y, 1)?;
             let (_, e) = hijri::month_bounds(y, 12)?;
-            let mut v = Val::date(s, e, Precision::Year, format!("{}/{}", format_date(s), format_date(e)));
+            let mut v = Val::date(
+                s,
+                e,
+                Precision::Year,
+                format!("{}/{}", format_date(s), format_date(e)),
+            );
             v.approx = false;
             return Some((j, v));
         }
@@ -1026,7 +1328,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             if let Some((n, 2)) = self.num(k) {
                 if n % 10 == 0 && self.full(k + 1) == "s" && !self.has_space_before(k + 1) {
-                    let y0 = if n as i32 + 2000 <= self.pubd.year() { 2000 + n as i32 } else { 1900 + n as i32 };
+                    let y0 = if n as i32 + 2000 <= self.pubd.year() {
+                        2000 + n as i32
+                    } else {
+                        1900 + n as i32
+                    };
                     return Some((k + 2, decade_val(y0)?));
                 }
             }
@@ -1117,11 +1423,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
         }
         // يوم أمس / يوم غد
-        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Yesterday | Lex::Tomorrow | Lex::Today) {
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One))
+            && matches!(self.lex(j + 1), Lex::Yesterday | Lex::Tomorrow | Lex::Today)
+        {
             j += 1;
         }
         let (mut k, d) = match self.lex(j) {
-            Lex::Unit(Unit::Day, Cnt::One) | Lex::Today if matches!(self.lex(j + 1), Lex::Ago | Lex::After) && matches!(self.lex(j + 2), Lex::Yesterday | Lex::Tomorrow) => {
+            Lex::Unit(Unit::Day, Cnt::One) | Lex::Today
+                if matches!(self.lex(j + 1), Lex::Ago | Lex::After)
+                    && matches!(self.lex(j + 2), Lex::Yesterday | Lex::Tomorrow) =>
+            {
                 let d = if self.is(j + 1, Lex::Ago) { -2 } else { 2 };
                 (j + 3, add_days(p, d)?)
             }
@@ -1160,7 +1471,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let span = self.doc.span_toks(i, k + 1, true);
                 self.diags.push(Diagnostic {
                     code: "weekday_mismatch",
-                    message: format!("{} was a {}, not the weekday named", format_date(d), d.weekday()),
+                    message: format!(
+                        "{} was a {}, not the weekday named",
+                        format_date(d),
+                        d.weekday()
+                    ),
                     span,
                 });
             }
@@ -1182,10 +1497,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (r, j) = match self.lex(i) {
             Lex::This => (0i8, i + 1),
             Lex::Rel(r) if self.en => (r, i + 1),
-            Lex::The if self.en && matches!(self.lex(i + 1), Lex::Rel(_)) => match self.lex(i + 1) {
-                Lex::Rel(r) => (r, i + 2),
-                _ => return None,
-            },
+            Lex::The if self.en && matches!(self.lex(i + 1), Lex::Rel(_)) => {
+                match self.lex(i + 1) {
+                    Lex::Rel(r) => (r, i + 2),
+                    _ => return None,
+                }
+            }
             _ => (9, i),
         };
         if r != 9 {
@@ -1200,7 +1517,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     if self.en && self.full(j) == "fiscal" {
                         k += 1;
                     }
-                    if self.en && self.full(k) == "fiscal" && self.is(k + 1, Lex::Unit(Unit::Year, Cnt::One)) {
+                    if self.en
+                        && self.full(k) == "fiscal"
+                        && self.is(k + 1, Lex::Unit(Unit::Year, Cnt::One))
+                    {
                         v = self.unit_rel(Unit::Year, r)?;
                         k += 2;
                     }
@@ -1208,7 +1528,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 }
                 Lex::Weekday(w) => {
                     let d = match r {
-                        -1 => add_days(self.weekday_near(w, -1)?, if self.weekday_near(w, -1)? == p { -7 } else { 0 })?,
+                        -1 => add_days(
+                            self.weekday_near(w, -1)?,
+                            if self.weekday_near(w, -1)? == p {
+                                -7
+                            } else {
+                                0
+                            },
+                        )?,
                         1 if self.en => {
                             let mon = add_days(p, 7 - p.weekday().num_days_from_monday() as i64)?;
                             add_days(mon, w as i64 - 1)?
@@ -1216,13 +1543,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         1 => self.weekday_near(w, 1)?,
                         _ if self.en => {
                             let d = self.weekday_near(w, 1)?;
-                            if p.weekday().number_from_monday() == w as u32 { p } else { d }
+                            if p.weekday().number_from_monday() == w as u32 {
+                                p
+                            } else {
+                                d
+                            }
                         }
                         _ => {
                             // this Monday: in the current week
                             let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
                             let d = add_days(mon, w as i64 - 1)?;
-                            if d < p && !self.en { self.weekday_near(w, 1)? } else { d }
+                            if d < p && !self.en {
+                                self.weekday_near(w, 1)?
+                            } else {
+                                d
+                            }
                         }
                     };
                     return Some((j + 1, day_val(d).rel()));
@@ -1234,8 +1569,20 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 Lex::Month(m) | Lex::MonthWeak(m) if self.en => {
                     let m = m as u32;
                     let y = match r {
-                        -1 => if m < p.month() { p.year() } else { p.year() - 1 },
-                        1 => if m > p.month() { p.year() } else { p.year() + 1 },
+                        -1 => {
+                            if m < p.month() {
+                                p.year()
+                            } else {
+                                p.year() - 1
+                            }
+                        }
+                        1 => {
+                            if m > p.month() {
+                                p.year()
+                            } else {
+                                p.year() + 1
+                            }
+                        }
                         _ => p.year(),
                     };
                     return Some((j + 1, month_val(y, m)?.rel()));
@@ -1255,20 +1602,31 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         // postfix forms: unit + rel (Arabic), weekday + rel
-        if self.is(i, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(i + 1), Lex::Weekday(_)) && matches!(self.lex(i + 2), Lex::Rel(_)) {
+        if self.is(i, Lex::Unit(Unit::Day, Cnt::One))
+            && matches!(self.lex(i + 1), Lex::Weekday(_))
+            && matches!(self.lex(i + 2), Lex::Rel(_))
+        {
             return self.p_rel(i + 1);
         }
-        if !self.en && (self.w(i) == "احد" || self.w(i) == "اثنين") && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One)) {
+        if !self.en
+            && (self.w(i) == "احد" || self.w(i) == "اثنين")
+            && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One))
+        {
             let w = if self.w(i) == "احد" { 7 } else { 1 };
             let r = match self.lex(i + 2) {
                 Lex::Rel(r) => r,
                 _ => return None,
             };
-            let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+            let mon = add_days(
+                p,
+                -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64,
+            )?;
             return Some((i + 3, day_val(add_days(mon, w - 1)?).rel()));
         }
         // "الأسابيع الثلاثة القادمة": the next three weeks
-        if let (Lex::Unit(u, Cnt::Many), Lex::NumWord(n), Lex::Rel(r)) = (self.lex(i), self.lex(i + 1), self.lex(i + 2)) {
+        if let (Lex::Unit(u, Cnt::Many), Lex::NumWord(n), Lex::Rel(r)) =
+            (self.lex(i), self.lex(i + 1), self.lex(i + 2))
+        {
             if r != 0 && u == Unit::Week {
                 let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64))?;
                 let (s0, e0) = if r > 0 {
@@ -1276,7 +1634,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 } else {
                     (add_days(mon, -7 * n as i64)?, add_days(mon, -1)?)
                 };
-                return Some((i + 3, Val::date(s0, e0, Precision::Week, format!("P{n}W")).rel()));
+                return Some((
+                    i + 3,
+                    Val::date(s0, e0, Precision::Week, format!("P{n}W")).rel(),
+                ));
             }
         }
         match (self.lex(i), self.lex(i + 1)) {
@@ -1284,10 +1645,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let v = self.unit_rel(u, r)?;
                 Some((i + 2, v.rel()))
             }
-            (Lex::Unit(u, Cnt::One), Lex::This) if !self.en && self.is(i + 2, Lex::Unit(u, Cnt::One)) => None,
+            (Lex::Unit(u, Cnt::One), Lex::This)
+                if !self.en && self.is(i + 2, Lex::Unit(u, Cnt::One)) =>
+            {
+                None
+            }
             (Lex::Weekday(w), Lex::Rel(r)) => {
                 let d = match r {
-                    -1 => add_days(self.weekday_near(w, -1)?, if self.weekday_near(w, -1)? == p { -7 } else { 0 })?,
+                    -1 => add_days(
+                        self.weekday_near(w, -1)?,
+                        if self.weekday_near(w, -1)? == p {
+                            -7
+                        } else {
+                            0
+                        },
+                    )?,
                     1 => self.weekday_near(w, 1)?,
                     _ => self.weekday_near(w, if self.tense < 0 { -1 } else { 1 })?,
                 };
@@ -1299,9 +1671,18 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if self.is(k, Lex::From) || self.is(k, Lex::Of) {
                     k += 1;
                 }
-                if self.en && matches!(self.lex(k), Lex::Rel(_) | Lex::This) && self.is(k + 1, Lex::Unit(Unit::Week, Cnt::One)) {
-                    let r = match self.lex(k) { Lex::Rel(r) => r, _ => 0 };
-                    let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+                if self.en
+                    && matches!(self.lex(k), Lex::Rel(_) | Lex::This)
+                    && self.is(k + 1, Lex::Unit(Unit::Week, Cnt::One))
+                {
+                    let r = match self.lex(k) {
+                        Lex::Rel(r) => r,
+                        _ => 0,
+                    };
+                    let mon = add_days(
+                        p,
+                        -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64,
+                    )?;
                     return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
                 }
                 if self.en && self.full(k) == "after" && self.full(k + 1) == "next" {
@@ -1318,10 +1699,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 } else {
                     return None;
                 };
-                let mon = add_days(p, -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64)?;
+                let mon = add_days(
+                    p,
+                    -(p.weekday().num_days_from_monday() as i64) + 7 * r as i64,
+                )?;
                 Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()))
             }
-            (Lex::Season(s), Lex::Rel(r)) if !self.en => Some((i + 2, self.season_rel(s, r)?.rel())),
+            (Lex::Season(s), Lex::Rel(r)) if !self.en => {
+                Some((i + 2, self.season_rel(s, r)?.rel()))
+            }
             _ => None,
         }
     }
@@ -1348,8 +1734,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             Unit::Century => century_val((p.year() - 1) / 100 + 1 + r)?,
             Unit::Weekend => {
-                let sat = add_days(p, 5 - p.weekday().num_days_from_monday() as i64 + 7 * r as i64)?;
-                let mut v = Val::date(sat, add_days(sat, 1)?, Precision::Week, format!("{}-WE", week_val(sat)?.timex3));
+                let sat = add_days(
+                    p,
+                    5 - p.weekday().num_days_from_monday() as i64 + 7 * r as i64,
+                )?;
+                let mut v = Val::date(
+                    sat,
+                    add_days(sat, 1)?,
+                    Precision::Week,
+                    format!("{}-WE", week_val(sat)?.timex3),
+                );
                 v.prec = Precision::Day;
                 v
             }
@@ -1363,7 +1757,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
         // the occurrence containing or nearest before publication
         let mut cands: Vec<Val> = (y - 2..=y + 1).filter_map(|yy| season_val(yy, s)).collect();
         cands.sort_by_key(|v| v.start);
-        let cur = cands.iter().position(|v| v.start.is_some_and(|st| st <= p) && v.end.is_some_and(|e| e >= p));
+        let cur = cands
+            .iter()
+            .position(|v| v.start.is_some_and(|st| st <= p) && v.end.is_some_and(|e| e >= p));
         let last_before = cands.iter().rposition(|v| v.end.is_some_and(|e| e < p))?;
         let idx = match r {
             -1 => last_before,
@@ -1382,7 +1778,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (which, narrow) = match self.lex(j) {
             Lex::Part(w, n) => (w, n),
             _ if self.en && self.full(j) == "earlier" => (Which::Start, false),
-            _ if self.en && self.full(j) == "later" && self.is(j + 1, Lex::This) => (Which::End, false),
+            _ if self.en && self.full(j) == "later" && self.is(j + 1, Lex::This) => {
+                (Which::End, false)
+            }
             _ => return None,
         };
         let mut k = j + 1;
@@ -1394,7 +1792,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
             if self.is(k, Lex::The) {
                 k += 1;
             }
-        } else if self.en && !matches!(self.full(j), "early" | "late" | "mid" | "earlier" | "later") {
+        } else if self.en && !matches!(self.full(j), "early" | "late" | "mid" | "earlier" | "later")
+        {
             // "the end", "the beginning" need "of"
             return None;
         }
@@ -1430,7 +1829,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
         match self.lex(k) {
             Lex::Unit(u @ (Unit::Year | Unit::Month | Unit::Week), Cnt::One) => {
                 let v = self.unit_rel(u, 0)?;
-                let v = if self.en && u == Unit::Year && self.tense < 0 { self.unit_rel(u, -1)? } else { v };
+                let v = if self.en && u == Unit::Year && self.tense < 0 {
+                    self.unit_rel(u, -1)?
+                } else {
+                    v
+                };
                 Some((k + 1, v.rel()))
             }
             _ => None,
@@ -1460,7 +1863,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
         } else {
             (dir, k)
         };
-        if self.en && dir > 0 && (matches!(u, Unit::Year | Unit::Decade) || (u == Unit::Day && n.unwrap_or(0) >= 30)) {
+        if self.en
+            && dir > 0
+            && (matches!(u, Unit::Year | Unit::Decade) || (u == Unit::Day && n.unwrap_or(0) >= 30))
+        {
             return None;
         }
         if self.en && n.is_none() && dir > 0 && matches!(u, Unit::Hour | Unit::Minute) {
@@ -1493,7 +1899,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         let e = ymd(p.year(), p.month(), 1)?.pred_opt()?;
                         (s, e, Precision::Month)
                     }
-                    Unit::Year => (ymd(p.year() - 10, 1, 1)?, ymd(p.year() - 1, 12, 31)?, Precision::Year),
+                    Unit::Year => (
+                        ymd(p.year() - 10, 1, 1)?,
+                        ymd(p.year() - 1, 12, 31)?,
+                        Precision::Year,
+                    ),
                     _ => return None,
                 };
                 if dir > 0 {
@@ -1599,18 +2009,36 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             (Unit::Month, false) => {
                 let m1 = ymd(p.year(), p.month(), 1)?;
-                (add_months(m1, -(n as i32))?, m1.pred_opt()?, Precision::Month)
+                (
+                    add_months(m1, -(n as i32))?,
+                    m1.pred_opt()?,
+                    Precision::Month,
+                )
             }
             (Unit::Month, true) => {
                 let m1 = add_months(ymd(p.year(), p.month(), 1)?, 1)?;
                 (m1, add_months(m1, n as i32)?.pred_opt()?, Precision::Month)
             }
-            (Unit::Year, false) => (ymd(p.year() - n as i32, 1, 1)?, ymd(p.year() - 1, 12, 31)?, Precision::Year),
-            (Unit::Year, true) => (ymd(p.year() + 1, 1, 1)?, ymd(p.year() + n as i32, 12, 31)?, Precision::Year),
+            (Unit::Year, false) => (
+                ymd(p.year() - n as i32, 1, 1)?,
+                ymd(p.year() - 1, 12, 31)?,
+                Precision::Year,
+            ),
+            (Unit::Year, true) => (
+                ymd(p.year() + 1, 1, 1)?,
+                ymd(p.year() + n as i32, 12, 31)?,
+                Precision::Year,
+            ),
             (Unit::Hour | Unit::Minute, _) => (p, p, Precision::Day),
             _ => return None,
         };
-        let code = match u { Unit::Day => "D", Unit::Week => "W", Unit::Month => "M", Unit::Year => "Y", _ => "H" };
+        let code = match u {
+            Unit::Day => "D",
+            Unit::Week => "W",
+            Unit::Month => "M",
+            Unit::Year => "Y",
+            _ => "H",
+        };
         Some((k, Val::date(s, e, prec, format!("P{n}{code}")).rel()))
     }
 
@@ -1622,7 +2050,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         if self.en && self.is(j, Lex::The) && matches!(self.lex(j + 1), Lex::Rel(_)) {
             j += 2;
-        } else if self.en && matches!(self.lex(j), Lex::Rel(-1) | Lex::Rel(1)) && self.full(j) != "last" {
+        } else if self.en
+            && matches!(self.lex(j), Lex::Rel(-1) | Lex::Rel(1))
+            && self.full(j) != "last"
+        {
             j += 1;
         }
         if self.en && self.is(j, Lex::Recent) && self.full(j) == "recent" {
@@ -1641,7 +2072,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if self.en && n.is_none() {
             // bare plural needs an introducer
             let prev = if i > 0 { self.full(i - 1) } else { "" };
-            if j == i && !matches!(prev, "for" | "recent" | "several" | "few" | "many" | "over" | "in") && !matches!(self.lex(i), Lex::Few) {
+            if j == i
+                && !matches!(
+                    prev,
+                    "for" | "recent" | "several" | "few" | "many" | "over" | "in"
+                )
+                && !matches!(self.lex(i), Lex::Few)
+            {
                 return None;
             }
         }
@@ -1657,13 +2094,22 @@ impl<'x, 'a> Ctx<'x, 'a> {
             Unit::Weekend => "WE",
             Unit::Quarter => "Q",
         };
-        let t = if matches!(u, Unit::Hour | Unit::Minute) { "T" } else { "" };
+        let t = if matches!(u, Unit::Hour | Unit::Minute) {
+            "T"
+        } else {
+            ""
+        };
         let amount = match (u, n) {
-            (Unit::Decade, Some(n)) => return Some((k, Val::nodate(TimexType::Duration, format!("P{}Y", n * 10)))),
+            (Unit::Decade, Some(n)) => {
+                return Some((k, Val::nodate(TimexType::Duration, format!("P{}Y", n * 10))))
+            }
             (_, Some(n)) => n.to_string(),
             (_, None) => "X".into(),
         };
-        Some((k, Val::nodate(TimexType::Duration, format!("P{t}{amount}{code}"))))
+        Some((
+            k,
+            Val::nodate(TimexType::Duration, format!("P{t}{amount}{code}")),
+        ))
     }
 
     /// every Friday, كل يوم, annually, daily.
@@ -1682,12 +2128,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         let mut j = i + 1;
-        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_)) {
+        if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_))
+        {
             j += 1;
         }
         let v = match self.lex(j) {
             Lex::Weekday(w) => format!("XXXX-WXX-{w}"),
-            Lex::DayPart(d) => format!("XXXX-XX-XXT{}", ["MO", "AF", "EV", "NI"][(d.clamp(1, 4) - 1) as usize]),
+            Lex::DayPart(d) => format!(
+                "XXXX-XX-XXT{}",
+                ["MO", "AF", "EV", "NI"][(d.clamp(1, 4) - 1) as usize]
+            ),
             Lex::Unit(Unit::Day, Cnt::One) => "XXXX-XX-XX".into(),
             Lex::Unit(Unit::Week, Cnt::One) => "XXXX-WXX".into(),
             Lex::Unit(Unit::Month, Cnt::One) => "XXXX-XX".into(),
@@ -1710,14 +2160,23 @@ impl<'x, 'a> Ctx<'x, 'a> {
             Lex::Recent if self.full(i) != "recent" => {
                 Some((i + 1, Val::nodate(TimexType::Date, "PAST_REF".into())))
             }
-            Lex::The if self.en && self.full(i + 1) == "past" && !matches!(self.lex(i + 2), Lex::Unit(..) | Lex::NumWord(_) | Lex::Few) && self.num(i + 2).is_none() => {
+            Lex::The
+                if self.en
+                    && self.full(i + 1) == "past"
+                    && !matches!(self.lex(i + 2), Lex::Unit(..) | Lex::NumWord(_) | Lex::Few)
+                    && self.num(i + 2).is_none() =>
+            {
                 Some((i + 2, Val::nodate(TimexType::Date, "PAST_REF".into())))
             }
             Lex::The if self.en && self.full(i + 1) == "future" => {
                 Some((i + 2, Val::nodate(TimexType::Date, "FUTURE_REF".into())))
             }
             Lex::In if !self.en && self.full(i + 1) == "الحاضر" => None,
-            _ if self.en && self.full(i) == "at" && self.is(i + 1, Lex::The) && self.full(i + 2) == "time" => {
+            _ if self.en
+                && self.full(i) == "at"
+                && self.is(i + 1, Lex::The)
+                && self.full(i + 2) == "time" =>
+            {
                 Some((i + 3, Val::nodate(TimexType::Date, "PAST_REF".into())))
             }
             _ => None,
@@ -1733,7 +2192,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
         // season
         let season = match self.lex(j) {
             Lex::Season(s) => Some(s),
-            Lex::HMonthPre(3) if !matches!(self.lex(j + 1), Lex::Ord(_) | Lex::Last) && self.full(j + 1) != "الاخر" => Some(1),
+            Lex::HMonthPre(3)
+                if !matches!(self.lex(j + 1), Lex::Ord(_) | Lex::Last)
+                    && self.full(j + 1) != "الاخر" =>
+            {
+                Some(1)
+            }
             _ => None,
         };
         if let Some(s) = season {
@@ -1749,7 +2213,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (q, k) = if self.en {
             let (k, q) = match self.lex(j) {
                 Lex::Ord(q) if (1..=4).contains(&q) => (j + 1, q),
-                _ if self.num(j).is_some_and(|(n, nd)| nd == 1 && (1..=4).contains(&n)) && matches!(self.full(j + 1), "st" | "nd" | "rd" | "th") => (j + 2, self.num(j).map_or(1, |x| x.0 as u16)),
+                _ if self
+                    .num(j)
+                    .is_some_and(|(n, nd)| nd == 1 && (1..=4).contains(&n))
+                    && matches!(self.full(j + 1), "st" | "nd" | "rd" | "th") =>
+                {
+                    (j + 2, self.num(j).map_or(1, |x| x.0 as u16))
+                }
                 _ if self.full(j) == "last" || self.full(j) == "final" => (j + 1, 4),
                 _ => return None,
             };
@@ -1799,17 +2269,44 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 "الفصح" => (i + 2, 4),
                 _ => return None,
             }
-        } else if w == "كريسماس" || w == "الكريسماس" || (self.en && w == "christmas") {
+        } else if w == "كريسماس" || w == "الكريسماس" || (self.en && w == "christmas")
+        {
             (i + 1, 3)
         } else if self.en && w == "easter" {
             (i + 1, 4)
         } else if self.en && matches!(w, "xmas" | "halloween" | "valentine" | "thanksgiving") {
-            let k = match w { "valentine" => if self.punct(i + 1, &['\'', '’']) { i + 4 } else { i + 2 }, _ => i + 1 };
-            let k = if w == "thanksgiving" && self.is(k, Lex::Unit(Unit::Day, Cnt::One)) { k + 1 } else { k };
-            (k, match w { "xmas" => 3, "halloween" => 8, "valentine" => 9, _ => 10 })
-        } else if self.en && w == "new" && self.is(i + 1, Lex::Unit(Unit::Year, Cnt::One)) || (self.en && w == "new" && self.full(i + 1) == "years") {
+            let k = match w {
+                "valentine" => {
+                    if self.punct(i + 1, &['\'', '’']) {
+                        i + 4
+                    } else {
+                        i + 2
+                    }
+                }
+                _ => i + 1,
+            };
+            let k = if w == "thanksgiving" && self.is(k, Lex::Unit(Unit::Day, Cnt::One)) {
+                k + 1
+            } else {
+                k
+            };
+            (
+                k,
+                match w {
+                    "xmas" => 3,
+                    "halloween" => 8,
+                    "valentine" => 9,
+                    _ => 10,
+                },
+            )
+        } else if self.en
+            && w == "new"
+            && (self.is(i + 1, Lex::Unit(Unit::Year, Cnt::One)) || self.full(i + 1) == "years")
+        {
             let mut k = i + 2;
-            if self.punct(k, &['\'', '’']) { k += 2; }
+            if self.punct(k, &['\'', '’']) {
+                k += 2;
+            }
             match self.full(k) {
                 "eve" => (k + 1, 11),
                 "day" => (k + 1, 12),
@@ -1817,8 +2314,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
         } else if self.en && (w == "eid") {
             let mut k = i + 1;
-            if self.full(k) == "al" { k += 1; }
-            if self.punct(k, &['-']) { k += 1; }
+            if self.full(k) == "al" {
+                k += 1;
+            }
+            if self.punct(k, &['-']) {
+                k += 1;
+            }
             match self.full(k) {
                 "fitr" => (k + 1, 1),
                 "adha" => (k + 1, 2),
@@ -1832,7 +2333,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
             } else {
                 (i + 2, 6)
             }
-        } else if matches!(self.lex(i), Lex::HMonthWeak(9)) && self.num(i + 1).is_some_and(|(_, nd)| nd == 4) {
+        } else if matches!(self.lex(i), Lex::HMonthWeak(9))
+            && self.num(i + 1).is_some_and(|(_, nd)| nd == 4)
+        {
             (i + 1, 7)
         } else {
             return None;
@@ -1852,14 +2355,22 @@ impl<'x, 'a> Ctx<'x, 'a> {
             9 => day_val(ymd(y, 2, 14)?),
             10 => {
                 let nov1 = ymd(y, 11, 1)?;
-                let first_thu = add_days(nov1, (4 - nov1.weekday().number_from_monday() as i64).rem_euclid(7))?;
+                let first_thu = add_days(
+                    nov1,
+                    (4 - nov1.weekday().number_from_monday() as i64).rem_euclid(7),
+                )?;
                 day_val(add_days(first_thu, 21)?)
             }
             11 => day_val(ymd(y, 12, 31)?),
             12 => day_val(ymd(y + 1, 1, 1)?),
             _ => {
                 let (s, e) = hijri::month_bounds(hijri::hijri_year_for(y, 9)?, 9)?;
-                Val::date(s, e, Precision::Month, format!("{}/{}", format_date(s), format_date(e)))
+                Val::date(
+                    s,
+                    e,
+                    Precision::Month,
+                    format!("{}/{}", format_date(s), format_date(e)),
+                )
             }
         };
         Some((k, v))
@@ -1907,7 +2418,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
         } else if self.en && matches!(self.full(j), "noon" | "midnight") {
             let mut v = day_val(self.pubd).rel();
             v.kind = TimexType::Time;
-            v.timex3 = format!("{}T{}", format_date(self.pubd), if self.full(j) == "noon" { "12:00" } else { "24:00" });
+            v.timex3 = format!(
+                "{}T{}",
+                format_date(self.pubd),
+                if self.full(j) == "noon" {
+                    "12:00"
+                } else {
+                    "24:00"
+                }
+            );
             return Some((j + 1, v));
         }
         let h = hour?;
@@ -1959,7 +2478,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 Lex::This if matches!(self.lex(j + 1), Lex::DayPart(_) | Lex::Tonight) => j += 2,
                 Lex::Tonight => j += 1,
                 _ => {
-                    if matches!(w, "ربع" | "ربعا" | "نصف" | "ثلث" | "الا" | "دقيقه" | "بتوقيت" | "gmt") || matches!(f, "وربع" | "ونصف" | "وثلث" | "الا" | "والنصف" | "والربع")
+                    if matches!(
+                        w,
+                        "ربع" | "ربعا" | "نصف" | "ثلث" | "الا" | "دقيقه" | "بتوقيت" | "gmt"
+                    ) || matches!(f, "وربع" | "ونصف" | "وثلث" | "الا" | "والنصف" | "والربع")
                         || (f == "و" && self.num(j + 1).is_some())
                     {
                         j += 1;
@@ -1985,7 +2507,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let hh = if daypart >= 2 && h < 12 { h + 12 } else { h };
         let mut v = day_val(self.pubd).rel();
         v.kind = TimexType::Time;
-        v.timex3 = format!("{}T{:02}:{:02}", format_date(self.pubd), hh.min(24), minute.min(59));
+        v.timex3 = format!(
+            "{}T{:02}:{:02}",
+            format_date(self.pubd),
+            hh.min(24),
+            minute.min(59)
+        );
         Some((j, v))
     }
 
@@ -2063,7 +2590,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if intro == 0 && self.en {
             return None;
         }
-        let prec = if rv.prec == Precision::Day { Precision::Day } else { rv.prec };
+        let prec = if rv.prec == Precision::Day {
+            Precision::Day
+        } else {
+            rv.prec
+        };
         let v = Val::date(s, e, prec, format!("{}/{}", format_date(s), format_date(e)));
         Some((rk, v))
     }
@@ -2098,15 +2629,96 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     fn best(&mut self, i: usize, top: bool) -> M {
         let t = self.doc.toks.get(i)?;
-        if t.lex == Lex::None && t.kind != TokKind::Num && !(self.en && t.kind == TokKind::Word && matches!(self.full(i), "a" | "an" | "at" | "noon" | "midnight" | "annually" | "daily" | "weekly" | "monthly" | "yearly" | "earlier" | "later" | "christmas" | "easter" | "fiscal" | "xmas" | "halloween" | "valentine" | "thanksgiving" | "new" | "eid" | "ramadan" | "qtr" | "yr")) && !matches!(self.w(i), "احد" | "اثنين" | "عيد" | "كريسماس" | "الكريسماس" | "راس" | "عند" | "بحدود") {
+        if t.lex == Lex::None
+            && t.kind != TokKind::Num
+            && !(self.en
+                && t.kind == TokKind::Word
+                && matches!(
+                    self.full(i),
+                    "a" | "an"
+                        | "at"
+                        | "noon"
+                        | "midnight"
+                        | "annually"
+                        | "daily"
+                        | "weekly"
+                        | "monthly"
+                        | "yearly"
+                        | "earlier"
+                        | "later"
+                        | "christmas"
+                        | "easter"
+                        | "fiscal"
+                        | "xmas"
+                        | "halloween"
+                        | "valentine"
+                        | "thanksgiving"
+                        | "new"
+                        | "eid"
+                        | "ramadan"
+                        | "qtr"
+                        | "yr"
+                ))
+            && !matches!(
+                self.w(i),
+                "احد"
+                    | "اثنين"
+                    | "عيد"
+                    | "كريسماس"
+                    | "الكريسماس"
+                    | "راس"
+                    | "عند"
+                    | "بحدود"
+            )
+        {
             return None;
         }
         // function words start an expression only before a temporal word
-        if matches!(t.lex, Lex::The | Lex::Of | Lex::And | Lex::In | Lex::To | Lex::From | Lex::This | Lex::Between | Lex::Approx | Lex::Since | Lex::After | Lex::Within | Lex::Every) {
+        if matches!(
+            t.lex,
+            Lex::The
+                | Lex::Of
+                | Lex::And
+                | Lex::In
+                | Lex::To
+                | Lex::From
+                | Lex::This
+                | Lex::Between
+                | Lex::Approx
+                | Lex::Since
+                | Lex::After
+                | Lex::Within
+                | Lex::Every
+        ) {
             let next_temporal = (i + 1..(i + 3).min(self.lim)).any(|k| {
                 let n = &self.doc.toks[k];
-                n.kind == TokKind::Num || !matches!(n.lex, Lex::None | Lex::The | Lex::Of | Lex::And | Lex::In | Lex::CountNoun | Lex::TrapPre)
-            }) || (self.en && matches!(self.full(i + 1), "a" | "an" | "christmas" | "easter" | "thanksgiving" | "earlier" | "later" | "fiscal" | "time" | "past" | "future" | "moment")) || self.w(i + 1) == "اللحظه";
+                n.kind == TokKind::Num
+                    || !matches!(
+                        n.lex,
+                        Lex::None
+                            | Lex::The
+                            | Lex::Of
+                            | Lex::And
+                            | Lex::In
+                            | Lex::CountNoun
+                            | Lex::TrapPre
+                    )
+            }) || (self.en
+                && matches!(
+                    self.full(i + 1),
+                    "a" | "an"
+                        | "christmas"
+                        | "easter"
+                        | "thanksgiving"
+                        | "earlier"
+                        | "later"
+                        | "fiscal"
+                        | "time"
+                        | "past"
+                        | "future"
+                        | "moment"
+                ))
+                || self.w(i + 1) == "اللحظه";
             if !next_temporal {
                 return None;
             }
@@ -2153,13 +2765,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     let d = v.start?;
                     tv.start = Some(d);
                     tv.end = Some(d);
-                    tv.timex3 = format!("{}{}", format_date(d), &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]);
+                    tv.timex3 = format!(
+                        "{}{}",
+                        format_date(d),
+                        &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
+                    );
                     return Some((k3, tv));
                 }
                 if let Lex::DayPart(dp) = self.lex(k) {
                     let mut tv = v.clone();
                     tv.kind = TimexType::Time;
-                    tv.timex3 = format!("{}T{}", tv.timex3, ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]);
+                    tv.timex3 = format!(
+                        "{}T{}",
+                        tv.timex3,
+                        ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]
+                    );
                     return Some((k + 1, tv));
                 }
             }
@@ -2170,7 +2790,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         let d = dv.start?;
                         tv.start = Some(d);
                         tv.end = Some(d);
-                        tv.timex3 = format!("{}{}", format_date(d), &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]);
+                        tv.timex3 = format!(
+                            "{}{}",
+                            format_date(d),
+                            &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
+                        );
                         return Some((k3, tv));
                     }
                 }
@@ -2178,11 +2802,19 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         // part of day + date: صباح اليوم, مساء الخميس, Friday afternoon handled above
         if let Lex::DayPart(dp) = self.lex(i) {
-            if let Some((k, v)) = self.p_deictic(i + 1).or_else(|| self.p_abs(i + 1)).or_else(|| self.p_rel(i + 1)) {
+            if let Some((k, v)) = self
+                .p_deictic(i + 1)
+                .or_else(|| self.p_abs(i + 1))
+                .or_else(|| self.p_rel(i + 1))
+            {
                 if v.prec == Precision::Day && best.as_ref().is_none_or(|b| k > b.0) {
                     let mut tv = v;
                     tv.kind = TimexType::Time;
-                    tv.timex3 = format!("{}T{}", tv.timex3, ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]);
+                    tv.timex3 = format!(
+                        "{}T{}",
+                        tv.timex3,
+                        ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]
+                    );
                     best = Some((k, tv));
                 }
             }

@@ -231,20 +231,24 @@ impl<'a> Doc<'a> {
                 let mut v: u64 = 0;
                 let mut nd = 0u8;
                 while j < bytes.len() && bytes[j].is_ascii_digit() {
-                    v = v.saturating_mul(10).saturating_add((bytes[j] - b'0') as u64);
+                    v = v
+                        .saturating_mul(10)
+                        .saturating_add((bytes[j] - b'0') as u64);
                     nd = nd.saturating_add(1);
                     j += 1;
                 }
                 // thousands separators: 2,500 and 1,250,000
                 if nd <= 3 {
                     let mut grouped = false;
-                    while j + 3 < bytes.len() + 0
+                    while j + 3 < bytes.len()
                         && bytes[j] == b','
                         && bytes[j + 1..j + 4].iter().all(|b| b.is_ascii_digit())
                         && !(j + 4 < bytes.len() && bytes[j + 4].is_ascii_digit())
                     {
                         for k in 1..4 {
-                            v = v.saturating_mul(10).saturating_add((bytes[j + k] - b'0') as u64);
+                            v = v
+                                .saturating_mul(10)
+                                .saturating_add((bytes[j + k] - b'0') as u64);
                         }
                         j += 4;
                         grouped = true;
@@ -342,8 +346,7 @@ impl<'a> Doc<'a> {
                     let prev_abbrev = i > 0 && {
                         let p = &self.toks[i - 1];
                         let w = self.tok_text(i - 1);
-                        p.kind == TokKind::Word
-                            && (w.chars().count() == 1 || ABBREV.contains(&w))
+                        p.kind == TokKind::Word && (w.chars().count() == 1 || ABBREV.contains(&w))
                     };
                     let next_lower = self.toks.get(i + 1).is_some_and(|x| {
                         x.kind == TokKind::Word && !x.upper && self.tok_text(i + 1).is_ascii()
@@ -355,7 +358,13 @@ impl<'a> Doc<'a> {
             if end_here {
                 // keep closing quotes with the sentence
                 let mut j = i + 1;
-                while j < n && matches!(self.toks[j].kind, TokKind::Punct('”' | '"' | '»' | '\'' | ')')) && !self.toks[j].nl {
+                while j < n
+                    && matches!(
+                        self.toks[j].kind,
+                        TokKind::Punct('”' | '"' | '»' | '\'' | ')')
+                    )
+                    && !self.toks[j].nl
+                {
                     j += 1;
                 }
                 self.sentences.push((start, j));
