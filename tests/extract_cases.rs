@@ -154,6 +154,17 @@ fn pipeline_cases() {
                     failures.push(format!("{}: quantity {:?}", c["note"], ev.quantity));
                 }
             }
+            if let Some(actors) = want["no_actors"].as_array() {
+                for a in actors {
+                    if ev.actors.iter().any(|x| x.name == a.as_str().unwrap()) {
+                        failures.push(format!(
+                            "{}: actor {a} should not be in {:?}",
+                            c["note"],
+                            ev.actors.iter().map(|x| &x.name).collect::<Vec<_>>()
+                        ));
+                    }
+                }
+            }
             if let Some(actors) = want["actors"].as_array() {
                 for a in actors {
                     if !ev.actors.iter().any(|x| x.name == a.as_str().unwrap()) {

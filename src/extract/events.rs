@@ -315,6 +315,82 @@ const RANKS: &[&str] = &[
     "الشيخ",
 ];
 
+/// Participles that open a second, subordinate statement ("…، مشيرا إلى أن…"):
+/// the event's evidence stops before them.
+const CONTINUATION: &[&str] = &[
+    "مشيرا",
+    "مشيره",
+    "مؤكدا",
+    "مؤكده",
+    "موكدا",
+    "موكده",
+    "مضيفا",
+    "مضيفه",
+    "لافتا",
+    "لافته",
+    "موضحا",
+    "موضحه",
+    "معتبرا",
+    "معتبره",
+    "منوها",
+    "منوهه",
+    "محذرا",
+    "محذره",
+];
+/// Title nouns: an organization between one of them and a named person is
+/// that person's affiliation ("رئيس خلية الإعلام الأمني، اللواء…").
+const TITLES: &[&str] = &[
+    "رئيس",
+    "رئيسه",
+    "مدير",
+    "وزير",
+    "وزيره",
+    "قائد",
+    "المتحدث",
+    "الناطق",
+    "سفير",
+    "نائب",
+    "امين",
+    "مستشار",
+    "عضو",
+    "head",
+    "chief",
+    "director",
+    "minister",
+    "commander",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+];
+/// Words that put a place name in a locative phrase ("في شمال شرق سوريا").
+const LOCATIVE: &[&str] = &["في", "داخل", "in", "inside"];
+const DIRECTIONS: &[&str] = &[
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+    "وسط",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+/// Complementizers after a reporting verb: what follows is the reported content.
+const COMPLEMENTIZERS: &[&str] = &["ان", "that"];
+
 fn is_boundary(k: TokKind) -> bool {
     matches!(
         k,
@@ -400,7 +476,7 @@ impl Asm<'_, '_> {
         while b > a + 1
             && matches!(
                 self.doc.toks[b - 1].kind,
-                TokKind::Punct('.' | '!' | '?' | '؟' | '،' | ',' | '؛' | ';')
+                TokKind::Punct('.' | '!' | '?' | '؟' | '،' | ',' | '؛' | ';' | '”' | '»')
             )
         {
             b -= 1;
@@ -525,7 +601,14 @@ pub fn assemble(
                         }
                     }
                 }
-                let (ev_a, ev_b) = (seg_start, seg_end.max(ce));
+                let (ev_a, mut ev_b) = (seg_start, seg_end.max(ce));
+                // a participle clause after the event's clause is another statement
+                if let Some(p) = (c + 1..=bounds.len())
+                    .map(clause_range)
+                    .find(|&(s2, _)| s2 < ev_b && CONTINUATION.contains(&asm.word(s2)))
+                {
+                    ev_b = p.0.saturating_sub(1).max(ce);
+                }
                 let mut date = match &t.date {
                     Some(d) => d.clone(),
                     None => continue,
@@ -600,38 +683,123 @@ fn build(
     mentions: &[Mention],
     confidence: f64,
 ) -> ExtractedEvent {
+    let mut a = a;
+    // an occurrence reported by someone ("قال مسؤول إن القوات تعرضت لهجوم"):
+    // the event is the reported content, the speaker is not one of its actors
+    if !matches!(
+        kind,
+        EventKind::Statement | EventKind::Report | EventKind::Other
+    ) {
+        if let Some(r) = (a..b).find(|&i| REPORTING.contains(&asm.word(i))) {
+            if let Some(c) = (r + 1..b).find(|&i| COMPLEMENTIZERS.contains(&doc.tok_text(i))) {
+                let after = doc.span_toks(c, c + 1, false)[1];
+                if when_span.is_none_or(|w| w[0] >= after) {
+                    a = c + 1;
+                    while a + 1 < b && matches!(doc.toks[a].kind, TokKind::Punct(_)) {
+                        a += 1;
+                    }
+                }
+            }
+        }
+    }
     let span = asm.span(a, b);
     let evidence = doc.slice_cp(span[0], span[1]).to_string();
     let g = gazetteer();
-    let mut actors: Vec<ExtractedActor> = Vec::new();
-    for m in mentions
+    let inside: Vec<&Mention> = mentions
         .iter()
         .filter(|m| m.span[0] >= span[0] && m.span[1] <= span[1])
-    {
+        .collect();
+    // token range of each mention
+    let tok_of = |byte: usize| doc.toks.partition_point(|t| (t.e as usize) <= byte);
+    let ranges: Vec<(usize, usize)> = inside
+        .iter()
+        .map(|m| (tok_of(m.bytes[0]), tok_of(m.bytes[1].saturating_sub(1))))
+        .collect();
+    let kind_of = |m: &Mention| g.entry(m.entry).map_or(ActorKind::Other, |e| e.kind);
+    // people named in the evidence: known ones, and those introduced by a rank
+    let mut people: Vec<usize> = inside
+        .iter()
+        .zip(&ranges)
+        .filter(|(m, _)| kind_of(m) == ActorKind::Person)
+        .map(|(_, r)| r.0)
+        .collect();
+    people.extend((a..b.min(doc.toks.len())).filter(|&i| RANKS.contains(&doc.tok_text(i))));
+    let mut drop = vec![false; inside.len()];
+    // an organization in a person's title is an attribute of the person
+    for &p in &people {
+        let mut t = None;
+        for j in (a.max(p.saturating_sub(12))..p).rev() {
+            let w = asm.word(j);
+            if REPORTING.contains(&w) || COMPLEMENTIZERS.contains(&doc.tok_text(j)) {
+                break;
+            }
+            if TITLES.contains(&w) {
+                t = Some(j);
+                break;
+            }
+        }
+        if let Some(t) = t {
+            for (k, (m, r)) in inside.iter().zip(&ranges).enumerate() {
+                if r.0 > t && r.1 < p && kind_of(m) != ActorKind::Person {
+                    drop[k] = true;
+                }
+            }
+        }
+    }
+    // a state named as a place ("في شمال شرق سوريا", "في العراق وسوريا") is
+    // where things happen, not who acts; except the host of a deployment
+    if kind != EventKind::Deployment {
+        let mut prev_loc: Option<usize> = None; // token end of the last locative mention
+        for (k, (m, r)) in inside.iter().zip(&ranges).enumerate() {
+            if kind_of(m) != ActorKind::State {
+                continue;
+            }
+            let t0 = &doc.toks[r.0];
+            let prefix = &doc.norm[t0.s as usize..m.bytes[0].max(t0.s as usize)];
+            let mut j = r.0;
+            while j > a && DIRECTIONS.contains(&asm.word(j - 1)) {
+                j -= 1;
+            }
+            let before = if j > a { doc.tok_text(j - 1) } else { "" };
+            let locative = matches!(prefix, "ب" | "وب" | "بال" | "وبال")
+                || (j == r.0 && LOCATIVE.contains(&before))
+                || (j < r.0 && LOCATIVE.contains(&before))
+                || matches!(before, "وفي" | "فوفي")
+                || (prev_loc.is_some_and(|e| e + 1 == r.0 || (e + 2 == r.0 && before == "and"))
+                    && (prefix.starts_with('و') || before == "and"));
+            if locative {
+                drop[k] = true;
+                prev_loc = Some(r.1);
+            }
+        }
+    }
+    let mut actors: Vec<(usize, ExtractedActor)> = Vec::new();
+    let mut kept_people: Vec<(usize, usize)> = Vec::new();
+    for (k, m) in inside.iter().enumerate() {
         let Some(e) = g.entry(m.entry) else { continue };
-        if actors.iter().any(|x| x.name == e.name) {
+        if e.kind == ActorKind::Person {
+            kept_people.push(ranges[k]);
+        }
+        if drop[k] || actors.iter().any(|x| x.1.name == e.name) {
             continue;
         }
-        actors.push(ExtractedActor {
-            name: e.name.clone(),
-            name_ar: e.name_ar.clone(),
-            text: doc.slice_cp(m.span[0], m.span[1]).to_string(),
-            kind: e.kind,
-            wikidata: e.wikidata.clone(),
-            role: ActorRole::Mentioned,
-            known: true,
-            // known actors: their aliases are in the gazetteer (and in storage)
-            aliases_en: Vec::new(),
-            aliases_ar: Vec::new(),
-        });
+        actors.push((
+            ranges[k].0,
+            ExtractedActor {
+                name: e.name.clone(),
+                name_ar: e.name_ar.clone(),
+                text: doc.slice_cp(m.span[0], m.span[1]).to_string(),
+                kind: e.kind,
+                wikidata: e.wikidata.clone(),
+                role: ActorRole::Mentioned,
+                known: true,
+                // known actors: their aliases are in the gazetteer (and in storage)
+                aliases_en: Vec::new(),
+                aliases_ar: Vec::new(),
+            },
+        ));
     }
-    // the first actor right after a reporting verb is the agent
-    if let Some(first) = actors.first_mut() {
-        if matches!(kind, EventKind::Statement | EventKind::Report) {
-            first.role = ActorRole::Agent;
-        }
-    }
-    // proposed people: "اللواء تحسين الخفاجي"
+    // proposed people: "اللواء فلان الفلاني", unless the gazetteer knows them
     for i in a..b.min(doc.toks.len()) {
         if RANKS.contains(&doc.tok_text(i)) {
             let mut j = i + 1;
@@ -642,23 +810,35 @@ fn build(
             {
                 j += 1;
             }
-            if j > i + 1 {
+            let known = kept_people.iter().any(|r| r.0 < j && r.1 > i);
+            if j > i + 1 && !known {
                 let sp = doc.span_toks(i + 1, j, false);
                 let name = doc.slice_cp(sp[0], sp[1]).to_string();
-                if !actors.iter().any(|x| x.text == name) {
-                    actors.push(ExtractedActor {
-                        name: name.clone(),
-                        name_ar: Some(name.clone()),
-                        text: name,
-                        kind: ActorKind::Person,
-                        wikidata: None,
-                        role: ActorRole::Agent,
-                        known: false,
-                        aliases_en: Vec::new(),
-                        aliases_ar: Vec::new(),
-                    });
+                if !actors.iter().any(|x| x.1.text == name) {
+                    actors.push((
+                        i,
+                        ExtractedActor {
+                            name: name.clone(),
+                            name_ar: Some(name.clone()),
+                            text: name,
+                            kind: ActorKind::Person,
+                            wikidata: None,
+                            role: ActorRole::Mentioned,
+                            known: false,
+                            aliases_en: Vec::new(),
+                            aliases_ar: Vec::new(),
+                        },
+                    ));
                 }
             }
+        }
+    }
+    actors.sort_by_key(|x| x.0);
+    let mut actors: Vec<ExtractedActor> = actors.into_iter().map(|x| x.1).collect();
+    // the first actor of a statement or report is its source
+    if let Some(first) = actors.first_mut() {
+        if matches!(kind, EventKind::Statement | EventKind::Report) {
+            first.role = ActorRole::Agent;
         }
     }
     let title = make_title(doc, a, b, kind);

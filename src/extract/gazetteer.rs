@@ -30,7 +30,16 @@ struct Raw {
     aliases_en: Vec<String>,
     #[serde(default)]
     aliases_ar: Vec<String>,
+    /// Adjectives of nationality ("عراقي", "Iraqi"): a mention of the state,
+    /// not a name of it (kept out of [`Gazetteer::lookup`]).
+    #[serde(default)]
+    demonyms_ar: Vec<String>,
+    #[serde(default)]
+    demonyms_en: Vec<String>,
 }
+
+/// Arabic adjective endings: masculine, feminine, plurals, accusative, dual.
+const DEMONYM_AR_ENDINGS: &[&str] = &["", "ه", "ون", "ين", "ا", "ان", "يه"];
 
 /// One actor of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +76,20 @@ impl Gazetteer {
             }
         };
         let mut entries = Vec::with_capacity(raws.len());
+        let mut demonyms: Vec<(String, u32)> = Vec::new();
         for r in raws {
+            let idx = entries.len() as u32;
+            for d in &r.demonyms_ar {
+                let k = norm_str(d);
+                for end in DEMONYM_AR_ENDINGS {
+                    demonyms.push((format!("{k}{end}"), idx));
+                }
+            }
+            for d in &r.demonyms_en {
+                let k = norm_str(d);
+                demonyms.push((format!("{k}s"), idx));
+                demonyms.push((k, idx));
+            }
             let kind = match r.kind.as_deref().and_then(ActorKind::parse) {
                 Some(k) => k,
                 None => {
@@ -114,6 +136,14 @@ impl Gazetteer {
                     keys.push(v);
                 }
             }
+        }
+        let n_keys = keys.len();
+        for (k, idx) in demonyms {
+            if k.chars().count() < 3 || by_key.contains_key(&k) || keys[n_keys..].contains(&k) {
+                continue;
+            }
+            pats.push((idx, false));
+            keys.push(k);
         }
         // bare variants are marked with a leading NUL so they are told apart
         let patterns: Vec<String> = keys
@@ -250,5 +280,60 @@ pub fn find_with(g: &Gazetteer, doc: &Doc) -> Vec<Mention> {
             entry: idx,
         });
     }
+    resolve_coalitions(g, doc, &mut out);
     out
+}
+
+/// A bare "التحالف" / "the coalition" names the coalition last mentioned by
+/// name in the document ("…التحالف الدولي… وقوات التحالف في العراق").
+/// Not when a qualifier follows ("التحالف الوطني" is another body).
+fn resolve_coalitions(g: &Gazetteer, doc: &Doc, out: &mut Vec<Mention>) {
+    const BARE_AR: &[&str] = &[
+        "التحالف",
+        "والتحالف",
+        "للتحالف",
+        "وللتحالف",
+        "بالتحالف",
+        "وبالتحالف",
+        "فالتحالف",
+    ];
+    let mut added = Vec::new();
+    let mut k = 0usize; // mentions before the current token
+    for (i, t) in doc.toks.iter().enumerate() {
+        let (s, e) = (t.s as usize, t.e as usize);
+        while k < out.len() && out[k].bytes[1] <= s {
+            k += 1;
+        }
+        let w = doc.tok_text(i);
+        let hit = if BARE_AR.contains(&w) {
+            !doc.tok_text(i + 1).starts_with("ال")
+        } else {
+            w == "coalition" && i > 0 && doc.tok_text(i - 1) == "the"
+        };
+        if !hit || out.get(k).is_some_and(|m| m.bytes[0] < e) {
+            continue;
+        }
+        let last = out[..k].iter().rev().find(|m| {
+            g.entry(m.entry)
+                .is_some_and(|x| x.kind == ActorKind::Alliance)
+        });
+        if let Some(m) = last {
+            let entry = m.entry;
+            let pre = w.len()
+                - if w.is_ascii() {
+                    w.len()
+                } else {
+                    "التحالف".len()
+                };
+            added.push(Mention {
+                span: doc.span_of_bytes(s + pre, e),
+                bytes: [s + pre, e],
+                entry,
+            });
+        }
+    }
+    if !added.is_empty() {
+        out.extend(added);
+        out.sort_by_key(|m| m.bytes[0]);
+    }
 }
