@@ -63,6 +63,49 @@ pub fn hijri_year_for(gyear: i32, month: u8) -> Option<i32> {
     None
 }
 
+/// The Gregorian day of a Hebrew date. `month` counts from Tishrei (1) to
+/// Elul (12) with Adar as 6 (Adar II in a leap year); `leap` selects Adar I.
+pub fn hebrew_to_gregorian(year: i32, month: u8, leap: bool, day: u8) -> Option<NaiveDate> {
+    use icu_calendar::types::Month;
+    if !(3000..=7000).contains(&year) || !(1..=12).contains(&month) || !(1..=30).contains(&day) {
+        return None;
+    }
+    let m = if leap {
+        Month::leap(month)
+    } else {
+        Month::new(month)
+    };
+    let d = Date::try_new_hebrew_v2(year, m, day).ok()?;
+    to_naive(d.to_rata_die())
+}
+
+/// Chinese New Year (first day of the first month) in Gregorian `year`.
+pub fn chinese_new_year(year: i32) -> Option<NaiveDate> {
+    use icu_calendar::types::Month;
+    if !(1000..=3000).contains(&year) {
+        return None;
+    }
+    let d = Date::try_new_chinese_traditional(year, Month::new(1), 1).ok()?;
+    to_naive(d.to_rata_die())
+}
+
+/// Orthodox Easter Sunday (Julian computus), as a Gregorian day (1900–2099).
+pub fn orthodox_easter(y: i32) -> Option<NaiveDate> {
+    if !(1900..=2099).contains(&y) {
+        return None;
+    }
+    let a = y % 4;
+    let b = y % 7;
+    let c = y % 19;
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34) % 7;
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    // Julian to Gregorian: 13 days in 1900–2099
+    NaiveDate::from_ymd_opt(y, month as u32, day as u32)?
+        .checked_add_signed(chrono::Duration::days(13))
+}
+
 /// Western Easter Sunday (anonymous Gregorian computus).
 pub fn easter(y: i32) -> Option<NaiveDate> {
     if y < 1583 {
@@ -100,5 +143,16 @@ mod tests {
         );
         assert_eq!(from_gregorian(d("2024-03-25")), Some((1445, 9, 15)));
         assert_eq!(easter(2013), Some(d("2013-03-31")));
+        assert_eq!(orthodox_easter(2018), Some(d("2018-04-08")));
+        assert_eq!(chinese_new_year(2013), Some(d("2013-02-10")));
+        // Rosh Hashanah 5779, Purim 5773
+        assert_eq!(
+            hebrew_to_gregorian(5779, 1, false, 1),
+            Some(d("2018-09-10"))
+        );
+        assert_eq!(
+            hebrew_to_gregorian(5773, 6, false, 14),
+            Some(d("2013-02-24"))
+        );
     }
 }

@@ -13,6 +13,9 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
+#[path = "holidays_en.rs"]
+mod holidays_en;
+
 use super::hijri;
 use super::lexicon::{Cnt, Lex, Unit, Which};
 use super::text::{Doc, TokKind};
@@ -2529,6 +2532,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             self.p_decade(i),
             self.p_century(i),
             self.p_season_quarter(i),
+            self.p_holiday_en(i),
             self.p_holiday(i),
         ];
         for c in cands.into_iter().flatten() {
@@ -2658,7 +2662,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "ramadan"
                         | "qtr"
                         | "yr"
-                ))
+                )
+                || self.holiday_starts(i))
             && !matches!(
                 self.w(i),
                 "احد"
@@ -2718,7 +2723,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "future"
                         | "moment"
                 ))
-                || self.w(i + 1) == "اللحظه";
+                || self.w(i + 1) == "اللحظه"
+                || (self.en && (self.holiday_starts(i + 1) || self.holiday_starts(i + 2)));
             if !next_temporal {
                 return None;
             }

@@ -1,0 +1,548 @@
+//! English holiday names: fixed days, nth weekdays, days counted from
+//! (Western or Orthodox) Easter, Hijri, Hebrew and Chinese dates, each with
+//! an optional year or relative year ("last easter", "MLK day 2012",
+//! "thanksgiving in 3 years", "Eid al-Adha of next year").
+//!
+//! Conventions: a Hebrew holiday starts on its eve (the day before, when it
+//! begins at sundown), as in Duckling; multi-day feasts are intervals.
+//! Without a year, a past-tense sentence takes the most recent occurrence,
+//! a future or short (query) text the next one, otherwise the publication
+//! year's.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{add_days, add_months, day_val, format_date, hijri, ymd, Ctx, Precision, Val, M};
+use crate::extract::lexicon::{Lex, Unit};
+
+#[derive(Clone, Copy)]
+enum Rule {
+    /// Month, day.
+    Fixed(u32, u32),
+    /// Month, ISO weekday (1 = Monday), n-th (negative: from the end).
+    Nth(u32, u32, i32),
+    /// Days from Western Easter, length in days.
+    Easter(i64, i64),
+    /// Days from Orthodox Easter, length in days.
+    Orthodox(i64, i64),
+    /// Hijri month and day, length in days.
+    Hijri(u8, u8, i64),
+    /// Last Friday of Ramadan.
+    LastFridayRamadan,
+    /// Hebrew month (Tishrei = 1, Adar = 6), day; length from the eve.
+    Hebrew(u8, u8, i64),
+    /// 9 Av, moved to Sunday when it falls on a Saturday, from its eve.
+    TishaBav,
+    /// Independence Day of Israel (5 Iyar, moved off Friday, Saturday, Monday), from its eve.
+    YomHaatzmaut,
+    ChineseNewYear,
+    /// Thanksgiving (4th Thursday of November) plus days.
+    Thanksgiving(i64),
+    /// 16 October, on the nearest weekday.
+    BossDay,
+    /// 27 April, the 26th when the 27th is a Sunday.
+    KingsDay,
+    /// Nowruz of the Shahenshahi calendar (365 days, no leap year).
+    ParsiNewYear,
+    /// 31 December / 1 January of the next year.
+    NewYearsEve,
+    NewYearsDay,
+}
+
+/// Names, as words (lower case, apostrophes, hyphens and dots ignored).
+const NAMES: &[(&str, Rule)] = &[
+    ("christmas", Rule::Fixed(12, 25)),
+    ("christmas day", Rule::Fixed(12, 25)),
+    ("xmas", Rule::Fixed(12, 25)),
+    ("xmas day", Rule::Fixed(12, 25)),
+    ("christmas eve", Rule::Fixed(12, 24)),
+    ("boxing day", Rule::Fixed(12, 26)),
+    ("new year s eve", Rule::NewYearsEve),
+    ("new years eve", Rule::NewYearsEve),
+    ("new year s day", Rule::NewYearsDay),
+    ("new years day", Rule::NewYearsDay),
+    ("valentine s day", Rule::Fixed(2, 14)),
+    ("valentines day", Rule::Fixed(2, 14)),
+    ("valentine day", Rule::Fixed(2, 14)),
+    ("halloween", Rule::Fixed(10, 31)),
+    ("st patrick s day", Rule::Fixed(3, 17)),
+    ("st patricks day", Rule::Fixed(3, 17)),
+    ("saint patrick s day", Rule::Fixed(3, 17)),
+    ("saint patricks day", Rule::Fixed(3, 17)),
+    ("st paddy s day", Rule::Fixed(3, 17)),
+    ("saint paddy s day", Rule::Fixed(3, 17)),
+    ("guy fawkes day", Rule::Fixed(11, 5)),
+    ("guy fawkes night", Rule::Fixed(11, 5)),
+    ("bonfire night", Rule::Fixed(11, 5)),
+    ("world vegan day", Rule::Fixed(11, 1)),
+    ("independence day", Rule::Fixed(7, 4)),
+    ("veterans day", Rule::Fixed(11, 11)),
+    ("remembrance day", Rule::Fixed(11, 11)),
+    ("armistice day", Rule::Fixed(11, 11)),
+    ("may day", Rule::Fixed(5, 1)),
+    ("labour day", Rule::Fixed(5, 1)),
+    ("international women s day", Rule::Fixed(3, 8)),
+    ("women s day", Rule::Fixed(3, 8)),
+    ("earth day", Rule::Fixed(4, 22)),
+    ("mlk day", Rule::Nth(1, 1, 3)),
+    ("mlk jr day", Rule::Nth(1, 1, 3)),
+    ("martin luther king day", Rule::Nth(1, 1, 3)),
+    ("martin luther king s day", Rule::Nth(1, 1, 3)),
+    ("martin luther kings day", Rule::Nth(1, 1, 3)),
+    ("martin luther king jr day", Rule::Nth(1, 1, 3)),
+    ("civil rights day", Rule::Nth(1, 1, 3)),
+    ("presidents day", Rule::Nth(2, 1, 3)),
+    ("president s day", Rule::Nth(2, 1, 3)),
+    ("memorial day", Rule::Nth(5, 1, -1)),
+    ("labor day", Rule::Nth(9, 1, 1)),
+    ("columbus day", Rule::Nth(10, 1, 2)),
+    ("mother s day", Rule::Nth(5, 7, 2)),
+    ("mothers day", Rule::Nth(5, 7, 2)),
+    ("father s day", Rule::Nth(6, 7, 3)),
+    ("fathers day", Rule::Nth(6, 7, 3)),
+    ("august bank holiday", Rule::Nth(8, 1, -1)),
+    ("summer bank holiday", Rule::Nth(8, 1, -1)),
+    ("late summer bank holiday", Rule::Nth(8, 1, -1)),
+    ("thanksgiving", Rule::Thanksgiving(0)),
+    ("thanksgiving day", Rule::Thanksgiving(0)),
+    ("black friday", Rule::Thanksgiving(1)),
+    ("cyber monday", Rule::Thanksgiving(4)),
+    ("boss s day", Rule::BossDay),
+    ("bosss day", Rule::BossDay),
+    ("boss day", Rule::BossDay),
+    ("boss s", Rule::BossDay),
+    ("bosses day", Rule::BossDay),
+    ("king s day", Rule::KingsDay),
+    ("kings day", Rule::KingsDay),
+    ("koningsdag", Rule::KingsDay),
+    ("easter", Rule::Easter(0, 1)),
+    ("easter sunday", Rule::Easter(0, 1)),
+    ("easter day", Rule::Easter(0, 1)),
+    ("easter monday", Rule::Easter(1, 1)),
+    ("easter mon", Rule::Easter(1, 1)),
+    ("good friday", Rule::Easter(-2, 1)),
+    ("holy saturday", Rule::Easter(-1, 1)),
+    ("maundy thursday", Rule::Easter(-3, 1)),
+    ("holy thursday", Rule::Easter(-3, 1)),
+    ("covenant thursday", Rule::Easter(-3, 1)),
+    ("covenant thu", Rule::Easter(-3, 1)),
+    ("thursday of mysteries", Rule::Easter(-3, 1)),
+    ("thu of mysteries", Rule::Easter(-3, 1)),
+    ("palm sunday", Rule::Easter(-7, 1)),
+    ("branch sunday", Rule::Easter(-7, 1)),
+    ("ash wednesday", Rule::Easter(-46, 1)),
+    ("shrove tuesday", Rule::Easter(-47, 1)),
+    ("mardi gras", Rule::Easter(-47, 1)),
+    ("pancake day", Rule::Easter(-47, 1)),
+    ("pancake tuesday", Rule::Easter(-47, 1)),
+    ("lent", Rule::Easter(-46, 46)),
+    ("mothering sunday", Rule::Easter(-21, 1)),
+    ("ascension day", Rule::Easter(39, 1)),
+    ("pentecost", Rule::Easter(49, 1)),
+    ("whitsunday", Rule::Easter(49, 1)),
+    ("whit sunday", Rule::Easter(49, 1)),
+    ("white sunday", Rule::Easter(49, 1)),
+    ("whit monday", Rule::Easter(50, 1)),
+    ("whitmonday", Rule::Easter(50, 1)),
+    ("monday of the holy spirit", Rule::Easter(50, 1)),
+    ("trinity sunday", Rule::Easter(56, 1)),
+    ("corpus christi", Rule::Easter(60, 1)),
+    ("orthodox easter", Rule::Orthodox(0, 1)),
+    ("orthodox easter sunday", Rule::Orthodox(0, 1)),
+    ("orthodox good friday", Rule::Orthodox(-2, 1)),
+    ("orthodox great friday", Rule::Orthodox(-2, 1)),
+    ("clean monday", Rule::Orthodox(-48, 1)),
+    ("orthodox shrove monday", Rule::Orthodox(-48, 1)),
+    ("lazarus saturday", Rule::Orthodox(-8, 1)),
+    ("great lent", Rule::Orthodox(-48, 40)),
+    ("great fast", Rule::Orthodox(-48, 40)),
+    ("eid al fitr", Rule::Hijri(10, 1, 1)),
+    ("eid ul fitr", Rule::Hijri(10, 1, 1)),
+    ("id ul fitr", Rule::Hijri(10, 1, 1)),
+    ("eid al adha", Rule::Hijri(12, 10, 1)),
+    ("eid ul adha", Rule::Hijri(12, 10, 1)),
+    ("id ul adha", Rule::Hijri(12, 10, 1)),
+    ("sacrifice feast", Rule::Hijri(12, 10, 1)),
+    ("feast of the sacrifice", Rule::Hijri(12, 10, 1)),
+    ("bakr id", Rule::Hijri(12, 10, 1)),
+    ("bakrid", Rule::Hijri(12, 10, 1)),
+    ("islamic new year", Rule::Hijri(1, 1, 1)),
+    ("hijri new year", Rule::Hijri(1, 1, 1)),
+    ("amun jadid", Rule::Hijri(1, 1, 1)),
+    ("ashura", Rule::Hijri(1, 10, 1)),
+    ("day of ashura", Rule::Hijri(1, 10, 1)),
+    ("mawlid", Rule::Hijri(3, 12, 1)),
+    ("mawlid al nabawi", Rule::Hijri(3, 12, 1)),
+    ("mawlid an nabi", Rule::Hijri(3, 12, 1)),
+    ("prophet s birthday", Rule::Hijri(3, 12, 1)),
+    ("isra and mi raj", Rule::Hijri(7, 27, 1)),
+    ("isra and miraj", Rule::Hijri(7, 27, 1)),
+    ("the prophet s ascension", Rule::Hijri(7, 27, 1)),
+    ("the night journey", Rule::Hijri(7, 27, 1)),
+    ("ascension to heaven", Rule::Hijri(7, 27, 1)),
+    ("laylat al qadr", Rule::Hijri(9, 27, 1)),
+    ("laylat al kadr", Rule::Hijri(9, 27, 1)),
+    ("night of power", Rule::Hijri(9, 27, 1)),
+    ("night of measures", Rule::Hijri(9, 27, 1)),
+    ("jamat ul vida", Rule::LastFridayRamadan),
+    ("jumu atul wida", Rule::LastFridayRamadan),
+    ("jumuatul wida", Rule::LastFridayRamadan),
+    ("rosh hashanah", Rule::Hebrew(1, 1, 3)),
+    ("rosh hashana", Rule::Hebrew(1, 1, 3)),
+    ("rosh hashanna", Rule::Hebrew(1, 1, 3)),
+    ("yom kippur", Rule::Hebrew(1, 10, 1)),
+    ("sukkot", Rule::Hebrew(1, 15, 9)),
+    ("succos", Rule::Hebrew(1, 15, 9)),
+    ("sukkos", Rule::Hebrew(1, 15, 9)),
+    ("feast of tabernacles", Rule::Hebrew(1, 15, 9)),
+    ("feast of the ingathering", Rule::Hebrew(1, 15, 9)),
+    ("shemini atzeret", Rule::Hebrew(1, 22, 1)),
+    ("simchat torah", Rule::Hebrew(1, 23, 1)),
+    ("hanukkah", Rule::Hebrew(3, 25, 8)),
+    ("chanukah", Rule::Hebrew(3, 25, 8)),
+    ("hanukah", Rule::Hebrew(3, 25, 8)),
+    ("hannukkah", Rule::Hebrew(3, 25, 8)),
+    ("chanukkah", Rule::Hebrew(3, 25, 8)),
+    ("tu bishvat", Rule::Hebrew(5, 15, 1)),
+    ("tu b shvat", Rule::Hebrew(5, 15, 1)),
+    ("purim", Rule::Hebrew(6, 14, 1)),
+    ("shushan purim", Rule::Hebrew(6, 15, 1)),
+    ("passover", Rule::Hebrew(7, 15, 9)),
+    ("pesach", Rule::Hebrew(7, 15, 9)),
+    ("yom hashoah", Rule::Hebrew(7, 27, 1)),
+    ("holocaust day", Rule::Hebrew(7, 27, 1)),
+    ("holocaust remembrance day", Rule::Hebrew(7, 27, 1)),
+    ("yom haatzmaut", Rule::YomHaatzmaut),
+    ("yom ha atzmaut", Rule::YomHaatzmaut),
+    ("lag b omer", Rule::Hebrew(8, 18, 1)),
+    ("lag baomer", Rule::Hebrew(8, 18, 1)),
+    ("shavuot", Rule::Hebrew(9, 6, 3)),
+    ("shavuos", Rule::Hebrew(9, 6, 3)),
+    ("tisha b av", Rule::TishaBav),
+    ("tisha bav", Rule::TishaBav),
+    ("chinese new year", Rule::ChineseNewYear),
+    ("chinese new years", Rule::ChineseNewYear),
+    ("chinese new year s day", Rule::ChineseNewYear),
+    ("chinese lunar new year", Rule::ChineseNewYear),
+    ("chinese lunar new year s day", Rule::ChineseNewYear),
+    ("lunar new year", Rule::ChineseNewYear),
+    ("spring festival", Rule::ChineseNewYear),
+    ("parsi new year", Rule::ParsiNewYear),
+    ("jamshedi navroz", Rule::ParsiNewYear),
+];
+
+fn nth_weekday(y: i32, m: u32, wd: u32, n: i32) -> Option<NaiveDate> {
+    if n > 0 {
+        let first = ymd(y, m, 1)?;
+        let off = (wd as i64 - first.weekday().number_from_monday() as i64).rem_euclid(7);
+        let d = add_days(first, off + 7 * (n as i64 - 1))?;
+        (d.month() == m).then_some(d)
+    } else {
+        let last = super::last_day(y, m)?;
+        let off = (last.weekday().number_from_monday() as i64 - wd as i64).rem_euclid(7);
+        add_days(last, -off - 7 * (-n as i64 - 1))
+    }
+}
+
+/// Every occurrence of the holiday that starts in Gregorian year `y`, as (start, end).
+fn occurrences(rule: Rule, y: i32) -> Vec<(NaiveDate, NaiveDate)> {
+    let one = |d: Option<NaiveDate>| d.map(|d| (d, d)).into_iter().collect::<Vec<_>>();
+    let span = |d: Option<NaiveDate>, len: i64| {
+        d.and_then(|d| Some((d, add_days(d, len - 1)?)))
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    match rule {
+        Rule::Fixed(m, d) => one(ymd(y, m, d)),
+        Rule::Nth(m, wd, n) => one(nth_weekday(y, m, wd, n)),
+        Rule::Easter(off, len) => span(hijri::easter(y).and_then(|e| add_days(e, off)), len),
+        Rule::Orthodox(off, len) => span(
+            hijri::orthodox_easter(y).and_then(|e| add_days(e, off)),
+            len,
+        ),
+        Rule::Thanksgiving(off) => one(nth_weekday(y, 11, 4, 4).and_then(|d| add_days(d, off))),
+        Rule::BossDay => one(
+            ymd(y, 10, 16).map(|d| match d.weekday().number_from_monday() {
+                6 => d.pred_opt().unwrap_or(d),
+                7 => d.succ_opt().unwrap_or(d),
+                _ => d,
+            }),
+        ),
+        Rule::KingsDay => one(ymd(y, 4, 27).map(|d| {
+            if d.weekday().number_from_monday() == 7 {
+                d.pred_opt().unwrap_or(d)
+            } else {
+                d
+            }
+        })),
+        Rule::ParsiNewYear => {
+            // 17 August 2018 was 1 Farvardin; the year has 365 days
+            let base = ymd(2018, 8, 17);
+            let d = base.and_then(|b| add_days(b, 365 * (y as i64 - 2018)));
+            one(d.filter(|d| d.year() == y))
+        }
+        Rule::NewYearsEve => one(ymd(y, 12, 31)),
+        Rule::NewYearsDay => one(ymd(y, 1, 1)),
+        Rule::ChineseNewYear => one(hijri::chinese_new_year(y)),
+        Rule::Hijri(m, d, len) => {
+            let mut out = Vec::new();
+            let Some((hy, _, _)) = ymd(y, 1, 1).and_then(hijri::from_gregorian) else {
+                return out;
+            };
+            for h in [hy, hy + 1] {
+                if let Some(s) = hijri::to_gregorian(h, m, d) {
+                    if s.year() == y {
+                        out.extend(span(Some(s), len));
+                    }
+                }
+            }
+            out
+        }
+        Rule::LastFridayRamadan => {
+            let mut out = Vec::new();
+            let Some((hy, _, _)) = ymd(y, 1, 1).and_then(hijri::from_gregorian) else {
+                return out;
+            };
+            for h in [hy, hy + 1] {
+                if let Some((_, e)) = hijri::month_bounds(h, 9) {
+                    let off = (e.weekday().number_from_monday() as i64 - 5).rem_euclid(7);
+                    if let Some(f) = add_days(e, -off) {
+                        if f.year() == y {
+                            out.push((f, f));
+                        }
+                    }
+                }
+            }
+            out
+        }
+        Rule::Hebrew(m, d, len) => {
+            // Tishrei–Elul of AM year y+3761 starts in the autumn of y
+            let am = if m <= 4 { y + 3761 } else { y + 3760 };
+            let mut out = Vec::new();
+            for a in [am, am + 1] {
+                let s = hijri::hebrew_to_gregorian(a, m, false, d).and_then(|x| add_days(x, -1));
+                if let Some(s) = s.filter(|s| s.year() == y) {
+                    out.extend(span(Some(s), len));
+                }
+            }
+            out
+        }
+        Rule::TishaBav => {
+            let d = hijri::hebrew_to_gregorian(y + 3760, 11, false, 9).map(|d| {
+                if d.weekday().number_from_monday() == 6 {
+                    d
+                } else {
+                    d.pred_opt().unwrap_or(d)
+                }
+            });
+            one(d)
+        }
+        Rule::YomHaatzmaut => {
+            let d = hijri::hebrew_to_gregorian(y + 3760, 8, false, 5).map(|d| {
+                match d.weekday().number_from_monday() {
+                    5 => add_days(d, -1),
+                    6 => add_days(d, -2),
+                    1 => add_days(d, 1),
+                    _ => Some(d),
+                }
+            });
+            one(d.flatten().and_then(|d| add_days(d, -1)))
+        }
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// Words of the text from token `i`, skipping apostrophes, hyphens and
+    /// dots, matched against `name`; the end token on success.
+    fn match_words(&self, i: usize, name: &str) -> Option<usize> {
+        let mut j = i;
+        for w in name.split(' ') {
+            // hyphens and dots anywhere; an apostrophe only inside a word ("b'av", "boss's")
+            while j > i
+                && (self.punct(j, &['-', '.'])
+                    || (self.punct(j, &['\'', '’'])
+                        && self
+                            .doc
+                            .toks
+                            .get(j + 1)
+                            .is_some_and(|n| n.s == self.doc.toks[j].e)))
+            {
+                j += 1;
+            }
+            if self.full(j) != w {
+                return None;
+            }
+            j += 1;
+        }
+        Some(j)
+    }
+
+    /// Whether a holiday name starts at token `i`.
+    pub(super) fn holiday_starts(&self, i: usize) -> bool {
+        let w = self.full(i);
+        !w.is_empty() && NAMES.iter().any(|(n, _)| n.split(' ').next() == Some(w))
+    }
+
+    /// A year written in words: "two thousand ten", "two thousand and eighteen".
+    fn words_year(&self, k: usize) -> Option<(usize, i32)> {
+        if self.full(k) != "two" || self.full(k + 1) != "thousand" {
+            return None;
+        }
+        let mut j = k + 2;
+        if self.is(j, Lex::And) {
+            j += 1;
+        }
+        match self.lex(j) {
+            Lex::NumWord(n) if n < 100 => {
+                let mut v = n as i32;
+                let mut e = j + 1;
+                if n >= 20 && n % 10 == 0 {
+                    let mut h = e;
+                    if self.punct(h, &['-']) {
+                        h += 1;
+                    }
+                    if let Lex::NumWord(u) = self.lex(h) {
+                        if (1..=9).contains(&u) {
+                            v += u as i32;
+                            e = h + 1;
+                        }
+                    }
+                }
+                Some((e, 2000 + v))
+            }
+            _ => Some((k + 2, 2000)),
+        }
+    }
+
+    /// "3 years", "a year", "nine months": (end, amount, unit).
+    fn small_amount(&self, k: usize) -> Option<(usize, i32, Unit)> {
+        let n = if let Some((n, nd)) = self.num(k) {
+            if nd > 2 {
+                return None;
+            }
+            n as i32
+        } else if matches!(self.full(k), "a" | "an" | "one") {
+            1
+        } else if let Lex::NumWord(n) = self.lex(k) {
+            n as i32
+        } else {
+            return None;
+        };
+        match self.lex(k + 1) {
+            Lex::Unit(u @ (Unit::Year | Unit::Month | Unit::Week | Unit::Day), _) => {
+                Some((k + 2, n, u))
+            }
+            _ => None,
+        }
+    }
+
+    fn shift(&self, n: i32, u: Unit) -> Option<NaiveDate> {
+        match u {
+            Unit::Year => add_months(self.pubd, 12 * n),
+            Unit::Month => add_months(self.pubd, n),
+            Unit::Week => add_days(self.pubd, 7 * n as i64),
+            _ => add_days(self.pubd, n as i64),
+        }
+    }
+
+    /// English holidays with an optional year or relative year.
+    pub(super) fn p_holiday_en(&mut self, i: usize) -> M {
+        if !self.en {
+            return None;
+        }
+        // last / next / this
+        let (rel, start) = match self.lex(i) {
+            Lex::Rel(r) if r != 0 => (r, i + 1),
+            Lex::This | Lex::Rel(0) => (0, i + 1),
+            _ => (0, i),
+        };
+        let mut best: Option<(usize, Rule)> = None;
+        for (name, rule) in NAMES {
+            if let Some(k) = self.match_words(start, name) {
+                if best.is_none_or(|b| k > b.0) {
+                    best = Some((k, *rule));
+                }
+            }
+        }
+        let (mut k, rule) = best?;
+        // the year: explicit, relative, or shifted by an amount
+        let mut year: Option<i32> = None;
+        let mut at: Option<NaiveDate> = None;
+        let k0 = k;
+        if self.is(k, Lex::Of) || self.is(k, Lex::In) {
+            k += 1;
+        }
+        if let Some((k2, y, _)) = self.year_part(k, false).filter(|x| x.1 > 1000) {
+            year = Some(y);
+            k = k2;
+        } else if let Some((k2, y)) = self.words_year(k) {
+            year = Some(y);
+            k = k2;
+        } else if let (Lex::Rel(r), Lex::Unit(Unit::Year, _)) = (self.lex(k), self.lex(k + 1)) {
+            year = Some(self.pubd.year() + r as i32);
+            k += 2;
+        } else if let (Lex::This, Lex::Unit(Unit::Year, _)) = (self.lex(k), self.lex(k + 1)) {
+            year = Some(self.pubd.year());
+            k += 2;
+        } else if let Some((k2, n, u)) = self.small_amount(k) {
+            // "in 3 years", "3 months ago", "six years hence", "9 months from now"
+            let intro_in = k > k0 && self.is(k0, Lex::In);
+            if intro_in {
+                at = self.shift(n, u);
+                k = k2;
+            } else if self.is(k2, Lex::Ago) {
+                at = self.shift(-n, u);
+                k = k2 + 1;
+            } else if self.full(k2) == "hence" {
+                at = self.shift(n, u);
+                k = k2 + 1;
+            } else if self.full(k2) == "from" && self.is(k2 + 1, Lex::Now) {
+                at = self.shift(n, u);
+                k = k2 + 2;
+            } else {
+                k = k0;
+            }
+        } else {
+            k = k0;
+        }
+        if let Some(d) = at {
+            year = Some(d.year());
+        }
+        let pick = |v: Vec<(NaiveDate, NaiveDate)>| v.into_iter().next();
+        let (s, e) = if let Some(y) = year {
+            pick(occurrences(rule, y))?
+        } else {
+            let y = self.pubd.year();
+            let all: Vec<(NaiveDate, NaiveDate)> = (y - 1..=y + 1)
+                .flat_map(|yy| occurrences(rule, yy))
+                .collect();
+            let prev = all.iter().rev().find(|o| o.0 < self.pubd).copied();
+            let next = all.iter().find(|o| o.1 >= self.pubd).copied();
+            let this = all.iter().find(|o| o.0.year() == y).copied();
+            let dir = if rel != 0 {
+                rel
+            } else if self.tense < 0 {
+                -1
+            } else if self.tense > 0 || !self.long {
+                1
+            } else {
+                0
+            };
+            match dir {
+                -1 => prev?,
+                1 => next?,
+                _ => this.or(next)?,
+            }
+        };
+        let v = if s == e {
+            day_val(s)
+        } else {
+            Val::date(
+                s,
+                e,
+                Precision::Day,
+                format!("{}/{}", format_date(s), format_date(e)),
+            )
+        };
+        Some((k, v))
+    }
+}
