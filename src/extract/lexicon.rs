@@ -264,7 +264,7 @@ fn table() -> &'static HashMap<String, Lex> {
         add("أمس الأمس البارحة امبارح yesterday", Yesterday);
         add("غدا غد الغد بكرة بكرا tomorrow", Tomorrow);
         add("الآن حاليا حالا now currently", Now);
-        add("الليلة tonight", Tonight);
+        add("الليلة tonight tonite", Tonight);
         // Parts of periods.
         add("مطلع مستهل بداية ابتداء غرة beginning start", Part(Which::Start, true));
         add("أوائل بدايات مطالع early", Part(Which::Start, false));

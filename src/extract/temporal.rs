@@ -13,6 +13,8 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
+#[path = "clock_en.rs"]
+mod clock_en;
 #[path = "holidays_en.rs"]
 mod holidays_en;
 
@@ -2381,6 +2383,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
 
     /// Clock times: الساعة 3 عصرا, 15:15, الثالثة فجرا, 8 PM, noon.
     fn p_time(&mut self, i: usize) -> M {
+        if self.en {
+            if let r @ Some(_) = self.p_clock_en(i) {
+                return r;
+            }
+        }
         let mut j = i;
         let mut hour: Option<u32> = None;
         let mut minute = 0u32;
@@ -2676,7 +2683,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     | "بحدود"
             )
         {
-            return None;
+            return if self.en { self.p_time(i) } else { None };
         }
         // function words start an expression only before a temporal word
         if matches!(
@@ -2726,11 +2733,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 || self.w(i + 1) == "اللحظه"
                 || (self.en && (self.holiday_starts(i + 1) || self.holiday_starts(i + 2)));
             if !next_temporal {
-                return None;
+                return if self.en { self.p_time(i) } else { None };
             }
         }
         let mut best: M = None;
         let cands = [
+            if self.en { self.p_time(i) } else { None },
             self.atom(i),
             self.p_range(i),
             self.p_since(i),
@@ -2740,7 +2748,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             self.p_duration(i),
             self.p_set(i),
             self.p_ref(i),
-            self.p_time(i),
+            if self.en { None } else { self.p_time(i) },
         ];
         for c in cands.into_iter().flatten() {
             if c.0 > i && best.as_ref().is_none_or(|b| c.0 > b.0) {
