@@ -7,6 +7,8 @@
 //! on the publication day (a sub-day amount from "now" too, moved by whole
 //! days when it reaches 24 hours).
 
+use chrono::Datelike;
+
 use super::{add_days, day_val, format_date, Ctx, Lex, TimexType, Unit, Val, M};
 
 const ZONES: &[&str] = &[
@@ -16,11 +18,11 @@ const ZONES: &[&str] = &[
 
 /// A clock reading: end token, hour (0–24), minute, and whether the form
 /// alone says it is a time (colon, "h", am/pm, o'clock…).
-struct Clock {
+pub(super) struct Clock {
     end: usize,
     h: u32,
     m: u32,
-    strong: bool,
+    pub(super) strong: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -110,7 +112,7 @@ impl Ctx<'_, '_> {
 
     /// The hour and minute at `j`, with what follows them (am/pm, o'clock,
     /// time zone, part of the day).
-    fn clock_core(&self, j: usize) -> Option<Clock> {
+    pub(super) fn clock_core(&self, j: usize) -> Option<Clock> {
         let (mut k, mut h, mut m, mut strong) = if matches!(self.full(j), "noon" | "midday") {
             (j + 1, 12, 0, true)
         } else if self.full(j) == "mid" && self.full(j + 1) == "day" {
@@ -282,7 +284,8 @@ impl Ctx<'_, '_> {
                     } else {
                         k2
                     };
-                    (k3 > k2 || n >= 5).then_some((k3, n as i32))
+                    (k3 > k2 || (n >= 5 && matches!(self.full(k3), "past" | "after")))
+                        .then_some((k3, n as i32))
                 })
             }
         };
@@ -334,6 +337,9 @@ impl Ctx<'_, '_> {
     pub(super) fn p_clock_en(&mut self, i: usize) -> M {
         if !self.en || i >= self.lim {
             return None;
+        }
+        if let r @ Some(_) = self.p_misc_en(i) {
+            return r;
         }
         // part of the day, then maybe a clock: "this evening at 8", "late tonite"
         if let Some((k, dp)) = self.en_daypart(i).filter(|_| {
@@ -489,4 +495,178 @@ impl Ctx<'_, '_> {
         v.kind = TimexType::Time;
         Some((k + 1, v))
     }
+
+    /// Other English forms: "by the end of the month" (from now to then),
+    /// EOD/EOM/BOM/EOY, "3 fridays from now", "2 thursdays ago", "on the
+    /// 15th", "at the moment", ISO "2014-10", "2018Q4".
+    fn p_misc_en(&mut self, i: usize) -> M {
+        let p = self.pubd;
+        // present
+        let present = |k: usize| {
+            let mut v = day_val(p).rel();
+            v.timex3 = "PRESENT_REF".into();
+            Some((k, v))
+        };
+        match self.full(i) {
+            "at" if self.is(i + 1, Lex::The) && self.full(i + 2) == "moment" => {
+                return present(i + 3)
+            }
+            "at" if self.is(i + 1, Lex::This) && self.full(i + 2) == "time" => {
+                return present(i + 3)
+            }
+            "asap" => return present(i + 1),
+            "as" if self.full(i + 1) == "soon"
+                && self.full(i + 2) == "as"
+                && self.full(i + 3) == "possible" =>
+            {
+                return present(i + 4)
+            }
+            _ => {}
+        }
+        // EOD / EOM / BOM / EOY, with "by" meaning from now until then
+        let by = self.full(i) == "by";
+        let mut j = if by { i + 1 } else { i };
+        if self.full(j) == "at" {
+            j += 1;
+        }
+        if self.is(j, Lex::The) {
+            j += 1;
+        }
+        let eo = match self.full(j) {
+            "eod" => Some(day_val(p)),
+            "eom" => super::month_val(p.year(), p.month())
+                .and_then(|v| super::apply_part(v, super::Which::End, true)),
+            "bom" => super::month_val(p.year(), p.month())
+                .and_then(|v| super::apply_part(v, super::Which::Start, true)),
+            "eoy" => super::year_val(p.year())
+                .and_then(|v| super::apply_part(v, super::Which::End, true)),
+            _ => None,
+        };
+        if let Some(mut v) = eo {
+            if by {
+                v.start = Some(p);
+            }
+            return Some((j + 1, v.rel()));
+        }
+        if by {
+            // "by the end of next month": a deadline, from now to its end
+            if let Some((k, mut v)) = self.best(i + 1, false) {
+                let end_part = v.modifier == Some(crate::domain::DateModifier::End);
+                if end_part && v.end.is_some_and(|e| e >= p) {
+                    v.start = Some(p);
+                    v.modifier = None;
+                    return Some((k, v));
+                }
+            }
+        }
+        // "3 fridays from now", "2 thursdays ago"
+        let amount = self
+            .num(i)
+            .filter(|x| x.1 <= 2)
+            .map(|x| (i + 1, x.0 as i64))
+            .or_else(|| self.en_small(i).map(|x| (x.0, x.1 as i64)));
+        if let Some((k, n)) = amount {
+            let w = self.full(k);
+            let wd = [
+                "mondays",
+                "tuesdays",
+                "wednesdays",
+                "thursdays",
+                "fridays",
+                "saturdays",
+                "sundays",
+            ]
+            .iter()
+            .position(|d| *d == w);
+            if let (Some(wd), true) = (wd, n >= 1) {
+                let cur = p.weekday().num_days_from_monday() as i64;
+                let (end, dir) = if self.full(k + 1) == "from" && self.is(k + 2, Lex::Now) {
+                    (k + 3, 1)
+                } else if matches!(self.full(k + 1), "hence") {
+                    (k + 2, 1)
+                } else if self.is(k + 1, Lex::Ago) || self.full(k + 1) == "back" {
+                    (k + 2, -1)
+                } else {
+                    return None;
+                };
+                let d = if dir > 0 {
+                    let first = (wd as i64 - cur - 1).rem_euclid(7) + 1;
+                    add_days(p, first + 7 * (n - 1))?
+                } else {
+                    let first = (cur - wd as i64 - 1).rem_euclid(7) + 1;
+                    add_days(p, -first - 7 * (n - 1))?
+                };
+                return Some((end, day_val(d).rel()));
+            }
+        }
+        // ISO year-month "2014-10", "2014/10"; quarters "2018Q4", "18q4"
+        if let Some((y, nd)) = self.num(i) {
+            if nd == 4
+                && self.punct(i + 1, &['-', '/'])
+                && self.adjacent(i + 1)
+                && self.adjacent(i + 2)
+                && !self.punct(i + 3, &['-', '/'])
+            {
+                if let Some((m, 2)) = self.num(i + 2) {
+                    if (1..=12).contains(&m) && (1000..=2100).contains(&y) {
+                        return super::month_val(y as i32, m as u32).map(|v| (i + 3, v));
+                    }
+                }
+            }
+            if (nd == 4 || nd == 2) && self.full(i + 1) == "q" && self.adjacent(i + 1) {
+                if let Some((q, 1)) = self.num(i + 2).filter(|_| self.adjacent(i + 2)) {
+                    let y = if nd == 2 { 2000 + y as i32 } else { y as i32 };
+                    return super::quarter_val(y, q as u32).map(|v| (i + 3, v));
+                }
+            }
+        }
+        // a day of the month alone: "on the 15th", "the 24", "on the first"
+        let mut k = i;
+        let on = self.full(i) == "on";
+        if on {
+            k += 1;
+        }
+        let the = self.is(k, Lex::The);
+        if the {
+            k += 1;
+        }
+        let day = if let Some((n, nd)) = self.num(k) {
+            let suffix = matches!(self.full(k + 1), "st" | "nd" | "rd" | "th");
+            ((1..=31).contains(&n) && nd <= 2 && (suffix || the))
+                .then_some((k + 1 + suffix as usize, n as u32))
+        } else if let (Lex::Ord(n), true) = (self.lex(k), on && the) {
+            (1..=31).contains(&n).then_some((k + 1, n as u32))
+        } else {
+            None
+        };
+        let (end, d) = day?;
+        // only when nothing else follows (not "the 24 victims", "the first to…")
+        let next = self.doc.toks.get(end);
+        if end < self.lim && next.is_some_and(|t| !matches!(t.kind, super::TokKind::Punct(_))) {
+            return None;
+        }
+        // "the 26.2-mile race"
+        if self.adjacent(end) && self.num(end + 1).is_some() {
+            return None;
+        }
+        let this = ymd_opt(p.year(), p.month(), d);
+        let date = if self.tense < 0 {
+            if d > p.day() {
+                let prev = super::add_months(p, -1)?;
+                ymd_opt(prev.year(), prev.month(), d)
+            } else {
+                this
+            }
+        } else if (self.tense > 0 || !self.long) && d < p.day() {
+            let next = super::add_months(p, 1)?;
+            ymd_opt(next.year(), next.month(), d)
+        } else {
+            this
+        }?;
+        Some((end, day_val(date).rel()))
+    }
+}
+
+fn ymd_opt(y: i32, m: u32, d: u32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
 }

@@ -278,7 +278,7 @@ fn table() -> &'static HashMap<String, Lex> {
         add("بعد later after", After);
         add("خلال طوال during within over", Within);
         add("من from", From);
-        add("إلى الى حتى لغاية until till through to", To);
+        add("إلى الى حتى لغاية until till through thru to", To);
         add("بين between", Between);
         add("و and", And);
         add("في in on at", In);

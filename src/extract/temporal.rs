@@ -639,6 +639,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if let Lex::Weekday(w) = self.lex(j) {
             pd.wd = Some(w);
             j += 1;
+            // "Thursday 8:00 GMT", "Thu at 8": a clock, not the 8th
+            if self.en
+                && (matches!(self.full(j), "at")
+                    || self.punct(j, &['@'])
+                    || self.clock_core(j).is_some_and(|c| c.strong))
+            {
+                return Some((j, pd));
+            }
             if self.punct(j, &[',', '،'])
                 && (self.day_num(j + 1).is_some() || self.month_expr(j + 1, true).is_some())
             {
@@ -1691,8 +1699,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
                 }
                 if self.en && self.full(k) == "after" && self.full(k + 1) == "next" {
-                    let mon = add_days(p, 14 - p.weekday().num_days_from_monday() as i64)?;
-                    return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
+                    // the one after the next: "friday after next" on a Tuesday is in 10 days
+                    let ahead =
+                        (w as i64 - p.weekday().number_from_monday() as i64 - 1).rem_euclid(7) + 1;
+                    return Some((k + 2, day_val(add_days(p, ahead + 7)?).rel()));
                 }
                 let r = if self.is(k, Lex::Unit(Unit::Week, Cnt::One)) {
                     match self.lex(k + 1) {
@@ -2587,6 +2597,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if intro == 0 && lv.is_none() {
             return None;
         }
+        let lv_day = lv.as_ref().is_some_and(|v| v.prec == Precision::Day);
         let (s, e) = match (lv, lpd) {
             (Some(lv), _) => (lv.start?, rv.end?),
             (None, Some(d)) => {
@@ -2598,7 +2609,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if e < s {
             return None;
         }
-        if intro == 0 && self.en {
+        if intro == 0 && self.en && !(lv_day && rv.prec == Precision::Day) {
             return None;
         }
         let prec = if rv.prec == Precision::Day {
@@ -2798,6 +2809,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 }
             }
             if v.kind == TimexType::Time && self.en {
+                let k = if matches!(self.full(k), "on" | "of") {
+                    k + 1
+                } else {
+                    k
+                };
                 if let Some((k3, dv)) = self.p_abs(k).or_else(|| self.p_deictic(k)) {
                     if dv.prec == Precision::Day {
                         let mut tv = v.clone();
