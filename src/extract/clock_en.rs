@@ -620,6 +620,85 @@ impl Ctx<'_, '_> {
                 }
             }
         }
+        // "next few days", "rest of the week", "all week"
+        if self.full(i) == "next" && self.is(i + 1, Lex::Few) {
+            if let Lex::Unit(Unit::Day, _) = self.lex(i + 2) {
+                let v = Val::date(
+                    add_days(p, 1)?,
+                    add_days(p, 3)?,
+                    super::Precision::Day,
+                    "FUTURE_REF".into(),
+                );
+                return Some((i + 3, v.rel()));
+            }
+        }
+        let week_end = add_days(p, 6 - p.weekday().num_days_from_monday() as i64)?;
+        if self.full(i) == "rest"
+            && self.is(i + 1, Lex::Of)
+            && self.is(i + 2, Lex::The)
+            && self.is(i + 3, Lex::Unit(Unit::Week, super::Cnt::One))
+        {
+            let v = Val::date(p, week_end, super::Precision::Day, "PRESENT_REF".into());
+            return Some((i + 4, v.rel()));
+        }
+        if self.full(i) == "all" && self.is(i + 1, Lex::Unit(Unit::Week, super::Cnt::One)) {
+            return super::week_val(p).map(|v| (i + 2, v.rel()));
+        }
+        // "a fortnight ago", "a fortnight hence"
+        if matches!(self.full(i), "a" | "one") && self.full(i + 1) == "fortnight" {
+            let dir = if self.is(i + 2, Lex::Ago) {
+                -1
+            } else if self.full(i + 2) == "hence" {
+                1
+            } else {
+                0
+            };
+            if dir != 0 {
+                return Some((i + 3, day_val(add_days(p, 14 * dir)?).rel()));
+            }
+        }
+        // day-month-year with a month name between separators: "31/Oct/1974", "31-Oct-74"
+        if let Some((d, 1..=2)) = self.num(i) {
+            if self.punct(i + 1, &['/', '-']) && self.adjacent(i + 1) {
+                if let Lex::Month(m) = self.lex(i + 2) {
+                    if self.punct(i + 3, &['/', '-']) && self.adjacent(i + 3) {
+                        if let Some((y, nd @ (2 | 4))) = self.num(i + 4) {
+                            let y = if nd == 2 {
+                                super::two_digit_year(y as i32, p.year())
+                            } else {
+                                y as i32
+                            };
+                            let date = ymd_opt(y, m as u32, d as u32)?;
+                            return Some((i + 5, day_val(date)));
+                        }
+                    }
+                }
+            }
+        }
+        // a day of a relative month: "20th of next month", "the 20 of this month"
+        if let Some((k, d)) = self.day_num(i) {
+            let mut k2 = k;
+            if self.is(k2, Lex::Unit(Unit::Day, super::Cnt::One)) {
+                k2 += 1;
+            }
+            if self.is(k2, Lex::Of) {
+                k2 += 1;
+                if self.is(k2, Lex::The) {
+                    k2 += 1;
+                }
+                if matches!(self.lex(k2), Lex::Rel(_) | Lex::This)
+                    && self.is(k2 + 1, Lex::Unit(Unit::Month, super::Cnt::One))
+                {
+                    let r = match self.lex(k2) {
+                        Lex::Rel(r) => r as i32,
+                        _ => 0,
+                    };
+                    let m = super::add_months(p, r)?;
+                    let date = ymd_opt(m.year(), m.month(), d as u32)?;
+                    return Some((k2 + 2, day_val(date).rel()));
+                }
+            }
+        }
         // a day of the month alone: "on the 15th", "the 24", "on the first"
         let mut k = i;
         let on = self.full(i) == "on";

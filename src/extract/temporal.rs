@@ -429,11 +429,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
         match self.lex(i) {
             Lex::Month(m) => {
                 // English abbreviations must be capitalized.
+                // (or next to a day number: "19th aug", "aug 8")
                 if self.en
                     && self.full(i).len() <= 4
                     && !self.upper(i)
                     && self.full(i) != "june"
                     && self.full(i) != "july"
+                    && !(i > 0
+                        && (self.doc.toks[i - 1].kind == TokKind::Num
+                            || matches!(self.doc.tok_text(i - 1), "st" | "nd" | "rd" | "th")))
+                    && self.num(i + 1).is_none_or(|(_, nd)| nd > 2)
                 {
                     return None;
                 }
@@ -886,7 +891,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
             if !(nc == 4 || nc == 2) {
                 return None;
             }
-            let y = if nc == 2 { 2000 + c as i32 } else { c as i32 };
+            let y = if nc == 2 {
+                two_digit_year(c as i32, self.pubd.year())
+            } else {
+                c as i32
+            };
             if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
                 return None;
             }
@@ -1820,6 +1829,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn part_base(&mut self, k: usize) -> M {
+        // "the beginning of around next week"
+        let k = if self.en && self.is(k, Lex::Approx) {
+            k + 1
+        } else {
+            k
+        };
         let cands = [
             self.p_rel(k),
             self.p_abs(k),
@@ -2768,6 +2783,20 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         // date + time / time + date / date + part of day
         if let Some((k, v)) = best.clone() {
+            // "18th Dec for 10 days"
+            if self.en && v.is_date() && v.prec == Precision::Day && self.full(k) == "for" {
+                if let Some((k2, Some(n), Unit::Day)) = self.amount(k + 1) {
+                    let s = v.start?;
+                    let e = add_days(s, n as i64 - 1)?;
+                    let out = Val::date(
+                        s,
+                        e,
+                        Precision::Day,
+                        format!("{}/{}", format_date(s), format_date(e)),
+                    );
+                    return Some((k2, out));
+                }
+            }
             if v.is_date() && v.prec == Precision::Day {
                 let mut k2 = k;
                 if self.punct(k2, &[',', '،']) {
@@ -2913,6 +2942,17 @@ fn apply_part(v: Val, which: Which, narrow: bool) -> Option<Val> {
         Which::End => DateModifier::End,
     });
     Some(out)
+}
+
+/// A two-digit year: the century that puts it at most ten years after the
+/// publication year ("74" in 2013 is 1974, "15" is 2015).
+fn two_digit_year(yy: i32, pub_year: i32) -> i32 {
+    let c = pub_year - pub_year.rem_euclid(100);
+    if c + yy > pub_year + 10 {
+        c - 100 + yy
+    } else {
+        c + yy
+    }
 }
 
 /// Tags every temporal expression of the document.
