@@ -46,6 +46,59 @@ impl Ctx<'_, '_> {
         Some((j + 1, n))
     }
 
+    /// Whether an English clock or other form handled here can start at `i`
+    /// (a cheap filter: most words cannot).
+    fn clock_start(&self, i: usize) -> bool {
+        const STARTERS: &[&str] = &[
+            "at",
+            "around",
+            "approximately",
+            "about",
+            "from",
+            "by",
+            "until",
+            "till",
+            "for",
+            "a",
+            "an",
+            "half",
+            "quarter",
+            "noon",
+            "midday",
+            "mid",
+            "midnight",
+            "after",
+            "in",
+            "last",
+            "next",
+            "past",
+            "asap",
+            "as",
+            "eod",
+            "eom",
+            "bom",
+            "eoy",
+            "rest",
+            "all",
+            "one",
+            "on",
+            "the",
+            "this",
+            "early",
+            "late",
+            "tonite",
+            "tonight",
+        ];
+        let Some(t) = self.doc.toks.get(i) else {
+            return false;
+        };
+        match t.kind {
+            super::TokKind::Num => true,
+            super::TokKind::Punct(c) => c == '@',
+            super::TokKind::Word => t.lex != Lex::None || STARTERS.contains(&self.full(i)),
+        }
+    }
+
     fn adjacent(&self, j: usize) -> bool {
         j > 0
             && self
@@ -335,7 +388,7 @@ impl Ctx<'_, '_> {
 
     /// English clock times, parts of the day and sub-day offsets from now.
     pub(super) fn p_clock_en(&mut self, i: usize) -> M {
-        if !self.en || i >= self.lim {
+        if !self.en || i >= self.lim || !self.clock_start(i) {
             return None;
         }
         if let r @ Some(_) = self.p_misc_en(i) {

@@ -9,6 +9,9 @@
 //! a future or short (query) text the next one, otherwise the publication
 //! year's.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use chrono::{Datelike, NaiveDate};
 
 use super::{add_days, add_months, day_val, format_date, hijri, ymd, Ctx, Precision, Val, M};
@@ -378,8 +381,15 @@ impl Ctx<'_, '_> {
 
     /// Whether a holiday name starts at token `i`.
     pub(super) fn holiday_starts(&self, i: usize) -> bool {
+        static FIRST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| {
+            NAMES
+                .iter()
+                .filter_map(|(n, _)| n.split(' ').next())
+                .collect()
+        });
         let w = self.full(i);
-        !w.is_empty() && NAMES.iter().any(|(n, _)| n.split(' ').next() == Some(w))
+        !w.is_empty() && first.contains(w)
     }
 
     /// A year written in words: "two thousand ten", "two thousand and eighteen".
@@ -455,6 +465,9 @@ impl Ctx<'_, '_> {
             Lex::This | Lex::Rel(0) => (0, i + 1),
             _ => (0, i),
         };
+        if !self.holiday_starts(start) {
+            return None;
+        }
         let mut best: Option<(usize, Rule)> = None;
         for (name, rule) in NAMES {
             if let Some(k) = self.match_words(start, name) {

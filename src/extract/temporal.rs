@@ -2695,8 +2695,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "ramadan"
                         | "qtr"
                         | "yr"
-                )
-                || self.holiday_starts(i))
+                ))
+            && !(self.en && self.holiday_starts(i))
             && !matches!(
                 self.w(i),
                 "احد"
