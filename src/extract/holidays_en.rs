@@ -9,11 +9,12 @@
 //! a future or short (query) text the next one, otherwise the publication
 //! year's.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::hindu::{self, Kala};
 use super::{add_days, add_months, day_val, format_date, hijri, ymd, Ctx, Precision, Val, M};
 use crate::extract::lexicon::{Lex, Unit};
 
@@ -49,6 +50,12 @@ enum Rule {
     /// 31 December / 1 January of the next year.
     NewYearsEve,
     NewYearsDay,
+    /// Hindu lunar day: amanta month (1 = Chaitra), tithi, time of day,
+    /// days after it, length in days.
+    Lunar(u8, u8, Kala, i64, i64),
+    /// The Sun entering a sidereal sign (0 = Aries), plus days.
+    Sankranti(u8, i64),
+    Onam,
 }
 
 /// Names, as words (lower case, apostrophes, hyphens and dots ignored).
@@ -231,6 +238,145 @@ const NAMES: &[(&str, Rule)] = &[
     ("spring festival", Rule::ChineseNewYear),
     ("parsi new year", Rule::ParsiNewYear),
     ("jamshedi navroz", Rule::ParsiNewYear),
+    // Hindu, Sikh and Buddhist days (amanta months: 1 Chaitra … 7 Ashvin … 12 Phalguna)
+    ("dhanteras", Rule::Lunar(7, 28, Kala::Evening, 0, 1)),
+    ("dhanatrayodashi", Rule::Lunar(7, 28, Kala::Evening, 0, 1)),
+    (
+        "naraka chaturdashi",
+        Rule::Lunar(7, 29, Kala::Midnight, 0, 1),
+    ),
+    ("choti diwali", Rule::Lunar(7, 29, Kala::Midnight, 0, 1)),
+    ("chhoti diwali", Rule::Lunar(7, 29, Kala::Midnight, 0, 1)),
+    ("kali chaudas", Rule::Lunar(7, 29, Kala::Midnight, 0, 1)),
+    ("diwali", Rule::Lunar(7, 30, Kala::Evening, 0, 1)),
+    ("deepavali", Rule::Lunar(7, 30, Kala::Evening, 0, 1)),
+    ("lakshmi puja", Rule::Lunar(7, 30, Kala::Evening, 0, 1)),
+    ("bhai dooj", Rule::Lunar(8, 2, Kala::Afternoon, 0, 1)),
+    ("bhaiya dooj", Rule::Lunar(8, 2, Kala::Afternoon, 0, 1)),
+    ("chhath", Rule::Lunar(8, 6, Kala::Sunrise, 0, 1)),
+    ("chhath puja", Rule::Lunar(8, 6, Kala::Sunrise, 0, 1)),
+    ("dala puja", Rule::Lunar(8, 6, Kala::Sunrise, 0, 1)),
+    ("surya shashthi", Rule::Lunar(8, 6, Kala::Sunrise, 0, 1)),
+    ("navaratri", Rule::Lunar(7, 1, Kala::Sunrise, 0, 10)),
+    ("navratri", Rule::Lunar(7, 1, Kala::Sunrise, 0, 10)),
+    ("durga puja", Rule::Lunar(7, 1, Kala::Sunrise, 0, 10)),
+    ("maha saptami", Rule::Lunar(7, 7, Kala::Sunrise, 0, 1)),
+    ("dussehra", Rule::Lunar(7, 10, Kala::Afternoon, 0, 1)),
+    ("dasara", Rule::Lunar(7, 10, Kala::Afternoon, 0, 1)),
+    ("vijayadashami", Rule::Lunar(7, 10, Kala::Afternoon, 0, 1)),
+    ("karva chauth", Rule::Lunar(7, 19, Kala::Evening, 0, 1)),
+    ("karwa chauth", Rule::Lunar(7, 19, Kala::Evening, 0, 1)),
+    ("ratha yatra", Rule::Lunar(4, 2, Kala::Sunrise, 0, 1)),
+    ("rath yatra", Rule::Lunar(4, 2, Kala::Sunrise, 0, 1)),
+    ("raksha bandhan", Rule::Lunar(5, 15, Kala::Afternoon, 0, 1)),
+    ("rakhi", Rule::Lunar(5, 15, Kala::Afternoon, 0, 1)),
+    ("mahavir jayanti", Rule::Lunar(1, 13, Kala::Sunrise, 0, 1)),
+    ("mahaveer jayanti", Rule::Lunar(1, 13, Kala::Sunrise, 0, 1)),
+    (
+        "mahavir janma kalyanak",
+        Rule::Lunar(1, 13, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "mahaveer janma kalyanak",
+        Rule::Lunar(1, 13, Kala::Sunrise, 0, 1),
+    ),
+    ("maha shivaratri", Rule::Lunar(11, 29, Kala::Midnight, 0, 1)),
+    ("maha shivratri", Rule::Lunar(11, 29, Kala::Midnight, 0, 1)),
+    ("mahashivratri", Rule::Lunar(11, 29, Kala::Midnight, 0, 1)),
+    (
+        "dayananda saraswati jayanti",
+        Rule::Lunar(11, 25, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "saraswati jayanti",
+        Rule::Lunar(11, 25, Kala::Sunrise, 0, 1),
+    ),
+    ("vasant panchami", Rule::Lunar(11, 5, Kala::Midday, 0, 1)),
+    ("basant panchami", Rule::Lunar(11, 5, Kala::Midday, 0, 1)),
+    ("holika dahan", Rule::Lunar(12, 15, Kala::Evening, 0, 1)),
+    ("chhoti holi", Rule::Lunar(12, 15, Kala::Evening, 0, 1)),
+    ("kamudu pyre", Rule::Lunar(12, 15, Kala::Evening, 0, 1)),
+    ("holi", Rule::Lunar(12, 15, Kala::Evening, 1, 1)),
+    ("dhulandi", Rule::Lunar(12, 15, Kala::Evening, 1, 1)),
+    ("dhuleti", Rule::Lunar(12, 15, Kala::Evening, 1, 1)),
+    ("phagwah", Rule::Lunar(12, 15, Kala::Evening, 1, 1)),
+    (
+        "krishna janmashtami",
+        Rule::Lunar(5, 23, Kala::Midnight, 0, 1),
+    ),
+    ("janmashtami", Rule::Lunar(5, 23, Kala::Midnight, 0, 1)),
+    ("gokulashtami", Rule::Lunar(5, 23, Kala::Midnight, 0, 1)),
+    ("ganesh chaturthi", Rule::Lunar(6, 4, Kala::Midday, 0, 1)),
+    ("vinayaka chaturthi", Rule::Lunar(6, 4, Kala::Midday, 0, 1)),
+    ("rama navami", Rule::Lunar(1, 9, Kala::Midday, 0, 1)),
+    ("ram navami", Rule::Lunar(1, 9, Kala::Midday, 0, 1)),
+    ("ugadi", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    ("yugadi", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    ("gudi padwa", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    ("samvatsaradi", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    ("chaitra sukladi", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    ("chaitra sukhladi", Rule::Lunar(1, 1, Kala::Sunrise, 0, 1)),
+    (
+        "guru ravidas jayanti",
+        Rule::Lunar(11, 15, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "guru ravidass jayanti",
+        Rule::Lunar(11, 15, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "guru ravidas birthday",
+        Rule::Lunar(11, 15, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "guru ravidass birthday",
+        Rule::Lunar(11, 15, Kala::Sunrise, 0, 1),
+    ),
+    ("valmiki jayanti", Rule::Lunar(7, 15, Kala::Sunrise, 0, 1)),
+    (
+        "maharishi valmiki jayanti",
+        Rule::Lunar(7, 15, Kala::Sunrise, 0, 1),
+    ),
+    ("pargat diwas", Rule::Lunar(7, 15, Kala::Sunrise, 0, 1)),
+    (
+        "guru gobind singh jayanti",
+        Rule::Lunar(10, 7, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "guru govind singh jayanti",
+        Rule::Lunar(10, 7, Kala::Sunrise, 0, 1),
+    ),
+    (
+        "guru gobind singh birthday",
+        Rule::Lunar(10, 7, Kala::Sunrise, 0, 1),
+    ),
+    ("vesak", Rule::Lunar(2, 15, Kala::Sunrise, 0, 1)),
+    ("vaisakha", Rule::Lunar(2, 15, Kala::Sunrise, 0, 1)),
+    ("buddha day", Rule::Lunar(2, 15, Kala::Sunrise, 0, 1)),
+    ("buddha purnima", Rule::Lunar(2, 15, Kala::Sunrise, 0, 1)),
+    ("makar sankranti", Rule::Sankranti(9, 0)),
+    ("makara sankranti", Rule::Sankranti(9, 0)),
+    ("makar sankranthi", Rule::Sankranti(9, 0)),
+    ("makara sankranthi", Rule::Sankranti(9, 0)),
+    ("maghi", Rule::Sankranti(9, 0)),
+    ("pongal", Rule::Sankranti(9, 0)),
+    ("thai pongal", Rule::Sankranti(9, 0)),
+    ("bogi", Rule::Sankranti(9, -1)),
+    ("bhogi", Rule::Sankranti(9, -1)),
+    ("bogi pandigai", Rule::Sankranti(9, -1)),
+    ("maattu pongal", Rule::Sankranti(9, 1)),
+    ("mattu pongal", Rule::Sankranti(9, 1)),
+    ("kaanum pongal", Rule::Sankranti(9, 2)),
+    ("kanni pongal", Rule::Sankranti(9, 2)),
+    ("vaisakhi", Rule::Sankranti(0, 0)),
+    ("baisakhi", Rule::Sankranti(0, 0)),
+    ("vasakhi", Rule::Sankranti(0, 0)),
+    ("vaishakhi", Rule::Sankranti(0, 0)),
+    ("rabindra jayanti", Rule::Sankranti(0, 25)),
+    ("rabindranath jayanti", Rule::Sankranti(0, 25)),
+    ("onam", Rule::Onam),
+    ("thiru onam", Rule::Onam),
+    ("thiruvonam", Rule::Onam),
 ];
 
 fn nth_weekday(y: i32, m: u32, wd: u32, n: i32) -> Option<NaiveDate> {
@@ -329,6 +475,12 @@ fn occurrences(rule: Rule, y: i32) -> Vec<(NaiveDate, NaiveDate)> {
             }
             out
         }
+        Rule::Lunar(m, t, kala, off, len) => span(
+            hindu::lunar_day(y, m, t, kala).and_then(|d| add_days(d, off)),
+            len,
+        ),
+        Rule::Sankranti(sign, off) => one(hindu::sankranti(y, sign).and_then(|d| add_days(d, off))),
+        Rule::Onam => one(hindu::onam(y)),
         Rule::TishaBav => {
             let d = hijri::hebrew_to_gregorian(y + 3760, 11, false, 9).map(|d| {
                 if d.weekday().number_from_monday() == 6 {
@@ -379,17 +531,24 @@ impl Ctx<'_, '_> {
         Some(j)
     }
 
+    /// Indices of the names starting with each first word.
+    fn names_by_first() -> &'static HashMap<&'static str, Vec<usize>> {
+        static BY_FIRST: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+        BY_FIRST.get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<usize>> = HashMap::new();
+            for (k, (n, _)) in NAMES.iter().enumerate() {
+                if let Some(w) = n.split(' ').next() {
+                    m.entry(w).or_default().push(k);
+                }
+            }
+            m
+        })
+    }
+
     /// Whether a holiday name starts at token `i`.
     pub(super) fn holiday_starts(&self, i: usize) -> bool {
-        static FIRST: OnceLock<HashSet<&'static str>> = OnceLock::new();
-        let first = FIRST.get_or_init(|| {
-            NAMES
-                .iter()
-                .filter_map(|(n, _)| n.split(' ').next())
-                .collect()
-        });
         let w = self.full(i);
-        !w.is_empty() && first.contains(w)
+        !w.is_empty() && Self::names_by_first().contains_key(w)
     }
 
     /// A year written in words: "two thousand ten", "two thousand and eighteen".
@@ -465,14 +624,13 @@ impl Ctx<'_, '_> {
             Lex::This | Lex::Rel(0) => (0, i + 1),
             _ => (0, i),
         };
-        if !self.holiday_starts(start) {
-            return None;
-        }
+        let cands = Self::names_by_first().get(self.full(start))?;
         let mut best: Option<(usize, Rule)> = None;
-        for (name, rule) in NAMES {
+        for &c in cands {
+            let (name, rule) = NAMES[c];
             if let Some(k) = self.match_words(start, name) {
                 if best.is_none_or(|b| k > b.0) {
-                    best = Some((k, *rule));
+                    best = Some((k, rule));
                 }
             }
         }

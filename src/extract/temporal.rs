@@ -15,6 +15,8 @@ use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
 #[path = "clock_en.rs"]
 mod clock_en;
+#[path = "hindu.rs"]
+mod hindu;
 #[path = "holidays_en.rs"]
 mod holidays_en;
 
