@@ -8,8 +8,8 @@ use anyhow::{anyhow, Context};
 use serde::Deserialize;
 
 use crate::domain::{
-    parse_date, ActorKind, ActorRole, DateModifier, EventDate, EventFilter, EventKind, EventStatus,
-    NewActor, NewEvent, Precision, Quantity, ACTOR_ACTIVE,
+    parse_date, ActorKind, ActorRole, Change, DateModifier, EventDate, EventFilter, EventKind,
+    EventStatus, NewActor, NewEvent, Precision, Quantity, ACTOR_ACTIVE,
 };
 use crate::storage::Store;
 
@@ -95,16 +95,19 @@ pub async fn load_if_empty(store: &Store) -> anyhow::Result<usize> {
             actors.push((*id, ActorRole::parse(role).ok_or_else(|| bad("role"))?));
         }
         store
-            .create_event(&NewEvent {
-                title: e.title.clone(),
-                summary: e.summary.clone(),
-                kind: EventKind::parse(&e.kind).ok_or_else(|| bad("kind"))?,
-                date,
-                quantity: e.quantity.clone(),
-                confidence: 1.0,
-                status: EventStatus::Confirmed,
-                actors,
-            })
+            .create_event(
+                &NewEvent {
+                    title: e.title.clone(),
+                    summary: e.summary.clone(),
+                    kind: EventKind::parse(&e.kind).ok_or_else(|| bad("kind"))?,
+                    date,
+                    quantity: e.quantity.clone(),
+                    confidence: 1.0,
+                    status: EventStatus::Confirmed,
+                    actors,
+                },
+                &Change::by("demo"),
+            )
             .await?;
     }
     Ok(demo.events.len())

@@ -41,7 +41,9 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod extract;
 pub mod graphql;
 pub mod http;
+pub mod ingest;
 pub mod storage;

@@ -31,6 +31,78 @@ pub enum Command {
     Schema,
     /// Extract dated events from text (one JSON object, or JSON lines with --jsonl).
     Extract(extract::ExtractArgs),
+    /// Ingest articles (.json, .jsonl, .txt/.md files or directories) into the store.
+    Ingest(IngestArgs),
+    /// Rerun the extractor over stored articles, keeping confirmed and rejected decisions.
+    Reextract(ReextractArgs),
+    /// Stream events (or tombstones) out in a standard format.
+    Export(ExportArgs),
+}
+
+/// `tarikh ingest`.
+#[derive(Args, Debug, Clone)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Publication date (YYYY-MM-DD) for .txt/.md files.
+    #[arg(long)]
+    pub published: Option<String>,
+    /// Language (ar, en, auto) for .txt/.md files.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<std::path::PathBuf>,
+}
+
+/// `tarikh reextract`.
+#[derive(Args, Debug, Clone)]
+pub struct ReextractArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Every stored article.
+    #[arg(long, conflicts_with = "article", required_unless_present = "article")]
+    pub all: bool,
+    /// One article by id.
+    #[arg(long)]
+    pub article: Option<i64>,
+}
+
+/// `tarikh export`.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: crate::export::Format,
+    /// Write here (atomically: a temporary file renamed at the end) instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<std::path::PathBuf>,
+    /// First day (YYYY-MM-DD) of the window.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD) of the window.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Actor name, alias or id (repeatable; any of them).
+    #[arg(long)]
+    pub actor: Vec<String>,
+    /// Event kind (repeatable).
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Status (repeatable; default: all but rejected).
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Only events changed after this time (RFC 3339).
+    #[arg(long)]
+    pub updated_since: Option<String>,
+    /// Resume after this cursor (the `cursor` of the last row seen).
+    #[arg(long)]
+    pub after: Option<String>,
+    /// Export the tombstone feed (deleted and merged events) as NDJSON instead.
+    #[arg(long)]
+    pub tombstones: bool,
 }
 
 /// Where the database is.
@@ -69,6 +141,9 @@ pub struct ServeArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(args) => extract::run(&args),
+        Command::Ingest(args) => runtime()?.block_on(ingest(args)),
+        Command::Reextract(args) => runtime()?.block_on(reextract(args)),
+        Command::Export(args) => runtime()?.block_on(export(args)),
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)
@@ -138,4 +213,168 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     eprintln!("Tarikh is serving GraphiQL at http://{addr}/graphql (Ctrl-C to stop)");
     http::serve(listener, store, config)?.await?;
     Ok(())
+}
+
+async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let store = open(&args.db.database_url).await?;
+    let opts = crate::ingest::SourceOptions {
+        published: args.published.clone(),
+        lang: args.lang.clone(),
+    };
+    let items = crate::ingest::read_sources(&args.paths, &opts);
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let summary = crate::ingest::ingest_all(
+        &store,
+        items,
+        |s| {
+            bar.set_message(format!(
+                "{} read, {} ingested, {} skipped, {} failed",
+                s.read, s.ingested, s.skipped, s.failed
+            ));
+            bar.tick();
+        },
+        |f| bar.suspend(|| eprintln!("{}: {}", f.location, f.message)),
+    )
+    .await?;
+    bar.finish_and_clear();
+    eprintln!("{summary}");
+    store.close().await;
+    Ok(if summary.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
+    let store = open(&args.db.database_url).await?;
+    let change = crate::domain::Change::by("reextract");
+    let (mut done, mut updated, mut kept, mut created, mut removed, mut failed) =
+        (0, 0, 0, 0, 0, 0);
+    let mut after = None;
+    loop {
+        let ids = match args.article {
+            Some(id) if after.is_none() => vec![id],
+            Some(_) => vec![],
+            None => store.article_ids(after, 500).await?,
+        };
+        let Some(last) = ids.last() else { break };
+        after = Some(*last);
+        for a in store.articles_by_ids(&ids).await? {
+            let raw = crate::ingest::RawArticle {
+                url: a.url.clone(),
+                title: a.title.clone(),
+                outlet: a.outlet.clone(),
+                language: a.language.clone(),
+                published: Some(crate::domain::format_date(a.published_on)),
+                body: Some(a.body.clone()),
+            };
+            match crate::ingest::prepare(&raw) {
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("article {}: {e}", a.id);
+                }
+                Ok(p) => {
+                    let r = store.reextract_article(a.id, &p, &change).await?;
+                    done += 1;
+                    updated += r.updated.len();
+                    kept += r.kept.len();
+                    created += r.created.len() + r.merged.len();
+                    removed += r.removed.len();
+                }
+            }
+        }
+    }
+    if args.article.is_some() && done == 0 && failed == 0 {
+        anyhow::bail!("no article with id {}", args.article.unwrap_or_default());
+    }
+    eprintln!(
+        "articles re-extracted {done}, failed {failed}; events updated {updated}, kept (confirmed or rejected) {kept}, new evidence {created}, removed {removed}"
+    );
+    store.close().await;
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    use futures::StreamExt;
+    use std::io::Write;
+    let mut pairs: Vec<(String, String)> = vec![];
+    let mut push = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            pairs.push((k.to_string(), v.clone()));
+        }
+    };
+    push("from", &args.from);
+    push("to", &args.to);
+    push("updatedSince", &args.updated_since);
+    push("after", &args.after);
+    for (k, vs) in [
+        ("actor", &args.actor),
+        ("kind", &args.kind),
+        ("status", &args.status),
+    ] {
+        pairs.extend(vs.iter().map(|v| (k.to_string(), v.clone())));
+    }
+    let (filter, cursor) =
+        crate::export::filter_from_pairs(&pairs).map_err(|e| anyhow::anyhow!(e))?;
+    let store = open(&args.db.database_url).await?;
+    let (mut out, tmp): (Box<dyn Write>, Option<std::path::PathBuf>) = match &args.output {
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            None,
+        ),
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            let f = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            (Box::new(std::io::BufWriter::new(f)), Some(tmp))
+        }
+    };
+    let mut n = 0usize;
+    if args.tombstones {
+        let since = filter.updated_since;
+        let mut after = None;
+        loop {
+            let page = store.tombstones(since, after, crate::export::PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            for t in &page {
+                out.write_all(crate::export::tombstone_line(t).as_bytes())?;
+                n += 1;
+            }
+        }
+    } else {
+        let mut enc = crate::export::Encoder::new(args.format);
+        out.write_all(enc.header().as_bytes())?;
+        let mut pages = Box::pin(crate::export::rows(store.clone(), filter, cursor));
+        while let Some(page) = pages.next().await {
+            for r in page? {
+                out.write_all(enc.row(&r).as_bytes())?;
+                n += 1;
+            }
+        }
+        out.write_all(enc.footer().as_bytes())?;
+    }
+    out.flush()?;
+    drop(out);
+    if let (Some(tmp), Some(path)) = (tmp, &args.output) {
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    eprintln!("exported {n} rows");
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,8 @@
 //! normalization. Pure: no I/O, no clock, no database, no web framework.
 
 pub mod date;
+pub mod dedup;
+pub mod history;
 pub mod model;
 pub mod normalize;
 
@@ -9,6 +11,7 @@ pub use date::{
     day_number, format_date, from_day_number, last_of_month, parse_date, DateError, DateModifier,
     EventDate, Precision,
 };
+pub use history::{Change, Revision, Tombstone};
 pub use model::*;
 pub use normalize::normalize_name;
 

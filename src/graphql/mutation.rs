@@ -6,7 +6,7 @@ use super::auth::require_writer;
 use super::errors::{bad_input, store};
 use super::scalars::Date;
 use super::types::*;
-use crate::domain::{self, ACTOR_ACTIVE};
+use crate::domain::{self, Change, ACTOR_ACTIVE};
 use crate::storage::Store;
 
 /// One spelling of a name.
@@ -166,6 +166,34 @@ fn maybe<T, U>(
     })
 }
 
+/// An article to ingest.
+#[derive(InputObject)]
+pub struct ArticleInput {
+    /// Where it was published (unique when given).
+    pub url: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// The outlet.
+    pub outlet: Option<String>,
+    /// Language code: ar, en or auto (default auto).
+    pub language: Option<String>,
+    /// Publication day; relative dates resolve against it.
+    pub published: Date,
+    /// Full text.
+    pub body: String,
+}
+
+/// What ingesting an article did.
+#[derive(async_graphql::SimpleObject)]
+pub struct IngestResult {
+    /// The stored article (the existing one when it was already stored).
+    pub article: Article,
+    /// False when the article was already stored: nothing changed.
+    pub new: bool,
+    /// The events it is evidence of.
+    pub events: Vec<Event>,
+}
+
 /// Mutations.
 pub struct MutationRoot;
 
@@ -233,13 +261,13 @@ impl MutationRoot {
         Ok(Actor(st.update_actor(id, &patch).await.map_err(store)?))
     }
 
-    /// Creates an event.
+    /// Creates an event (recorded as its first revision).
     async fn create_event(
         &self,
         ctx: &Context<'_>,
         input: EventInput,
     ) -> async_graphql::Result<Event> {
-        require_writer(ctx)?;
+        let by = require_writer(ctx)?;
         let new = domain::NewEvent {
             title: input.title,
             summary: input.summary,
@@ -254,17 +282,23 @@ impl MutationRoot {
             actors: actor_links(input.actors.as_deref().unwrap_or_default())?,
         };
         let st = ctx.data::<Store>()?;
-        Ok(Event(st.create_event(&new).await.map_err(store)?))
+        Ok(Event(
+            st.create_event(&new, &Change::by(&by))
+                .await
+                .map_err(store)?,
+        ))
     }
 
-    /// Changes an event.
+    /// Changes an event; the fields before and after are kept as a revision,
+    /// with who (the token's name), when and `note`.
     async fn update_event(
         &self,
         ctx: &Context<'_>,
         id: ID,
         input: EventPatch,
+        note: Option<String>,
     ) -> async_graphql::Result<Event> {
-        require_writer(ctx)?;
+        let by = require_writer(ctx)?;
         let id = parse_id(&id, "event")?;
         let patch = domain::EventPatch {
             title: input.title,
@@ -277,14 +311,100 @@ impl MutationRoot {
             actors: input.actors.as_deref().map(actor_links).transpose()?,
         };
         let st = ctx.data::<Store>()?;
-        Ok(Event(st.update_event(id, &patch).await.map_err(store)?))
+        let change = Change { by, note };
+        Ok(Event(
+            st.update_event(id, &patch, &change).await.map_err(store)?,
+        ))
     }
 
-    /// Deletes an event with its mentions; false when there was none.
-    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        require_writer(ctx)?;
+    /// Deletes an event with its mentions; false when there was none. Its
+    /// history stays, and a tombstone tells export jobs.
+    async fn delete_event(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        note: Option<String>,
+    ) -> async_graphql::Result<bool> {
+        let by = require_writer(ctx)?;
         let id = parse_id(&id, "event")?;
         let st = ctx.data::<Store>()?;
-        st.delete_event(id).await.map_err(store)
+        st.delete_event(id, &Change { by, note })
+            .await
+            .map_err(store)
+    }
+
+    /// Merges events of one kind into the first: mentions and actors move to
+    /// it, the narrowest date wins, the others become tombstones. Recorded.
+    async fn merge_events(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+        note: Option<String>,
+    ) -> async_graphql::Result<Event> {
+        let by = require_writer(ctx)?;
+        let ids = ids
+            .iter()
+            .map(|i| parse_id(i, "event"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let st = ctx.data::<Store>()?;
+        Ok(Event(
+            st.merge_events(&ids, &Change { by, note })
+                .await
+                .map_err(store)?,
+        ))
+    }
+
+    /// Moves a mention out of its event into a new event (undoes a wrong
+    /// merge); returns the new event. Recorded on both.
+    async fn split_mention(
+        &self,
+        ctx: &Context<'_>,
+        mention_id: ID,
+        note: Option<String>,
+    ) -> async_graphql::Result<Event> {
+        let by = require_writer(ctx)?;
+        let id = parse_id(&mention_id, "mention")?;
+        let st = ctx.data::<Store>()?;
+        Ok(Event(
+            st.split_mention(id, &Change { by, note })
+                .await
+                .map_err(store)?,
+        ))
+    }
+
+    /// Stores an article and the events extracted from it (same semantics as
+    /// `tarikh ingest`: idempotent, one transaction, cross-source merging).
+    async fn ingest_article(
+        &self,
+        ctx: &Context<'_>,
+        input: ArticleInput,
+    ) -> async_graphql::Result<IngestResult> {
+        let by = require_writer(ctx)?;
+        let raw = crate::ingest::RawArticle {
+            url: input.url,
+            title: input.title,
+            outlet: input.outlet,
+            language: input.language,
+            published: Some(crate::domain::format_date(input.published.0)),
+            body: Some(input.body),
+        };
+        let prepared = crate::ingest::prepare(&raw).map_err(|e| bad_input(e.to_string()))?;
+        let st = ctx.data::<Store>()?;
+        let out = st
+            .ingest_article(
+                &prepared,
+                &Change {
+                    by,
+                    note: Some("ingestArticle".into()),
+                },
+            )
+            .await
+            .map_err(store)?;
+        let events = st.events_by_ids(&out.event_ids()).await.map_err(store)?;
+        Ok(IngestResult {
+            article: Article(out.article),
+            new: out.new,
+            events: events.into_iter().map(Event).collect(),
+        })
     }
 }

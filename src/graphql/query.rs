@@ -139,6 +139,38 @@ impl QueryRoot {
             .map(Article))
     }
 
+    /// Deleted and merged events since a time, oldest first: with
+    /// `events(filter: {updatedSince})` it lets a job mirror the store.
+    async fn tombstones(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        after: Option<ID>,
+        #[graphql(default = 500)] first: i32,
+    ) -> async_graphql::Result<Vec<Tombstone>> {
+        if !(0..=MAX_PAGE).contains(&first) {
+            return Err(bad_input(format!("first must be between 0 and {MAX_PAGE}")));
+        }
+        let after = after
+            .as_ref()
+            .map(|a| parse_id(a, "tombstone"))
+            .transpose()?;
+        let st = ctx.data::<Store>()?;
+        Ok(st
+            .tombstones(since, after, first as u64)
+            .await
+            .map_err(store)?
+            .into_iter()
+            .map(|t| Tombstone {
+                id: ID(t.id.to_string()),
+                event_id: ID(t.event_id.to_string()),
+                reason: t.reason,
+                merged_into: t.merged_into.map(|m| ID(m.to_string())),
+                at: t.at,
+            })
+            .collect())
+    }
+
     /// A histogram of matching events by the bucket their interval starts
     /// in, with empty buckets filled between `from` (or the first event) and
     /// `to` (or the last event). At most 10,000 buckets.

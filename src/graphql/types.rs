@@ -384,6 +384,26 @@ impl Event {
             .map(Mention)
             .collect())
     }
+    /// Every recorded change, oldest first: who, when, why, fields before and after.
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        let st = ctx.data::<crate::storage::Store>()?;
+        Ok(st
+            .revisions_of(&[self.0.id])
+            .await
+            .map_err(store_err)?
+            .remove(&self.0.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| Revision {
+                at: r.at,
+                by: r.by,
+                action: r.action,
+                note: r.note,
+                before: r.before.map(async_graphql::Json),
+                after: r.after.map(async_graphql::Json),
+            })
+            .collect())
+    }
     /// How many distinct articles reported it.
     async fn source_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let loaders = ctx.data::<Loaders>()?;
@@ -813,6 +833,38 @@ impl ArticleConnection {
             .map(|e| Article(e.node.0.clone()))
             .collect()
     }
+}
+
+/// One recorded change to an event.
+#[derive(SimpleObject)]
+pub struct Revision {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who: the write token's name, or `ingest` / `reextract` for the machine.
+    pub by: String,
+    /// create, update, merge, split, reextract or delete.
+    pub action: String,
+    /// Why, when given.
+    pub note: Option<String>,
+    /// The changed fields as they were.
+    pub before: Option<async_graphql::Json<serde_json::Value>>,
+    /// The changed fields as they became.
+    pub after: Option<async_graphql::Json<serde_json::Value>>,
+}
+
+/// A deleted or merged event.
+#[derive(SimpleObject)]
+pub struct Tombstone {
+    /// Feed position; pass it as `after` to resume.
+    pub id: ID,
+    /// The event that is gone.
+    pub event_id: ID,
+    /// `deleted` or `merged`.
+    pub reason: String,
+    /// The event it was merged into.
+    pub merged_into: Option<ID>,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// One bar of a histogram.

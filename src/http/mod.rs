@@ -10,6 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLResponse;
 
+use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
 use crate::storage::Store;
 
@@ -46,6 +47,12 @@ pub fn serve(listener: TcpListener, store: Store, config: HttpConfig) -> std::io
             .route("/graphql", web::post().to(graphql_post))
             .route("/graphql", web::get().to(graphiql))
             .route("/health", web::get().to(health))
+            .route("/export/events.ndjson", web::get().to(export_ndjson))
+            .route("/export/events.csv", web::get().to(export_csv))
+            .route(
+                "/export/tombstones.ndjson",
+                web::get().to(export_tombstones),
+            )
     })
     .shutdown_timeout(10)
     .listen(listener)?
@@ -136,4 +143,110 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         HttpResponse::ServiceUnavailable()
             .json(serde_json::json!({"status": "unavailable", "database": backend}))
     }
+}
+
+fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+async fn export_ndjson(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    export_events(req, state, export::Format::Ndjson)
+}
+
+async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    export_events(req, state, export::Format::Csv)
+}
+
+/// Streams every matching event: pages are fetched as the client reads,
+/// so memory stays flat whatever the size. A database failure mid-stream
+/// ends the body early (the client sees a truncated download; resume with
+/// `after`).
+fn export_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    format: export::Format,
+) -> HttpResponse {
+    use futures::StreamExt;
+    let (filter, cursor) = match export::filter_from_pairs(&query_pairs(&req)) {
+        Ok(x) => x,
+        Err(e) => {
+            return error_body(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                graphql::errors::BAD_USER_INPUT,
+                &e,
+            )
+        }
+    };
+    let mut enc = export::Encoder::new(format);
+    let header = enc.header();
+    let pages = export::rows(state.store.clone(), filter, cursor);
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(header) })
+        .chain(pages.map(move |page| match page {
+            Ok(rows) => {
+                let mut s = String::new();
+                for r in &rows {
+                    s.push_str(&enc.row(r));
+                }
+                Ok(s)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "export failed");
+                Err(std::io::Error::other("export failed"))
+            }
+        }))
+        .chain(futures::stream::once(async move {
+            Ok(export::Encoder::new(format).footer())
+        }))
+        .map(|r| r.map(web::Bytes::from));
+    HttpResponse::Ok()
+        .content_type(format.content_type())
+        .streaming(body)
+}
+
+async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let mut since = None;
+    let mut after = None;
+    for (k, v) in query_pairs(&req) {
+        let parsed = match k.as_str() {
+            "since" => chrono::DateTime::parse_from_rfc3339(&v)
+                .map(|d| since = Some(d.with_timezone(&chrono::Utc)))
+                .map_err(|e| format!("since must be RFC 3339 ({e})")),
+            "after" => v
+                .parse::<i64>()
+                .map(|a| after = Some(a))
+                .map_err(|_| "after must be a tombstone id".to_string()),
+            other => Err(format!("unknown parameter {other:?}")),
+        };
+        if let Err(e) = parsed {
+            return error_body(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                graphql::errors::BAD_USER_INPUT,
+                &e,
+            );
+        }
+    }
+    let store = state.store.clone();
+    let body = futures::stream::unfold(Some(after), move |state| {
+        let store = store.clone();
+        async move {
+            let after = state?;
+            match store.tombstones(since, after, export::PAGE).await {
+                Ok(page) if page.is_empty() => None,
+                Ok(page) => {
+                    let next = page.last().map(|t| t.id);
+                    let text: String = page.iter().map(export::tombstone_line).collect();
+                    Some((Ok::<_, std::io::Error>(web::Bytes::from(text)), Some(next)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "tombstone export failed");
+                    Some((Err(std::io::Error::other("export failed")), None))
+                }
+            }
+        }
+    });
+    HttpResponse::Ok()
+        .content_type(export::Format::Ndjson.content_type())
+        .streaming(body)
 }

@@ -10,7 +10,7 @@ use super::entities::article;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::{Article, Id, NewArticle};
 
-fn to_article(m: article::Model) -> Article {
+pub(super) fn to_article(m: article::Model) -> Article {
     Article {
         id: m.id,
         url: m.url,

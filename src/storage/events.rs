@@ -11,9 +11,11 @@ use sea_orm::{
 };
 
 use super::entities::{actor, event, event_actor, mention};
+use super::history::{bury, record, record_diff, snapshot_in};
 use super::{classify, Store, StoreError, StoreResult};
+use crate::domain::history::snapshot;
 use crate::domain::{
-    day_number, from_day_number, normalize_name, ActorRole, DateMatch, DateModifier, Event,
+    day_number, from_day_number, normalize_name, ActorRole, Change, DateMatch, DateModifier, Event,
     EventDate, EventFilter, EventKind, EventOrder, EventPatch, EventStatus, Id, Match, Mention,
     NewEvent, NewMention, Precision, Quantity,
 };
@@ -79,7 +81,7 @@ pub struct EventPage {
     pub has_more: bool,
 }
 
-fn to_event(m: event::Model) -> StoreResult<Event> {
+pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
     let corrupt =
         |what: &str| StoreError::Invalid(format!("stored event {} has a bad {what}", m.id));
     let start = from_day_number(m.start_day).ok_or_else(|| corrupt("start day"))?;
@@ -112,7 +114,7 @@ fn to_event(m: event::Model) -> StoreResult<Event> {
     })
 }
 
-fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
+pub(super) fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
     let (s, e) = d.day_numbers();
     am.start_day = Set(s);
     am.end_day = Set(e);
@@ -139,60 +141,38 @@ fn check_confidence(c: f64) -> StoreResult<()> {
 }
 
 impl Store {
-    /// Stores a new event with its actor links, in one transaction.
-    pub async fn create_event(&self, new: &NewEvent) -> StoreResult<Event> {
+    /// Stores a new event with its actor links, in one transaction, and
+    /// records its creation.
+    pub async fn create_event(&self, new: &NewEvent, change: &Change) -> StoreResult<Event> {
         let txn = self.db.begin().await?;
         let ev = insert_event(&txn, new).await?;
+        let snap = snapshot(&ev, &new.actors);
+        record(&txn, ev.id, change, "create", None, Some(snap)).await?;
         txn.commit().await?;
         Ok(ev)
     }
 
     /// Changes an event; `actors`, when present, replaces the whole list.
-    pub async fn update_event(&self, id: Id, patch: &EventPatch) -> StoreResult<Event> {
+    pub async fn update_event(
+        &self,
+        id: Id,
+        patch: &EventPatch,
+        change: &Change,
+    ) -> StoreResult<Event> {
         let txn = self.db.begin().await?;
-        let m = event::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
-        let mut am = m.into_active_model();
-        if let Some(t) = &patch.title {
-            am.title = Set(non_empty(t, "title")?);
-        }
-        if let Some(s) = &patch.summary {
-            am.summary = Set(s.clone());
-        }
-        if let Some(k) = patch.kind {
-            am.kind = Set(k.as_str().to_string());
-        }
-        if let Some(d) = &patch.date {
-            set_date(&mut am, d);
-        }
-        if let Some(q) = &patch.quantity {
-            set_quantity(&mut am, q);
-        }
-        if let Some(c) = patch.confidence {
-            check_confidence(c)?;
-            am.confidence = Set(c);
-        }
-        if let Some(s) = patch.status {
-            am.status = Set(s.as_str().to_string());
-        }
-        am.updated_at = Set(Utc::now());
-        let m = am.update(&txn).await?;
-        if let Some(actors) = &patch.actors {
-            event_actor::Entity::delete_many()
-                .filter(event_actor::Column::EventId.eq(id))
-                .exec(&txn)
-                .await?;
-            link_actors(&txn, id, actors).await?;
-        }
+        let ev = update_in(&txn, id, patch, change, "update").await?;
         txn.commit().await?;
-        to_event(m)
+        Ok(ev)
     }
 
-    /// Deletes an event with its mentions and actor links; false when absent.
-    pub async fn delete_event(&self, id: Id) -> StoreResult<bool> {
+    /// Deletes an event with its mentions and actor links, leaving a
+    /// tombstone and a revision; false when absent.
+    pub async fn delete_event(&self, id: Id, change: &Change) -> StoreResult<bool> {
         let txn = self.db.begin().await?;
+        let Some(m) = event::Entity::find_by_id(id).one(&txn).await? else {
+            return Ok(false);
+        };
+        let before = snapshot_in(&txn, &to_event(m)?).await?;
         mention::Entity::delete_many()
             .filter(mention::Column::EventId.eq(id))
             .exec(&txn)
@@ -201,12 +181,19 @@ impl Store {
             .filter(event_actor::Column::EventId.eq(id))
             .exec(&txn)
             .await?;
-        let n = event::Entity::delete_by_id(id)
-            .exec(&txn)
-            .await?
-            .rows_affected;
+        event::Entity::delete_by_id(id).exec(&txn).await?;
+        bury(&txn, id, "deleted", None).await?;
+        record(&txn, id, change, "delete", Some(before), None).await?;
         txn.commit().await?;
-        Ok(n > 0)
+        Ok(true)
+    }
+
+    /// An event by id, or `NotFound`.
+    pub async fn event(&self, id: Id) -> StoreResult<Event> {
+        self.events_by_ids(&[id])
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("event {id}")))
     }
 
     /// Events by id, in no particular order; unknown ids are left out.
@@ -530,6 +517,86 @@ fn non_empty(s: &str, what: &str) -> StoreResult<String> {
     } else {
         Ok(t.to_string())
     }
+}
+
+/// Loads an event inside `txn`, or `NotFound`.
+pub(super) async fn load_event(txn: &DatabaseTransaction, id: Id) -> StoreResult<Event> {
+    let m = event::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
+    to_event(m)
+}
+
+/// The actor links of one event inside `txn`.
+pub(super) async fn links_in(
+    txn: &DatabaseTransaction,
+    id: Id,
+) -> StoreResult<Vec<(Id, ActorRole)>> {
+    Ok(event_actor::Entity::find()
+        .filter(event_actor::Column::EventId.eq(id))
+        .order_by_asc(event_actor::Column::ActorId)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.actor_id,
+                ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned),
+            )
+        })
+        .collect())
+}
+
+/// Applies a patch inside `txn` and records the difference as `action`.
+pub(super) async fn update_in(
+    txn: &DatabaseTransaction,
+    id: Id,
+    patch: &EventPatch,
+    change: &Change,
+    action: &str,
+) -> StoreResult<Event> {
+    let m = event::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
+    let before = snapshot_in(txn, &to_event(m.clone())?).await?;
+    let mut am = m.into_active_model();
+    if let Some(t) = &patch.title {
+        am.title = Set(non_empty(t, "title")?);
+    }
+    if let Some(s) = &patch.summary {
+        am.summary = Set(s.clone());
+    }
+    if let Some(k) = patch.kind {
+        am.kind = Set(k.as_str().to_string());
+    }
+    if let Some(d) = &patch.date {
+        set_date(&mut am, d);
+    }
+    if let Some(q) = &patch.quantity {
+        set_quantity(&mut am, q);
+    }
+    if let Some(c) = patch.confidence {
+        check_confidence(c)?;
+        am.confidence = Set(c);
+    }
+    if let Some(s) = patch.status {
+        am.status = Set(s.as_str().to_string());
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(txn).await?;
+    if let Some(actors) = &patch.actors {
+        event_actor::Entity::delete_many()
+            .filter(event_actor::Column::EventId.eq(id))
+            .exec(txn)
+            .await?;
+        link_actors(txn, id, actors).await?;
+    }
+    let ev = to_event(m)?;
+    let after = snapshot_in(txn, &ev).await?;
+    record_diff(txn, id, change, action, &before, &after).await?;
+    Ok(ev)
 }
 
 /// Inserts an event and its actor links inside `txn`.

@@ -10,6 +10,8 @@ mod actors;
 mod articles;
 mod entities;
 mod events;
+mod history;
+mod ingest;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,7 +20,9 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
+pub use articles::content_hash;
 pub use events::{Cursor, EventPage};
+pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 
 /// The embedded default when no database URL is configured.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tarikh.db?mode=rwc";

@@ -21,6 +21,8 @@ pub enum Backend {
 
 pub struct TestApp {
     pub addr: String,
+    /// The database URL of this test's fresh database.
+    pub url: String,
     pub store: Store,
     pub client: reqwest::Client,
     backend: Backend,
@@ -86,6 +88,7 @@ impl TestApp {
         tokio::spawn(server);
         TestApp {
             addr,
+            url,
             store,
             client: reqwest::Client::new(),
             backend,

@@ -1,0 +1,198 @@
+//! Cross-source deduplication: is a newly extracted event the same event
+//! as a stored one? Pure scoring; storage finds the candidates.
+//!
+//! Rules (all must hold): compatible kinds (equal, or either is `other`,
+//! which the extractor uses when it cannot tell); overlapping date
+//! intervals; not two different single days; not from the same article
+//! (one article reports distinct events); equal quantities when both have
+//! one. Then the event matches when any of these holds:
+//! - both are dated to the same single day and share an actor (reports in
+//!   two languages rarely name the same actors the same way: "US forces"
+//!   against "the United States");
+//! - the actor sets share an actor and overlap (Jaccard) by at least 0.5;
+//! - the evidence sentences share at least half their content words.
+//!
+//! The best-scoring candidate wins.
+
+use std::collections::HashSet;
+
+use super::{normalize_name, EventDate, EventKind, Id, Quantity};
+
+/// What dedup compares, for a stored event or a new one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupView {
+    pub kind: EventKind,
+    pub date: EventDate,
+    pub actors: Vec<Id>,
+    pub quantity: Option<Quantity>,
+    pub sentences: Vec<String>,
+    pub articles: Vec<Id>,
+}
+
+/// Least actor overlap (Jaccard) for a match on actors.
+pub const ACTOR_THRESHOLD: f64 = 0.5;
+/// Least evidence overlap (Jaccard of content words) for a match on text.
+pub const TEXT_THRESHOLD: f64 = 0.5;
+
+fn jaccard<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
+    let union = a.union(b).count();
+    if union == 0 {
+        0.0
+    } else {
+        a.intersection(b).count() as f64 / union as f64
+    }
+}
+
+fn words(sentences: &[String]) -> HashSet<String> {
+    sentences
+        .iter()
+        .flat_map(|s| {
+            normalize_name(s)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() > 2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The match score of `new` against `old` (higher is better), or `None`
+/// when they are not the same event.
+pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
+    let kinds_fit =
+        new.kind == old.kind || new.kind == EventKind::Other || old.kind == EventKind::Other;
+    if !kinds_fit || !new.date.overlaps(Some(old.date.start), Some(old.date.end)) {
+        return None;
+    }
+    let single = |d: &EventDate| d.start == d.end;
+    if single(&new.date) && single(&old.date) && new.date.start != old.date.start {
+        return None;
+    }
+    if new.articles.iter().any(|a| old.articles.contains(a)) {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (&new.quantity, &old.quantity) {
+        if (a.value - b.value).abs() > f64::EPSILON
+            || normalize_name(&a.unit) != normalize_name(&b.unit)
+        {
+            return None;
+        }
+    }
+    let na: HashSet<Id> = new.actors.iter().copied().collect();
+    let oa: HashSet<Id> = old.actors.iter().copied().collect();
+    let actor_j = jaccard(&na, &oa);
+    let text_j = jaccard(&words(&new.sentences), &words(&old.sentences));
+    let shared = na.intersection(&oa).count();
+    let same_day = single(&new.date) && new.date == old.date;
+    let on_day = same_day && shared > 0;
+    let on_actors = shared > 0 && actor_j >= ACTOR_THRESHOLD;
+    let on_text = text_j >= TEXT_THRESHOLD;
+    let same_kind = if new.kind == old.kind { 0.2 } else { 0.0 };
+    (on_day || on_actors || on_text).then_some(0.5 * actor_j + 0.3 * text_j + same_kind)
+}
+
+/// Whether `new` is a better date than `old`: finer precision, or the same
+/// precision and a strictly narrower interval inside the old one.
+pub fn narrower(new: &EventDate, old: &EventDate) -> bool {
+    let len = |d: &EventDate| (d.end - d.start).num_days();
+    new.precision.rank() < old.precision.rank()
+        || (new.precision == old.precision
+            && len(new) < len(old)
+            && new.start >= old.start
+            && new.end <= old.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{parse_date, Precision};
+
+    fn view(
+        kind: EventKind,
+        start: &str,
+        p: Precision,
+        actors: &[Id],
+        text: &str,
+        art: Id,
+    ) -> DedupView {
+        DedupView {
+            kind,
+            date: EventDate::period(parse_date(start).unwrap(), p).unwrap(),
+            actors: actors.to_vec(),
+            quantity: None,
+            sentences: vec![text.to_string()],
+            articles: vec![art],
+        }
+    }
+
+    #[test]
+    fn matches_on_actors_or_text_never_across_kinds_or_days() {
+        let a = view(
+            EventKind::Attack,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 2],
+            "drone strike on base",
+            1,
+        );
+        let b = view(
+            EventKind::Attack,
+            "2024-01-01",
+            Precision::Month,
+            &[1, 2, 3],
+            "rockets hit",
+            2,
+        );
+        assert!(score(&b, &a).is_some());
+        let c = view(
+            EventKind::Statement,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 2],
+            "x",
+            2,
+        );
+        assert!(score(&c, &a).is_none());
+        let other = view(
+            EventKind::Other,
+            "2024-01-20",
+            Precision::Day,
+            &[2, 7, 8],
+            "y",
+            2,
+        );
+        assert!(
+            score(&other, &a).is_some(),
+            "same day, a shared actor, kind unknown"
+        );
+        let d = view(
+            EventKind::Attack,
+            "2024-01-21",
+            Precision::Day,
+            &[1, 2],
+            "drone strike on base",
+            2,
+        );
+        assert!(score(&d, &a).is_none());
+        let same_article = view(
+            EventKind::Attack,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 2],
+            "again",
+            1,
+        );
+        assert!(score(&same_article, &a).is_none());
+        let text_only = view(
+            EventKind::Attack,
+            "2024-01-20",
+            Precision::Day,
+            &[],
+            "a drone strike on the base",
+            3,
+        );
+        assert!(score(&text_only, &a).is_some());
+        assert!(narrower(&a.date, &b.date));
+        assert!(!narrower(&b.date, &a.date));
+    }
+}

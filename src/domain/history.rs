@@ -1,0 +1,94 @@
+//! Corrections with history: revisions and tombstones.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{format_date, Event, Id};
+
+/// Who changes an event, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Token name of a person, or `ingest` / `reextract` for the machine.
+    pub by: String,
+    /// Optional reason.
+    pub note: Option<String>,
+}
+
+impl Change {
+    /// A change by `by` without a note.
+    pub fn by(by: &str) -> Change {
+        Change {
+            by: by.to_string(),
+            note: None,
+        }
+    }
+}
+
+/// One recorded change to an event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub id: Id,
+    pub event_id: Id,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// create, update, merge, split, reextract or delete.
+    pub action: String,
+    pub note: Option<String>,
+    /// The changed fields as they were (null for a creation).
+    pub before: Option<Value>,
+    /// The changed fields as they became (null for a deletion).
+    pub after: Option<Value>,
+}
+
+/// A deleted or merged event, for export jobs that mirror the store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tombstone {
+    pub id: Id,
+    pub event_id: Id,
+    /// `deleted` or `merged`.
+    pub reason: String,
+    pub merged_into: Option<Id>,
+    pub at: DateTime<Utc>,
+}
+
+/// The fields of an event that revisions track, as JSON.
+pub fn snapshot(e: &Event, actors: &[(Id, super::ActorRole)]) -> Value {
+    let mut actors: Vec<(Id, &str)> = actors.iter().map(|(a, r)| (*a, r.as_str())).collect();
+    actors.sort();
+    serde_json::json!({
+        "title": e.title,
+        "summary": e.summary,
+        "kind": e.kind.as_str(),
+        "date": {
+            "start": format_date(e.date.start),
+            "end": format_date(e.date.end),
+            "precision": e.date.precision.as_str(),
+            "approximate": e.date.approximate,
+            "modifier": e.date.modifier.map(|m| m.as_str()),
+            "edtf": e.date.edtf(),
+        },
+        "quantity": e.quantity.as_ref().map(|q| serde_json::json!({"value": q.value, "unit": q.unit})),
+        "confidence": e.confidence,
+        "status": e.status.as_str(),
+        "actors": actors.iter().map(|(a, r)| serde_json::json!({"actor": a, "role": r})).collect::<Vec<_>>(),
+    })
+}
+
+/// The fields that differ between two snapshots: `(before, after)`, or
+/// `None` when nothing changed.
+pub fn diff(before: &Value, after: &Value) -> Option<(Value, Value)> {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return (before != after).then(|| (before.clone(), after.clone()));
+    };
+    let mut db = Map::new();
+    let mut da = Map::new();
+    for (k, av) in a {
+        let bv = b.get(k).unwrap_or(&Value::Null);
+        if bv != av {
+            db.insert(k.clone(), bv.clone());
+            da.insert(k.clone(), av.clone());
+        }
+    }
+    (!da.is_empty()).then_some((Value::Object(db), Value::Object(da)))
+}

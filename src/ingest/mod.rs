@@ -1,0 +1,243 @@
+//! Ingestion use case: articles from files (or GraphQL) through the
+//! extractor into the store. Extraction runs in parallel on all cores;
+//! each article is written in one transaction (see
+//! `storage::Store::ingest_article`), so a killed run loses nothing already
+//! written and a rerun completes the work (stored articles are skipped).
+
+mod source;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+pub use source::{read_sources, SourceItem, SourceOptions};
+
+use crate::domain::{parse_date, Change, NewArticle, NewMention};
+use crate::extract::{extract, gazetteer, ExtractedEvent, Lang};
+use crate::storage::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, Store, StoreError};
+
+/// Largest article body accepted (bytes).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// An article as files and the API give it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawArticle {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    /// Publication day, YYYY-MM-DD.
+    pub published: Option<String>,
+    pub body: Option<String>,
+}
+
+/// Why an article was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ArticleError {
+    #[error("missing publication date (`published`, YYYY-MM-DD)")]
+    MissingDate,
+    #[error("{0}")]
+    BadDate(String),
+    #[error("empty body")]
+    EmptyBody,
+    #[error("body of {0} bytes is over the limit of {MAX_BODY_BYTES}")]
+    TooLarge(usize),
+    #[error("language must be ar, en or auto, got {0:?}")]
+    BadLanguage(String),
+}
+
+/// Checks an article and runs the extractor over it. Pure and CPU-bound.
+pub fn prepare(raw: &RawArticle) -> Result<PreparedArticle, ArticleError> {
+    let body = raw.body.clone().unwrap_or_default();
+    if body.trim().is_empty() {
+        return Err(ArticleError::EmptyBody);
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ArticleError::TooLarge(body.len()));
+    }
+    let published = raw
+        .published
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(ArticleError::MissingDate)?;
+    let published = parse_date(published).map_err(|e| ArticleError::BadDate(e.to_string()))?;
+    let lang: Lang = match raw.language.as_deref().map(str::trim) {
+        None | Some("") => Lang::Auto,
+        Some(l) => l
+            .parse()
+            .map_err(|_| ArticleError::BadLanguage(l.to_string()))?,
+    };
+    let x = extract(&body, published, lang);
+    let mut actors: Vec<ActorRef> = vec![];
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut events = Vec::with_capacity(x.events.len());
+    for e in &x.events {
+        let mut links = vec![];
+        for a in &e.actors {
+            let i = *index.entry(a.name.clone()).or_insert_with(|| {
+                actors.push(actor_ref(a));
+                actors.len() - 1
+            });
+            links.push((i, a.role));
+        }
+        events.push(ingest_event(e, links));
+    }
+    Ok(PreparedArticle {
+        article: NewArticle {
+            url: raw.url.clone(),
+            title: raw.title.clone(),
+            outlet: raw.outlet.clone(),
+            language: raw.language.clone(),
+            published_on: Some(published),
+            body,
+        },
+        actors,
+        events,
+    })
+}
+
+fn actor_ref(a: &crate::extract::ExtractedActor) -> ActorRef {
+    let mut aliases: Vec<(String, Option<String>)> = vec![];
+    let (en, ar) = match gazetteer().lookup(&a.name).filter(|_| a.known) {
+        Some(g) => (g.aliases_en.clone(), g.aliases_ar.clone()),
+        None => (a.aliases_en.clone(), a.aliases_ar.clone()),
+    };
+    aliases.extend(en.into_iter().map(|s| (s, Some("en".to_string()))));
+    aliases.extend(ar.into_iter().map(|s| (s, Some("ar".to_string()))));
+    aliases.push((a.text.clone(), None));
+    ActorRef {
+        name: a.name.clone(),
+        name_ar: a.name_ar.clone(),
+        kind: a.kind,
+        wikidata: a.wikidata.clone(),
+        aliases,
+        proposed: !a.known,
+    }
+}
+
+fn ingest_event(e: &ExtractedEvent, actors: Vec<(usize, crate::domain::ActorRole)>) -> IngestEvent {
+    IngestEvent {
+        title: e.title.clone(),
+        kind: e.kind,
+        date: e.date.clone(),
+        quantity: e.quantity.clone(),
+        confidence: e.confidence,
+        actors,
+        mention: NewMention {
+            article_id: 0,
+            sentence: e.evidence.clone(),
+            span: (e.evidence_span[0] as i32, e.evidence_span[1] as i32),
+            when_text: e.when_text.clone(),
+            when_span: e.when_span.map(|s| (s[0] as i32, s[1] as i32)),
+        },
+    }
+}
+
+/// Counts for the final summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub read: usize,
+    pub ingested: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub events_created: usize,
+    pub events_merged: usize,
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rate = if self.seconds > 0.0 {
+            self.read as f64 / self.seconds
+        } else {
+            0.0
+        };
+        write!(
+            f,
+            "articles read {}, ingested {}, skipped {}, failed {}; events created {}, merged {}; {:.1} s, {:.0} articles/s",
+            self.read,
+            self.ingested,
+            self.skipped,
+            self.failed,
+            self.events_created,
+            self.events_merged,
+            self.seconds,
+            rate
+        )
+    }
+}
+
+/// One problem, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub location: String,
+    pub message: String,
+}
+
+/// Articles handled per parallel extraction batch.
+const BATCH: usize = 256;
+
+/// Ingests every article of `items`: extraction in parallel per batch,
+/// then one transaction per article. Failures are collected, never fatal.
+/// `progress` is called after each article with the counts so far.
+pub async fn ingest_all(
+    store: &Store,
+    items: impl Iterator<Item = SourceItem>,
+    mut progress: impl FnMut(&Summary),
+    mut on_failure: impl FnMut(&Failure),
+) -> Result<Summary, StoreError> {
+    let start = Instant::now();
+    let mut s = Summary::default();
+    let change = Change::by("ingest");
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let chunk: Vec<SourceItem> = items.by_ref().take(BATCH).collect();
+        let prepared: Vec<(String, Result<PreparedArticle, String>)> = chunk
+            .par_iter()
+            .map(|item| {
+                let r = match &item.article {
+                    Ok(raw) => prepare(raw).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.clone()),
+                };
+                (item.location.clone(), r)
+            })
+            .collect();
+        for (location, r) in prepared {
+            s.read += 1;
+            match r {
+                Err(message) => {
+                    s.failed += 1;
+                    on_failure(&Failure { location, message });
+                }
+                Ok(p) => match store.ingest_article(&p, &change).await {
+                    Ok(out) => count(&mut s, &out),
+                    Err(StoreError::Db(e)) => return Err(StoreError::Db(e)),
+                    Err(e) => {
+                        s.failed += 1;
+                        on_failure(&Failure {
+                            location,
+                            message: e.to_string(),
+                        });
+                    }
+                },
+            }
+            s.seconds = start.elapsed().as_secs_f64();
+            progress(&s);
+        }
+    }
+    s.seconds = start.elapsed().as_secs_f64();
+    Ok(s)
+}
+
+fn count(s: &mut Summary, out: &IngestOutcome) {
+    if out.new {
+        s.ingested += 1;
+        s.events_created += out.created.len();
+        s.events_merged += out.merged.len();
+    } else {
+        s.skipped += 1;
+    }
+}

@@ -1,0 +1,145 @@
+//! Reading articles from files and directories, lazily: `.json` (one
+//! article or an array), `.jsonl` (one article a line), `.txt`/`.md` (the
+//! body; publication date and language come from the options).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::RawArticle;
+
+/// Defaults for bodies given as plain text.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// Publication date for `.txt`/`.md` files (required for them).
+    pub published: Option<String>,
+    /// Language for `.txt`/`.md` files (required for them).
+    pub lang: Option<String>,
+}
+
+/// One article read, or why it could not be: with its file and line.
+#[derive(Debug, Clone)]
+pub struct SourceItem {
+    pub location: String,
+    pub article: Result<RawArticle, String>,
+}
+
+fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            files_under(&e, out)?;
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn item(location: String, article: Result<RawArticle, String>) -> SourceItem {
+    SourceItem { location, article }
+}
+
+/// Every article under `paths`, in a stable order (directories sorted),
+/// read lazily one file at a time.
+pub fn read_sources(
+    paths: &[PathBuf],
+    opts: &SourceOptions,
+) -> Box<dyn Iterator<Item = SourceItem>> {
+    let mut files = vec![];
+    let mut errors = vec![];
+    for p in paths {
+        if let Err(e) = files_under(p, &mut files) {
+            errors.push(item(
+                p.display().to_string(),
+                Err(format!("cannot read: {e}")),
+            ));
+        }
+    }
+    let opts = opts.clone();
+    Box::new(
+        errors
+            .into_iter()
+            .chain(files.into_iter().flat_map(move |f| read_file(&f, &opts))),
+    )
+}
+
+fn read_file(path: &Path, opts: &SourceOptions) -> Box<dyn Iterator<Item = SourceItem>> {
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => match File::open(path) {
+            Err(e) => Box::new(std::iter::once(item(
+                name,
+                Err(format!("cannot open: {e}")),
+            ))),
+            Ok(f) => Box::new(
+                BufReader::new(f)
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.as_ref().map(|l| !l.trim().is_empty()).unwrap_or(true))
+                    .map(move |(i, line)| {
+                        let loc = format!("{name}:{}", i + 1);
+                        let a = line.map_err(|e| format!("cannot read: {e}")).and_then(|l| {
+                            serde_json::from_str::<RawArticle>(&l)
+                                .map_err(|e| format!("invalid JSON: {e}"))
+                        });
+                        item(loc, a)
+                    }),
+            ),
+        },
+        "json" => {
+            let parsed = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|s| {
+                    serde_json::from_str::<serde_json::Value>(&s)
+                        .map_err(|e| format!("invalid JSON: {e}"))
+                });
+            match parsed {
+                Err(e) => Box::new(std::iter::once(item(name, Err(e)))),
+                Ok(serde_json::Value::Array(items)) => {
+                    Box::new(items.into_iter().enumerate().map(move |(i, v)| {
+                        item(
+                            format!("{name}[{i}]"),
+                            serde_json::from_value::<RawArticle>(v)
+                                .map_err(|e| format!("not an article: {e}")),
+                        )
+                    }))
+                }
+                Ok(v) => Box::new(std::iter::once(item(
+                    name,
+                    serde_json::from_value::<RawArticle>(v)
+                        .map_err(|e| format!("not an article: {e}")),
+                ))),
+            }
+        }
+        "txt" | "md" => {
+            let a = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|body| {
+                    if opts.published.is_none() || opts.lang.is_none() {
+                        return Err("a .txt or .md file needs --published and --lang".to_string());
+                    }
+                    Ok(RawArticle {
+                        published: opts.published.clone(),
+                        language: opts.lang.clone(),
+                        title: path.file_stem().map(|s| s.to_string_lossy().to_string()),
+                        body: Some(body),
+                        ..Default::default()
+                    })
+                });
+            Box::new(std::iter::once(item(name, a)))
+        }
+        _ => Box::new(std::iter::once(item(
+            name,
+            Err("unknown file type: expected .json, .jsonl, .txt or .md".to_string()),
+        ))),
+    }
+}

@@ -1,0 +1,307 @@
+//! Revisions, tombstones, and curation that rewrites history on purpose
+//! (merge and split), always recorded.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::Value;
+
+use super::entities::{event, event_actor, mention, revision, tombstone};
+use super::events::{links_in, load_event, set_date, to_event};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::history::{diff, snapshot};
+use crate::domain::{dedup, ActorRole, Change, Event, EventStatus, Id, Revision, Tombstone};
+
+/// Writes a revision inside `txn`.
+pub(super) async fn record(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    change: &Change,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> StoreResult<()> {
+    revision::ActiveModel {
+        event_id: Set(event_id),
+        at: Set(Utc::now()),
+        author: Set(change.by.clone()),
+        action: Set(action.to_string()),
+        note: Set(change.note.clone()),
+        before: Set(before.map(|v| v.to_string())),
+        after: Set(after.map(|v| v.to_string())),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The current snapshot of an event (fields and actor links) inside `txn`.
+pub(super) async fn snapshot_in(txn: &DatabaseTransaction, e: &Event) -> StoreResult<Value> {
+    let links = links_in(txn, e.id).await?;
+    Ok(snapshot(e, &links))
+}
+
+/// Records an update as the difference of two snapshots (nothing when equal).
+pub(super) async fn record_diff(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    change: &Change,
+    action: &str,
+    before: &Value,
+    after: &Value,
+) -> StoreResult<()> {
+    if let Some((b, a)) = diff(before, after) {
+        record(txn, event_id, change, action, Some(b), Some(a)).await?;
+    }
+    Ok(())
+}
+
+/// Writes a tombstone inside `txn`.
+pub(super) async fn bury(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    reason: &str,
+    merged_into: Option<Id>,
+) -> StoreResult<()> {
+    tombstone::ActiveModel {
+        event_id: Set(event_id),
+        reason: Set(reason.to_string()),
+        merged_into: Set(merged_into),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+fn parse_json(s: Option<String>) -> Option<Value> {
+    s.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+impl Store {
+    /// Revisions of many events, oldest first: event id → revisions.
+    pub async fn revisions_of(&self, ids: &[Id]) -> StoreResult<HashMap<Id, Vec<Revision>>> {
+        let mut out: HashMap<Id, Vec<Revision>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = revision::Entity::find()
+            .filter(revision::Column::EventId.is_in(ids.iter().copied()))
+            .order_by_asc(revision::Column::Id)
+            .all(&self.db)
+            .await?;
+        for r in rows {
+            out.entry(r.event_id).or_default().push(Revision {
+                id: r.id,
+                event_id: r.event_id,
+                at: r.at,
+                by: r.author,
+                action: r.action,
+                note: r.note,
+                before: parse_json(r.before),
+                after: parse_json(r.after),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Deleted and merged events since `since` (exclusive), after tombstone
+    /// `after_id`, oldest first, at most `limit`.
+    pub async fn tombstones(
+        &self,
+        since: Option<chrono::DateTime<Utc>>,
+        after_id: Option<Id>,
+        limit: u64,
+    ) -> StoreResult<Vec<Tombstone>> {
+        let mut c = Condition::all();
+        if let Some(s) = since {
+            c = c.add(tombstone::Column::At.gt(s));
+        }
+        if let Some(a) = after_id {
+            c = c.add(tombstone::Column::Id.gt(a));
+        }
+        Ok(tombstone::Entity::find()
+            .filter(c)
+            .order_by_asc(tombstone::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| Tombstone {
+                id: t.id,
+                event_id: t.event_id,
+                reason: t.reason,
+                merged_into: t.merged_into,
+                at: t.at,
+            })
+            .collect())
+    }
+
+    /// Merges events into the first one: mentions and actors move to it, the
+    /// narrowest date wins, the others become tombstones; recorded on all.
+    pub async fn merge_events(&self, ids: &[Id], change: &Change) -> StoreResult<Event> {
+        let mut uniq: Vec<Id> = vec![];
+        for id in ids {
+            if !uniq.contains(id) {
+                uniq.push(*id);
+            }
+        }
+        if uniq.len() < 2 {
+            return Err(StoreError::Invalid(
+                "give at least two distinct events to merge".into(),
+            ));
+        }
+        let txn = self.db.begin().await?;
+        let target = load_event(&txn, uniq[0]).await?;
+        let before = snapshot_in(&txn, &target).await?;
+        let mut date = target.date.clone();
+        let mut roles: BTreeMap<Id, ActorRole> =
+            links_in(&txn, target.id).await?.into_iter().collect();
+        for other_id in &uniq[1..] {
+            let other = load_event(&txn, *other_id).await?;
+            if other.kind != target.kind {
+                return Err(StoreError::Invalid(format!(
+                    "event {} is a {} and event {} a {}: only events of one kind merge",
+                    target.id, target.kind, other.id, other.kind
+                )));
+            }
+            if dedup::narrower(&other.date, &date) {
+                date = other.date.clone();
+            }
+            for (a, r) in links_in(&txn, other.id).await? {
+                let e = roles.entry(a).or_insert(r);
+                if r < *e {
+                    *e = r;
+                }
+            }
+            let other_snap = snapshot_in(&txn, &other).await?;
+            mention::Entity::update_many()
+                .col_expr(
+                    mention::Column::EventId,
+                    sea_orm::sea_query::Expr::val(target.id),
+                )
+                .filter(mention::Column::EventId.eq(other.id))
+                .exec(&txn)
+                .await?;
+            event_actor::Entity::delete_many()
+                .filter(event_actor::Column::EventId.eq(other.id))
+                .exec(&txn)
+                .await?;
+            event::Entity::delete_by_id(other.id).exec(&txn).await?;
+            bury(&txn, other.id, "merged", Some(target.id)).await?;
+            let mut note = change.clone();
+            note.note = Some(format!(
+                "merged into event {}{}",
+                target.id,
+                change
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ));
+            record(&txn, other.id, &note, "merge", Some(other_snap), None).await?;
+        }
+        event_actor::Entity::delete_many()
+            .filter(event_actor::Column::EventId.eq(target.id))
+            .exec(&txn)
+            .await?;
+        if !roles.is_empty() {
+            event_actor::Entity::insert_many(roles.iter().map(|(a, r)| event_actor::ActiveModel {
+                event_id: Set(target.id),
+                actor_id: Set(*a),
+                role: Set(r.as_str().to_string()),
+            }))
+            .exec(&txn)
+            .await?;
+        }
+        let mut am = event::Entity::find_by_id(target.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("event {}", target.id)))?
+            .into_active_model();
+        set_date(&mut am, &date);
+        am.updated_at = Set(Utc::now());
+        let merged = to_event(am.update(&txn).await?)?;
+        let after = snapshot_in(&txn, &merged).await?;
+        let mut note = change.clone();
+        note.note = Some(format!(
+            "merged events {:?}{}",
+            &uniq[1..],
+            change
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ));
+        record(&txn, target.id, &note, "merge", Some(before), Some(after)).await?;
+        txn.commit().await?;
+        Ok(merged)
+    }
+
+    /// Moves one mention out of its event into a new event with the same
+    /// fields (undoing a wrong merge); recorded on both events.
+    pub async fn split_mention(&self, mention_id: Id, change: &Change) -> StoreResult<Event> {
+        let txn = self.db.begin().await?;
+        let m = mention::Entity::find_by_id(mention_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("mention {mention_id}")))?;
+        let siblings = mention::Entity::find()
+            .filter(mention::Column::EventId.eq(m.event_id))
+            .count(&txn)
+            .await?;
+        if siblings < 2 {
+            return Err(StoreError::Invalid(format!(
+                "mention {mention_id} is the only evidence of event {}: nothing to split",
+                m.event_id
+            )));
+        }
+        let old = load_event(&txn, m.event_id).await?;
+        let links = links_in(&txn, old.id).await?;
+        let new = super::events::insert_event(
+            &txn,
+            &crate::domain::NewEvent {
+                title: old.title.clone(),
+                summary: old.summary.clone(),
+                kind: old.kind,
+                date: old.date.clone(),
+                quantity: old.quantity.clone(),
+                confidence: old.confidence,
+                status: EventStatus::Extracted,
+                actors: links.clone(),
+            },
+        )
+        .await?;
+        let mut am = m.into_active_model();
+        am.event_id = Set(new.id);
+        am.update(&txn).await?;
+        let mut note = change.clone();
+        note.note = Some(format!(
+            "mention {mention_id} split from event {}{}",
+            old.id,
+            change
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ));
+        record(
+            &txn,
+            new.id,
+            &note,
+            "split",
+            None,
+            Some(snapshot(&new, &links)),
+        )
+        .await?;
+        record(&txn, old.id, &note, "split", None, None).await?;
+        txn.commit().await?;
+        Ok(new)
+    }
+}

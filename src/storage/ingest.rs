@@ -1,0 +1,583 @@
+//! Writing one extracted article: one transaction for the article, its
+//! actors, events, mentions, merges and revisions (all or nothing).
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::actors::insert_actor;
+use super::articles::{content_hash, to_article};
+use super::entities::{actor, actor_alias, article, event, event_actor, mention};
+use super::events::{insert_event, links_in, load_event, update_in};
+use super::history::record;
+use super::{classify, Store, StoreError, StoreResult};
+use crate::domain::dedup::{self, DedupView};
+use crate::domain::history::snapshot;
+use crate::domain::{
+    normalize_name, ActorKind, ActorRole, Article, Change, EventDate, EventKind, EventPatch,
+    EventStatus, Id, NewActor, NewArticle, NewEvent, NewMention, Quantity, ACTOR_ACTIVE,
+    ACTOR_PROPOSED,
+};
+
+/// An actor as the extractor names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorRef {
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: ActorKind,
+    pub wikidata: Option<String>,
+    pub aliases: Vec<(String, Option<String>)>,
+    /// Not in the gazetteer: created with status `proposed`.
+    pub proposed: bool,
+}
+
+/// An extracted event with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngestEvent {
+    pub title: String,
+    pub kind: EventKind,
+    pub date: EventDate,
+    pub quantity: Option<Quantity>,
+    pub confidence: f64,
+    /// Indexes into [`PreparedArticle::actors`], with roles.
+    pub actors: Vec<(usize, ActorRole)>,
+    /// The evidence; its `article_id` is filled in when the article is stored.
+    pub mention: NewMention,
+}
+
+/// An article and what the extractor found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedArticle {
+    pub article: NewArticle,
+    pub actors: Vec<ActorRef>,
+    pub events: Vec<IngestEvent>,
+}
+
+/// What ingesting one article did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngestOutcome {
+    pub article: Article,
+    /// False when the article was already stored (same body or url): nothing changed.
+    pub new: bool,
+    /// Events created.
+    pub created: Vec<Id>,
+    /// Existing events that got a new mention.
+    pub merged: Vec<Id>,
+}
+
+impl IngestOutcome {
+    /// Every event this article is evidence of.
+    pub fn event_ids(&self) -> Vec<Id> {
+        let mut v: Vec<Id> = self.created.iter().chain(&self.merged).copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+impl Store {
+    /// The stored article with this body or url, if any.
+    pub async fn find_article(
+        &self,
+        body: &str,
+        url: Option<&str>,
+    ) -> StoreResult<Option<Article>> {
+        let mut c = Condition::any().add(article::Column::ContentHash.eq(content_hash(body)));
+        if let Some(u) = url.filter(|u| !u.trim().is_empty()) {
+            c = c.add(article::Column::Url.eq(u));
+        }
+        Ok(article::Entity::find()
+            .filter(c)
+            .one(&self.db)
+            .await?
+            .map(to_article))
+    }
+
+    /// How many mentions (pieces of evidence) are stored.
+    pub async fn mention_count(&self) -> StoreResult<u64> {
+        Ok(mention::Entity::find().count(&self.db).await?)
+    }
+
+    /// Event ids with a mention in an article.
+    pub async fn events_of_article(&self, article_id: Id) -> StoreResult<Vec<Id>> {
+        let mut ids: Vec<Id> = mention::Entity::find()
+            .select_only()
+            .column(mention::Column::EventId)
+            .filter(mention::Column::ArticleId.eq(article_id))
+            .into_tuple::<Id>()
+            .all(&self.db)
+            .await?;
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Stores an article with its extracted events in one transaction:
+    /// known actors are reused, new ones created (proposed ones with status
+    /// `proposed`), and an event that matches a stored one (see
+    /// `domain::dedup`) becomes a new mention of it. Idempotent: an article
+    /// already stored (same body or url) changes nothing.
+    pub async fn ingest_article(
+        &self,
+        p: &PreparedArticle,
+        change: &Change,
+    ) -> StoreResult<IngestOutcome> {
+        if let Some(a) = self
+            .find_article(&p.article.body, p.article.url.as_deref())
+            .await?
+        {
+            let merged = self.events_of_article(a.id).await?;
+            return Ok(IngestOutcome {
+                article: a,
+                new: false,
+                created: vec![],
+                merged,
+            });
+        }
+        let published = p
+            .article
+            .published_on
+            .ok_or_else(|| StoreError::Invalid("article publication date is required".into()))?;
+        if p.article.body.trim().is_empty() {
+            return Err(StoreError::Invalid("article body must not be empty".into()));
+        }
+        let txn = self.db.begin().await?;
+        let art = article::ActiveModel {
+            url: Set(p.article.url.clone().filter(|u| !u.trim().is_empty())),
+            title: Set(p.article.title.clone()),
+            outlet: Set(p.article.outlet.clone()),
+            language: Set(p.article.language.clone()),
+            published_on: Set(published),
+            body: Set(p.article.body.clone()),
+            content_hash: Set(content_hash(&p.article.body)),
+            ingested_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| classify(e, "an article with that url or body"))?;
+        let mut actor_ids = Vec::with_capacity(p.actors.len());
+        for a in &p.actors {
+            actor_ids.push(resolve_actor(&txn, a).await?);
+        }
+        let mut out = IngestOutcome {
+            article: to_article(art.clone()),
+            new: true,
+            created: vec![],
+            merged: vec![],
+        };
+        for e in &p.events {
+            place(&txn, e, &actor_ids, art.id, change, &mut out).await?;
+        }
+        txn.commit().await?;
+        Ok(out)
+    }
+}
+
+/// The actor links of an extracted event, by resolved actor id.
+fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
+    let mut links: Vec<(Id, ActorRole)> = e
+        .actors
+        .iter()
+        .filter_map(|(i, r)| actor_ids.get(*i).map(|id| (*id, *r)))
+        .collect();
+    links.sort();
+    links.dedup_by_key(|(a, _)| *a);
+    links
+}
+
+/// Puts one extracted event into the store: a new mention of the stored
+/// event it duplicates, or a new event.
+async fn place(
+    txn: &DatabaseTransaction,
+    e: &IngestEvent,
+    actor_ids: &[Id],
+    article_id: Id,
+    change: &Change,
+    out: &mut IngestOutcome,
+) -> StoreResult<()> {
+    let links = links_of(e, actor_ids);
+    let mut m = e.mention.clone();
+    m.article_id = article_id;
+    let view = DedupView {
+        kind: e.kind,
+        date: e.date.clone(),
+        actors: links.iter().map(|(a, _)| *a).collect(),
+        quantity: e.quantity.clone(),
+        sentences: vec![m.sentence.clone()],
+        articles: vec![article_id],
+    };
+    match best_match(txn, &view).await? {
+        Some(target) => {
+            merge_into(txn, target, e, &links, &m, change).await?;
+            if !out.merged.contains(&target) && !out.created.contains(&target) {
+                out.merged.push(target);
+            }
+        }
+        None => {
+            let ev = insert_event(
+                txn,
+                &NewEvent {
+                    title: e.title.clone(),
+                    summary: None,
+                    kind: e.kind,
+                    date: e.date.clone(),
+                    quantity: e.quantity.clone(),
+                    confidence: e.confidence.clamp(0.0, 1.0),
+                    status: EventStatus::Extracted,
+                    actors: links.clone(),
+                },
+            )
+            .await?;
+            insert_mention(txn, ev.id, &m).await?;
+            record(
+                txn,
+                ev.id,
+                change,
+                "create",
+                None,
+                Some(snapshot(&ev, &links)),
+            )
+            .await?;
+            out.created.push(ev.id);
+        }
+    }
+    Ok(())
+}
+
+/// What re-extracting one article did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReextractOutcome {
+    /// Extracted events whose fields changed.
+    pub updated: Vec<Id>,
+    /// Confirmed or rejected events left as they were.
+    pub kept: Vec<Id>,
+    /// Events created or merged for newly found evidence.
+    pub created: Vec<Id>,
+    pub merged: Vec<Id>,
+    /// Extracted events no longer found (deleted, with a tombstone).
+    pub removed: Vec<Id>,
+}
+
+impl Store {
+    /// Article ids after `after`, at most `limit`, ascending.
+    pub async fn article_ids(&self, after: Option<Id>, limit: u64) -> StoreResult<Vec<Id>> {
+        let mut q = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id);
+        if let Some(a) = after {
+            q = q.filter(article::Column::Id.gt(a));
+        }
+        Ok(q.order_by_asc(article::Column::Id)
+            .limit(limit)
+            .into_tuple::<Id>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Applies a new extraction of a stored article in one transaction:
+    /// `extracted` events follow the new extraction (recorded as
+    /// `reextract` revisions); `confirmed` and `rejected` events are never
+    /// rewritten; evidence no longer found removes extracted events that
+    /// have no other source.
+    pub async fn reextract_article(
+        &self,
+        article_id: Id,
+        p: &PreparedArticle,
+        change: &Change,
+    ) -> StoreResult<ReextractOutcome> {
+        let txn = self.db.begin().await?;
+        let mut actor_ids = Vec::with_capacity(p.actors.len());
+        for a in &p.actors {
+            actor_ids.push(resolve_actor(&txn, a).await?);
+        }
+        let mut old: Vec<mention::Model> = mention::Entity::find()
+            .filter(mention::Column::ArticleId.eq(article_id))
+            .order_by_asc(mention::Column::Id)
+            .all(&txn)
+            .await?;
+        let mut res = ReextractOutcome::default();
+        let mut out = IngestOutcome {
+            article: self
+                .articles_by_ids(&[article_id])
+                .await?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound(format!("article {article_id}")))?,
+            new: false,
+            created: vec![],
+            merged: vec![],
+        };
+        for e in &p.events {
+            let (s, en) = (e.mention.span.0, e.mention.span.1);
+            let hit = old.iter().position(|m| m.span_start < en && s < m.span_end);
+            let Some(i) = hit else {
+                place(&txn, e, &actor_ids, article_id, change, &mut out).await?;
+                continue;
+            };
+            let m = old.remove(i);
+            let ev = load_event(&txn, m.event_id).await?;
+            if ev.status != EventStatus::Extracted {
+                res.kept.push(ev.id);
+                continue;
+            }
+            let links = links_of(e, &actor_ids);
+            let patch = EventPatch {
+                title: Some(e.title.clone()),
+                kind: Some(e.kind),
+                date: Some(e.date.clone()),
+                quantity: Some(e.quantity.clone()),
+                actors: Some(links),
+                ..Default::default()
+            };
+            let before = super::history::snapshot_in(&txn, &ev).await?;
+            let after_ev = update_in(&txn, ev.id, &patch, change, "reextract").await?;
+            let after = super::history::snapshot_in(&txn, &after_ev).await?;
+            if crate::domain::history::diff(&before, &after).is_some() {
+                res.updated.push(ev.id);
+            }
+            let mut am = sea_orm::IntoActiveModel::into_active_model(m);
+            am.sentence = Set(e.mention.sentence.clone());
+            am.span_start = Set(s);
+            am.span_end = Set(en);
+            am.when_text = Set(e.mention.when_text.clone());
+            am.when_start = Set(e.mention.when_span.map(|w| w.0));
+            am.when_end = Set(e.mention.when_span.map(|w| w.1));
+            am.update(&txn).await?;
+        }
+        for m in old {
+            let ev = load_event(&txn, m.event_id).await?;
+            if ev.status != EventStatus::Extracted {
+                res.kept.push(ev.id);
+                continue;
+            }
+            let event_id = m.event_id;
+            mention::Entity::delete_by_id(m.id).exec(&txn).await?;
+            let left = mention::Entity::find()
+                .filter(mention::Column::EventId.eq(event_id))
+                .count(&txn)
+                .await?;
+            if left == 0 {
+                let before = super::history::snapshot_in(&txn, &ev).await?;
+                event_actor::Entity::delete_many()
+                    .filter(event_actor::Column::EventId.eq(event_id))
+                    .exec(&txn)
+                    .await?;
+                event::Entity::delete_by_id(event_id).exec(&txn).await?;
+                super::history::bury(&txn, event_id, "deleted", None).await?;
+                record(&txn, event_id, change, "reextract", Some(before), None).await?;
+                res.removed.push(event_id);
+            }
+        }
+        txn.commit().await?;
+        res.created = out.created;
+        res.merged = out.merged;
+        Ok(res)
+    }
+}
+
+pub(super) async fn insert_mention(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    m: &NewMention,
+) -> StoreResult<()> {
+    mention::ActiveModel {
+        event_id: Set(event_id),
+        article_id: Set(m.article_id),
+        sentence: Set(m.sentence.clone()),
+        span_start: Set(m.span.0),
+        span_end: Set(m.span.1),
+        when_text: Set(m.when_text.clone()),
+        when_start: Set(m.when_span.map(|s| s.0)),
+        when_end: Set(m.when_span.map(|s| s.1)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Finds (by Wikidata id, then by canonical name among aliases) or creates an actor.
+async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<Id> {
+    if let Some(q) = &a.wikidata {
+        if let Some(found) = actor::Entity::find()
+            .filter(actor::Column::Wikidata.eq(q.as_str()))
+            .one(txn)
+            .await?
+        {
+            return Ok(found.id);
+        }
+    }
+    let key = normalize_name(&a.name);
+    let hits: Vec<(Id, String)> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .column(actor::Column::Name)
+        .filter(
+            actor::Column::Id.in_subquery(
+                Query::select()
+                    .column(actor_alias::Column::ActorId)
+                    .from(actor_alias::Entity)
+                    .and_where(actor_alias::Column::Normalized.eq(key.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(actor::Column::Id)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if let Some((id, _)) = hits
+        .iter()
+        .find(|(_, n)| normalize_name(n) == key)
+        .or(hits.first())
+    {
+        return Ok(*id);
+    }
+    let created = insert_actor(
+        txn,
+        &NewActor {
+            name: a.name.clone(),
+            name_ar: a.name_ar.clone(),
+            kind: a.kind,
+            wikidata: a.wikidata.clone(),
+            status: if a.proposed {
+                ACTOR_PROPOSED
+            } else {
+                ACTOR_ACTIVE
+            }
+            .to_string(),
+            aliases: a.aliases.clone(),
+        },
+    )
+    .await?;
+    Ok(created.id)
+}
+
+/// Most candidates looked at for one new event.
+const MAX_CANDIDATES: u64 = 50;
+
+/// The stored event that `new` duplicates, if any.
+async fn best_match(txn: &DatabaseTransaction, new: &DedupView) -> StoreResult<Option<Id>> {
+    let (s, e) = new.date.day_numbers();
+    let kinds: Vec<&str> = if new.kind == EventKind::Other {
+        EventKind::ALL.iter().map(|k| k.as_str()).collect()
+    } else {
+        vec![new.kind.as_str(), EventKind::Other.as_str()]
+    };
+    let mut c = Condition::all()
+        .add(event::Column::Kind.is_in(kinds))
+        .add(event::Column::StartDay.lte(e))
+        .add(event::Column::EndDay.gte(s))
+        .add(event::Column::Status.ne(EventStatus::Rejected.as_str()));
+    if !new.actors.is_empty() {
+        c = c.add(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_actor::Column::EventId)
+                    .from(event_actor::Entity)
+                    .and_where(event_actor::Column::ActorId.is_in(new.actors.iter().copied()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let candidates = event::Entity::find()
+        .filter(c)
+        .order_by_desc(event::Column::Id)
+        .limit(MAX_CANDIDATES)
+        .all(txn)
+        .await?;
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<Id> = candidates.iter().map(|m| m.id).collect();
+    let mut actors: HashMap<Id, Vec<Id>> = HashMap::new();
+    for r in event_actor::Entity::find()
+        .filter(event_actor::Column::EventId.is_in(ids.iter().copied()))
+        .all(txn)
+        .await?
+    {
+        actors.entry(r.event_id).or_default().push(r.actor_id);
+    }
+    let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
+    for m in mention::Entity::find()
+        .filter(mention::Column::EventId.is_in(ids.iter().copied()))
+        .all(txn)
+        .await?
+    {
+        let e = evidence.entry(m.event_id).or_default();
+        e.0.push(m.sentence);
+        e.1.push(m.article_id);
+    }
+    let mut best: Option<(f64, Id)> = None;
+    for m in candidates {
+        let id = m.id;
+        let ev = super::events::to_event(m)?;
+        let (sentences, articles) = evidence.remove(&id).unwrap_or_default();
+        let old = DedupView {
+            kind: ev.kind,
+            date: ev.date,
+            actors: actors.remove(&id).unwrap_or_default(),
+            quantity: ev.quantity,
+            sentences,
+            articles,
+        };
+        if let Some(score) = dedup::score(new, &old) {
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, id));
+            }
+        }
+    }
+    Ok(best.map(|(_, id)| id))
+}
+
+/// Adds a mention to `target`; an `extracted` target also takes the
+/// narrower date and the new actors (recorded as a merge). Confirmed and
+/// rejected events are never rewritten by extraction.
+async fn merge_into(
+    txn: &DatabaseTransaction,
+    target: Id,
+    e: &IngestEvent,
+    links: &[(Id, ActorRole)],
+    m: &NewMention,
+    change: &Change,
+) -> StoreResult<()> {
+    insert_mention(txn, target, m).await?;
+    let old = load_event(txn, target).await?;
+    if old.status != EventStatus::Extracted {
+        return Ok(());
+    }
+    let mut patch = EventPatch::default();
+    if old.kind == EventKind::Other && e.kind != EventKind::Other {
+        patch.kind = Some(e.kind);
+    }
+    if dedup::narrower(&e.date, &old.date) {
+        patch.date = Some(e.date.clone());
+    }
+    let mut current = links_in(txn, target).await?;
+    let before = current.len();
+    for (a, r) in links {
+        if !current.iter().any(|(x, _)| x == a) {
+            current.push((*a, *r));
+        }
+    }
+    if current.len() > before {
+        patch.actors = Some(current);
+    }
+    let mut note = change.clone();
+    note.note = Some(format!("new source: article {}", m.article_id));
+    if patch != EventPatch::default() {
+        update_in(txn, target, &patch, &note, "merge").await?;
+    } else {
+        // Record the new source even when no field changed.
+        record(txn, target, &note, "merge", None, None).await?;
+        event::Entity::update_many()
+            .col_expr(event::Column::UpdatedAt, Expr::val(chrono::Utc::now()))
+            .filter(event::Column::Id.eq(target))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}

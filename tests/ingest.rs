@@ -1,0 +1,708 @@
+//! Ingestion, cross-source deduplication, corrections with history and
+//! exports, on PostgreSQL and SQLite, through the real binary and the API.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{day, TestApp};
+use serde_json::{json, Value};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tarikh")
+}
+
+fn tarikh(app: &TestApp, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .arg("--database-url")
+        .arg(&app.url)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run tarikh")
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "tarikh-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dedup")
+}
+
+async fn count(app: &TestApp, what: &str) -> usize {
+    let q = match what {
+        "events" => "{ events(first: 500, filter: {status: [EXTRACTED, CONFIRMED, REJECTED]}) { nodes { id } } }",
+        _ => "{ articles(first: 500) { nodes { id } } }",
+    };
+    let d = app.ok(q, json!({})).await;
+    d[what]["nodes"].as_array().unwrap().len()
+}
+
+fn article(url: &str, published: &str, lang: &str, body: &str) -> String {
+    json!({"url": url, "published": published, "language": lang, "body": body, "outlet": "Test Wire"}).to_string()
+}
+
+async fn cli_ingest_is_idempotent_and_reports_failures(app: &TestApp) {
+    let dir = tmpdir("ingest");
+    let lines = [
+        article(
+            "https://t.example/1",
+            "2024-01-26",
+            "en",
+            "The ministry announced on January 25, 2024 that talks with Washington had ended.",
+        ),
+        "{not json".to_string(),
+        json!({"url": "https://t.example/nodate", "body": "Text without a date."}).to_string(),
+        json!({"url": "https://t.example/empty", "published": "2024-01-01", "body": "  "}).to_string(),
+        article(
+            "https://t.example/2",
+            "2024-02-02",
+            "ar",
+            "أعلنت وزارة الخارجية العراقية أمس الخميس عن جولة جديدة من المفاوضات مع الولايات المتحدة.",
+        ),
+    ];
+    std::fs::write(dir.join("batch.jsonl"), lines.join("\n")).unwrap();
+    std::fs::write(
+        dir.join("note.txt"),
+        "Officials said on Monday that the convoy had reached the border.",
+    )
+    .unwrap();
+    let out = tarikh(app, &["ingest", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "failures must give a non-zero exit: {err}"
+    );
+    assert!(err.contains("batch.jsonl:2: invalid JSON"), "{err}");
+    assert!(
+        err.contains("batch.jsonl:3: missing publication date"),
+        "{err}"
+    );
+    assert!(err.contains("batch.jsonl:4: empty body"), "{err}");
+    assert!(
+        err.contains("note.txt: a .txt or .md file needs --published and --lang"),
+        "{err}"
+    );
+    assert!(
+        err.contains("articles read 6, ingested 2, skipped 0, failed 4"),
+        "{err}"
+    );
+    let events = count(app, "events").await;
+    assert!(events >= 2, "events from the two good articles: {events}");
+    assert_eq!(count(app, "articles").await, 2);
+
+    // Again: nothing changes, everything already stored is skipped.
+    let out = tarikh(app, &["ingest", dir.join("batch.jsonl").to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ingested 0, skipped 2, failed 3"), "{err}");
+    assert_eq!(count(app, "events").await, events);
+    assert_eq!(count(app, "articles").await, 2);
+
+    // The .txt file with its date and language.
+    let out = tarikh(
+        app,
+        &[
+            "ingest",
+            "--published",
+            "2024-03-05",
+            "--lang",
+            "en",
+            dir.join("note.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(app, "articles").await, 3);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn many_articles(n: usize) -> String {
+    let months = ["January", "February", "March", "April", "May", "June"];
+    (0..n)
+        .map(|i| {
+            article(
+                &format!("https://bulk.example/{i}"),
+                "2024-07-01",
+                "en",
+                &format!(
+                    "Report {i}: the council met on {} {}, 2024 to discuss item {i}. Officials said {} delegates attended.",
+                    months[i % 6],
+                    1 + i % 28,
+                    10 + i
+                ),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn killed_ingest_completes_on_rerun(app: &TestApp) {
+    const N: usize = 300;
+    let dir = tmpdir("kill");
+    let file = dir.join("bulk.jsonl");
+    std::fs::write(&file, many_articles(N)).unwrap();
+    let mut child = Command::new(bin())
+        .args(["ingest", file.to_str().unwrap(), "--database-url", &app.url])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some articles are in.
+    let mut at_kill = 0;
+    for _ in 0..3000 {
+        at_kill = app.store.articles_page(None, 500).await.unwrap().0.len();
+        if at_kill >= 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(at_kill >= 5, "the ingest never started");
+    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every article once, and every extracted event's evidence exactly once.
+    let (articles, _) = app.store.articles_page(None, 500).await.unwrap();
+    let mut n_articles = articles.len();
+    let mut after = articles.last().map(|a| a.id);
+    while let Some(a) = after {
+        let (page, _) = app.store.articles_page(Some(a), 500).await.unwrap();
+        n_articles += page.len();
+        after = page.last().map(|a| a.id);
+    }
+    assert_eq!(n_articles, N);
+    let input: String = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let a: Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{}\n",
+                json!({"id": i.to_string(), "text": a["body"], "published": a["published"], "lang": "en"})
+            )
+        })
+        .collect();
+    let lines_file = dir.join("extract-input.jsonl");
+    std::fs::write(&lines_file, input).unwrap();
+    let out = Command::new(bin())
+        .args(["extract", "--jsonl", lines_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: usize = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["events"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert!(expected >= N);
+    assert_eq!(app.store.mention_count().await.unwrap() as usize, expected);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Pairwise precision and recall of the merge on the dedup corpus.
+async fn dedup_corpus(app: &TestApp) {
+    let out = tarikh(
+        app,
+        &[
+            "ingest",
+            fixtures().join("articles.jsonl").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("gold.json")).unwrap())
+            .unwrap();
+    let mut cluster_of = std::collections::HashMap::new();
+    for (name, members) in gold["clusters"].as_object().unwrap() {
+        for m in members.as_array().unwrap() {
+            cluster_of.insert(
+                (
+                    m[0].as_str().unwrap().to_string(),
+                    m[1].as_str().unwrap().to_string(),
+                ),
+                name.clone(),
+            );
+        }
+    }
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { id kind date { start } sourceCount mentions { id article { url } } } } }",
+            json!({}),
+        )
+        .await;
+    // (mention, system event, gold cluster or a singleton of its own)
+    let mut items = vec![];
+    for e in d["events"]["nodes"].as_array().unwrap() {
+        for m in e["mentions"].as_array().unwrap() {
+            let key = (
+                m["article"]["url"].as_str().unwrap().to_string(),
+                e["date"]["start"].as_str().unwrap().to_string(),
+            );
+            let gold = cluster_of
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| format!("single-{}", m["id"]));
+            items.push((e["id"].as_str().unwrap().to_string(), gold));
+        }
+    }
+    let (mut tp, mut sys, mut gp) = (0, 0, 0);
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            let same_sys = items[i].0 == items[j].0;
+            let same_gold = items[i].1 == items[j].1;
+            tp += (same_sys && same_gold) as usize;
+            sys += same_sys as usize;
+            gp += same_gold as usize;
+        }
+    }
+    let p = if sys == 0 {
+        1.0
+    } else {
+        tp as f64 / sys as f64
+    };
+    let r = tp as f64 / gp as f64;
+    println!("dedup corpus: pairwise precision {p:.2}, recall {r:.2} ({tp} of {gp} gold pairs, {sys} merged pairs)");
+    assert!(
+        p >= 0.9 && r >= 0.85,
+        "dedup precision {p:.2} recall {r:.2}"
+    );
+
+    // The attack of 14 March 2024: three sources, one event.
+    let a = d["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "ATTACK" && e["date"]["start"] == "2024-03-14")
+        .unwrap()
+        .clone();
+    assert_eq!(a["sourceCount"], 3);
+    // Split one mention off, then merge it back: both recorded.
+    let mention = a["mentions"][2]["id"].as_str().unwrap().to_string();
+    let s = app
+        .ok(
+            "mutation($m: ID!) { splitMention(mentionId: $m, note: \"different base\") { id sourceCount } }",
+            json!({"m": mention}),
+        )
+        .await;
+    let new_id = s["splitMention"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s["splitMention"]["sourceCount"], 1);
+    let m = app
+        .ok(
+            "mutation($ids: [ID!]!) { mergeEvents(ids: $ids, note: \"same base after all\") { id sourceCount revisions { action by note } } }",
+            json!({"ids": [a["id"], new_id]}),
+        )
+        .await;
+    assert_eq!(m["mergeEvents"]["sourceCount"], 3);
+    let actions: Vec<&str> = m["mergeEvents"]["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"split") && actions.last() == Some(&"merge"),
+        "{actions:?}"
+    );
+    let t = app
+        .ok("{ tombstones { eventId reason mergedInto } }", json!({}))
+        .await;
+    assert_eq!(
+        t["tombstones"],
+        json!([{"eventId": new_id, "reason": "merged", "mergedInto": a["id"]}])
+    );
+    // A mention that is its event's only evidence cannot be split.
+    let lone = app
+        .ok(
+            "query($id: ID!) { event(id: $id) { mentions { id } } }",
+            json!({"id": new_id}),
+        )
+        .await;
+    assert!(
+        lone["event"].is_null(),
+        "the split-off event was merged away"
+    );
+    let single = d["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["sourceCount"] == 1)
+        .unwrap();
+    assert_eq!(
+        app.codes(
+            Some(common::TOKEN),
+            "mutation($m: ID!) { splitMention(mentionId: $m) { id } }",
+            json!({"m": single["mentions"][0]["id"]})
+        )
+        .await,
+        ["BAD_USER_INPUT"]
+    );
+}
+
+async fn revisions_record_every_change(app: &TestApp) {
+    let id = app.event("Talks open", day("2024-01-25"), &[]).await;
+    app.ok(
+        "mutation($id: ID!) { updateEvent(id: $id, input: {title: \"Talks open in Baghdad\", date: {start: \"2024-01-24\", precision: DAY}}, note: \"date per the ministry's statement\") { id } }",
+        json!({"id": id}),
+    )
+    .await;
+    let d = app
+        .ok(
+            "query($id: ID!) { event(id: $id) { revisions { by action note before after } } }",
+            json!({"id": id}),
+        )
+        .await;
+    let revs = d["event"]["revisions"].as_array().unwrap();
+    assert_eq!(revs.len(), 2);
+    assert_eq!(revs[0]["action"], "create");
+    assert_eq!(revs[0]["by"], "tester");
+    assert_eq!(revs[0]["after"]["title"], "Talks open");
+    assert_eq!(revs[1]["action"], "update");
+    assert_eq!(revs[1]["note"], "date per the ministry's statement");
+    assert_eq!(revs[1]["before"]["title"], "Talks open");
+    assert_eq!(revs[1]["after"]["title"], "Talks open in Baghdad");
+    assert_eq!(revs[1]["before"]["date"]["start"], "2024-01-25");
+    assert_eq!(revs[1]["after"]["date"]["start"], "2024-01-24");
+    assert!(
+        revs[1]["after"].get("kind").is_none(),
+        "only changed fields: {}",
+        revs[1]
+    );
+    // Deleting keeps the history and leaves a tombstone.
+    app.ok(
+        "mutation($id: ID!) { deleteEvent(id: $id, note: \"duplicate\") }",
+        json!({"id": id}),
+    )
+    .await;
+    let t = app.ok("{ tombstones { eventId reason } }", json!({})).await;
+    assert_eq!(
+        t["tombstones"],
+        json!([{"eventId": id, "reason": "deleted"}])
+    );
+    let h = app
+        .store
+        .revisions_of(&[id.parse().unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(h.values().next().unwrap().last().unwrap().action, "delete");
+}
+
+async fn confirmed_events_survive_reextraction(app: &TestApp) {
+    let body = "The ministry said on January 25, 2024 that the talks had ended.\n\nOn January 20, 2024, a drone attack hit a base near the border.";
+    let q = "mutation($a: ArticleInput!) { ingestArticle(input: $a) { new article { id } events { id title kind date { start } } } }";
+    let input = json!({"a": {"url": "https://r.example/1", "published": "2024-01-26", "language": "en", "body": body}});
+    let d = app.ok(q, input.clone()).await;
+    assert_eq!(d["ingestArticle"]["new"], true);
+    let events = d["ingestArticle"]["events"].as_array().unwrap().clone();
+    assert!(events.len() >= 2, "{events:?}");
+    // Idempotent through the API too.
+    let again = app.ok(q, input).await;
+    assert_eq!(again["ingestArticle"]["new"], false);
+    assert_eq!(
+        again["ingestArticle"]["events"].as_array().unwrap().len(),
+        events.len()
+    );
+    let (confirmed, other) = (events[0]["id"].clone(), events[1]["id"].clone());
+    let original_other = events[1]["title"].clone();
+    app.ok(
+        "mutation($a: ID!, $b: ID!) {
+           a: updateEvent(id: $a, input: {title: \"Corrected by a historian\", status: CONFIRMED}) { id }
+           b: updateEvent(id: $b, input: {title: \"Machine title edited\"}) { id } }",
+        json!({"a": confirmed, "b": other}),
+    )
+    .await;
+    let out = tarikh(app, &["reextract", "--all"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = app
+        .ok(
+            "query($a: ID!, $b: ID!) { a: event(id: $a) { title status } b: event(id: $b) { title revisions { action by } } }",
+            json!({"a": confirmed, "b": other}),
+        )
+        .await;
+    assert_eq!(
+        d["a"],
+        json!({"title": "Corrected by a historian", "status": "CONFIRMED"})
+    );
+    assert_eq!(
+        d["b"]["title"], original_other,
+        "extracted events follow the extractor"
+    );
+    assert_eq!(
+        d["b"]["revisions"].as_array().unwrap().last().unwrap()["by"],
+        "reextract"
+    );
+    // Writing needs a token; a bad article is refused clearly.
+    assert_eq!(
+        app.codes(
+            None,
+            q,
+            json!({"a": {"published": "2024-01-26", "body": "x"}})
+        )
+        .await,
+        ["FORBIDDEN"]
+    );
+    assert_eq!(
+        app.codes(
+            Some(common::TOKEN),
+            q,
+            json!({"a": {"published": "2024-01-26", "body": "  "}})
+        )
+        .await,
+        ["BAD_USER_INPUT"]
+    );
+}
+
+async fn exports_parse_back(app: &TestApp) {
+    let us = app
+        .actor(
+            "United States",
+            Some("الولايات المتحدة"),
+            &[("Washington", "en")],
+        )
+        .await;
+    let iq = app.actor("Iraq", Some("العراق"), &[]).await;
+    app.event("Caesar is killed", day("-0043-03-15"), &[]).await;
+    app.event_with(
+        "Coalition founded",
+        json!({"start": "2014-09-01", "precision": "MONTH"}),
+        &[&us, &iq],
+        json!({"kind": "FOUNDING", "summary": "A \"coalition\", formed, with commas"}),
+    )
+    .await;
+    app.event_with(
+        "Attacks on US forces",
+        json!({"start": "2023-10-17", "end": "2023-12-31", "precision": "DAY", "approximate": true}),
+        &[&us],
+        json!({"kind": "ATTACK", "quantity": {"value": 61, "unit": "attacks"}}),
+    )
+    .await;
+    let api = app
+        .ok(
+            "{ events { nodes { id title date { edtf } actors { actor { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let expected: Vec<(String, String)> = api["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["date"]["edtf"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let dir = tmpdir("export");
+    for fmt in ["ndjson", "csv", "edtf-csv", "timelinejs"] {
+        let path = dir.join(format!("out.{fmt}"));
+        let out = tarikh(
+            app,
+            &[
+                "export",
+                "--format",
+                fmt,
+                "--output",
+                path.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!dir.join(format!("out.partial")).exists());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let got: Vec<(String, String)> = match fmt {
+            "ndjson" => text
+                .lines()
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["id"].to_string(),
+                        v["date"]["edtf"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect(),
+            "csv" | "edtf-csv" => {
+                let mut r = csv::Reader::from_reader(text.as_bytes());
+                let h = r.headers().unwrap().clone();
+                let (i, e) = (
+                    h.iter().position(|x| x == "id").unwrap(),
+                    h.iter().position(|x| x == "edtf").unwrap(),
+                );
+                r.records()
+                    .map(|rec| {
+                        let rec = rec.unwrap();
+                        (rec[i].to_string(), rec[e].to_string())
+                    })
+                    .collect()
+            }
+            _ => {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                let evs = v["events"].as_array().unwrap();
+                assert_eq!(
+                    evs[0]["start_date"],
+                    json!({"year": -44, "month": 3, "day": 15})
+                );
+                assert_eq!(evs[1]["start_date"], json!({"year": 2014, "month": 9}));
+                assert!(evs[1].get("end_date").is_none());
+                assert_eq!(evs[1]["group"], "United States");
+                assert_eq!(
+                    evs[2]["end_date"],
+                    json!({"year": 2023, "month": 12, "day": 31})
+                );
+                evs.iter()
+                    .map(|e| {
+                        let id = e["unique_id"]
+                            .as_str()
+                            .unwrap()
+                            .trim_start_matches("event-")
+                            .to_string();
+                        let edtf = expected.iter().find(|(i, _)| *i == id).unwrap().1.clone();
+                        (id, edtf)
+                    })
+                    .collect()
+            }
+        };
+        assert_eq!(got, expected, "format {fmt}");
+    }
+    // CSV keeps quotes and commas intact.
+    let mut r = csv::Reader::from_path(dir.join("out.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(&rows[1][2], "A \"coalition\", formed, with commas");
+    assert_eq!(&rows[1][15], "United States; Iraq");
+
+    // HTTP streams with filters, and resumes after a cursor.
+    let get = |q: &str| {
+        let url = format!("{}/export/events.ndjson?{q}", app.addr);
+        let c = app.client.clone();
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let lines = |t: String| -> Vec<Value> {
+        t.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let all = lines(get("").await.text().await.unwrap());
+    assert_eq!(all.len(), 3);
+    let w = lines(
+        get("actor=Washington&from=2014-01-01")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(w.len(), 2);
+    assert_eq!(w[1]["quantity"], json!({"value": 61.0, "unit": "attacks"}));
+    let cursor = all[0]["cursor"].as_str().unwrap();
+    let rest = lines(get(&format!("after={cursor}")).await.text().await.unwrap());
+    assert_eq!(rest.len(), 2);
+    assert_eq!(rest[0]["id"], all[1]["id"]);
+    let bad = get("from=2024-13-01").await;
+    assert_eq!(bad.status().as_u16(), 400);
+    let csv_resp = app
+        .client
+        .get(format!("{}/export/events.csv?kind=founding", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert!(csv_resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv_resp.text().await.unwrap();
+    assert_eq!(
+        csv::Reader::from_reader(text.as_bytes()).records().count(),
+        1
+    );
+
+    // Incremental sync: what changed since a time, and what was deleted.
+    let mark = chrono::Utc::now().to_rfc3339();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let first = &expected[0].0;
+    app.ok(
+        "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"edited\"}) { id } }",
+        json!({"id": first}),
+    )
+    .await;
+    let last = &expected[2].0;
+    app.ok(
+        "mutation($id: ID!) { deleteEvent(id: $id) }",
+        json!({"id": last}),
+    )
+    .await;
+    let changed = lines(
+        get(&format!("updatedSince={}", urlencode(&mark)))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["id"].to_string(), *first);
+    let t = app
+        .client
+        .get(format!(
+            "{}/export/tombstones.ndjson?since={}",
+            app.addr,
+            urlencode(&mark)
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let t = lines(t);
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0]["event_id"].to_string(), *last);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+on_both_backends!(
+    cli_ingest_is_idempotent_and_reports_failures,
+    killed_ingest_completes_on_rerun,
+    dedup_corpus,
+    revisions_record_every_change,
+    confirmed_events_survive_reextraction,
+    exports_parse_back,
+);
