@@ -545,7 +545,7 @@ async fn exports_parse_back(app: &TestApp) {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(!dir.join(format!("out.partial")).exists());
+        assert!(!dir.join("out.partial").exists());
         let text = std::fs::read_to_string(&path).unwrap();
         let got: Vec<(String, String)> = match fmt {
             "ndjson" => text
