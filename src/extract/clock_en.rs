@@ -673,6 +673,17 @@ impl Ctx<'_, '_> {
                 }
             }
         }
+        // "the week of october 6th": the week that holds the day
+        if self.is(i, Lex::The)
+            && self.is(i + 1, Lex::Unit(Unit::Week, super::Cnt::One))
+            && self.is(i + 2, Lex::Of)
+        {
+            if let Some((k, v)) = self.p_abs(i + 3) {
+                if v.prec == super::Precision::Day {
+                    return super::week_val(v.start?).map(|w| (k, w));
+                }
+            }
+        }
         // "next few days", "rest of the week", "all week"
         if self.full(i) == "next" && self.is(i + 1, Lex::Few) {
             if let Lex::Unit(Unit::Day, _) = self.lex(i + 2) {

@@ -421,8 +421,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn month_single(&self, i: usize, allow_weak: bool) -> Option<(usize, u8, bool)> {
+        // the dot of an abbreviation ("Aug."), not a full stop after "June"
         let dot = |j: usize| {
-            if self.en && self.punct(j, &['.']) {
+            let abbrev = j > 0 && self.full(j - 1).len() <= 4 && self.full(j - 1) != "june";
+            let glued = self
+                .doc
+                .toks
+                .get(j)
+                .is_some_and(|t| j > 0 && t.s == self.doc.toks[j - 1].e);
+            if self.en && self.punct(j, &['.']) && abbrev && glued {
                 j + 1
             } else {
                 j
@@ -788,6 +795,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let ok = matches!(
                     prev,
                     Lex::In
+                        | Lex::Within
                         | Lex::Since
                         | Lex::To
                         | Lex::From
@@ -1009,7 +1017,22 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             (Some(y), Some(m), None) => month_val(y, m as u32),
             (None, Some(m), d) => {
-                let y = self.year_for_month(m as u32, d);
+                let mut y = self.year_for_month(m as u32, d);
+                // "Friday, July 18": the nearest year in which the day is that weekday
+                if let (Some(wd), Some(dd)) = (pd.wd, d) {
+                    let fits = |yy: i32| {
+                        ymd(yy, m as u32, dd as u32)
+                            .is_some_and(|x| x.weekday().number_from_monday() == wd as u32)
+                    };
+                    if !fits(y) {
+                        if let Some(yy) = [y + 1, y - 1, y + 2, y - 2]
+                            .into_iter()
+                            .find(|&yy| fits(yy))
+                        {
+                            y = yy;
+                        }
+                    }
+                }
                 self.resolve(Pd { y: Some(y), ..pd }, span).map(Val::rel)
             }
             (None, None, Some(d)) => {
@@ -1035,9 +1058,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let y = p.year();
         let key = (m, d.unwrap_or(1) as u32);
         let pk = (p.month(), if d.is_some() { p.day() } else { 1 });
+        // a short text (a query, not an article) looks forward to a month
+        // not yet begun, as for weekdays
+        let query = self.tense == 0 && !self.long;
         match self.tense {
             -1 if key > pk => y - 1,
             1 if key < pk => y + 1,
+            _ if query && m < p.month() => y + 1,
             _ => y,
         }
     }
@@ -1064,6 +1091,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let mut j = i;
         if self.en && self.is(j, Lex::The) {
             j += 1;
+        }
+        // "the third last week of 2018", "fifth last day of May"
+        let mut back = 0i64;
+        if self.en {
+            let o = match (self.lex(j), self.num(j)) {
+                (Lex::Ord(o), _) => (o as usize, j + 1),
+                (_, Some((o, 1))) if matches!(self.full(j + 1), "st" | "nd" | "rd" | "th") => {
+                    (o as usize, j + 2)
+                }
+                _ => (0, j),
+            };
+            if (2..=5).contains(&o.0) && self.full(o.1) == "last" {
+                back = o.0 as i64 - 1;
+                j = o.1;
+            }
         }
         let day_u = Lex::Unit(Unit::Day, Cnt::One);
         let week_u = Lex::Unit(Unit::Week, Cnt::One);
@@ -1097,7 +1139,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         // the month
         let (e, mv) = {
-            let a = self.p_abs(k);
+            let a = self.p_abs(k).or_else(|| {
+                if self.en && matches!(kind, K::Week | K::Day) {
+                    self.p_year(k)
+                } else {
+                    None
+                }
+            });
             let b = self.p_rel(k);
             match (a, b) {
                 (Some(a), Some(b)) => {
@@ -1109,10 +1157,18 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 }
                 (Some(a), None) => a,
                 (None, Some(b)) => b,
+                // "the first Monday of the month": the current one
+                _ if self.en
+                    && self.is(k, Lex::The)
+                    && self.is(k + 1, Lex::Unit(Unit::Month, Cnt::One)) =>
+                {
+                    (k + 2, month_val(self.pubd.year(), self.pubd.month())?)
+                }
                 _ => return None,
             }
         };
-        if mv.prec != Precision::Month {
+        // a month, or a year for "the last week of 2018"
+        if mv.prec != Precision::Month && !(self.en && mv.prec == Precision::Year) {
             return None;
         }
         let ms = mv.start?;
@@ -1128,14 +1184,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     -((me.weekday().number_from_monday() as i64 - w as i64).rem_euclid(7)),
                 )?;
                 if n < 0 {
-                    last
+                    add_days(last, -7 * back)?
                 } else {
                     add_days(first, 7 * (n as i64 - 1))?
                 }
             }
             K::Day => {
                 if n < 0 {
-                    me
+                    add_days(me, -back)?
                 } else {
                     add_days(ms, n as i64 - 1)?
                 }
@@ -1155,7 +1211,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     lastmon
                 };
                 let mon = if n < 0 {
-                    lastmon
+                    add_days(lastmon, -7 * back)?
                 } else {
                     add_days(first, 7 * (n as i64 - 1))?
                 };
@@ -1674,7 +1730,9 @@ impl<'x, 'a> Ctx<'x, 'a> {
             {
                 None
             }
-            (Lex::Weekday(w), Lex::Rel(r)) => {
+            (Lex::Weekday(w), Lex::Rel(r))
+                if !(self.en && self.is(i + 2, Lex::Unit(Unit::Week, Cnt::One))) =>
+            {
                 let d = match r {
                     -1 => add_days(
                         self.weekday_near(w, -1)?,
