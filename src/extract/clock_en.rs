@@ -361,7 +361,11 @@ impl Ctx<'_, '_> {
         let c = self.clock_core(j)?;
         // "at 7" is a time; a bare "7" or "ten" is not
         let digits_hour = self.num(j).is_some();
-        if !(c.strong || (intro && digits_hour && !self.is(c.end, Lex::CountNoun))) {
+        // "at three twenty": a word hour with word minutes after "at"
+        let word_minutes = !digits_hour && c.end > j + 1;
+        if !(c.strong
+            || (intro && (digits_hour || word_minutes) && !self.is(c.end, Lex::CountNoun)))
+        {
             return None;
         }
         if self

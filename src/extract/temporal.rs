@@ -2841,6 +2841,31 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 best = Some(c);
             }
         }
+        // "three days after Easter", "two weeks before the 2015 elections"
+        if self.en {
+            if let Some((k, Some(n), u)) = self.amount(i) {
+                let dir = match self.full(k) {
+                    "after" => 1,
+                    "before" => -1,
+                    _ => 0,
+                };
+                if dir != 0 && best.as_ref().is_none_or(|b| b.0 <= k) {
+                    if let Some((k2, v)) = self.atom(k + 1) {
+                        if v.prec == Precision::Day {
+                            let n = dir * n as i64;
+                            let d = match u {
+                                Unit::Day => add_days(v.start?, n),
+                                Unit::Week => add_days(v.start?, 7 * n),
+                                _ => None,
+                            };
+                            if let Some(d) = d {
+                                return Some((k2, day_val(d)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
         // date + time / time + date / date + part of day
         if let Some((k, v)) = best.clone() {
             // "18th Dec for 10 days"
