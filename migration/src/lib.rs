@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_core;
 mod m20261129_000002_history;
+mod m20261129_000003_span_index;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_history::Migration),
+            Box::new(m20261129_000003_span_index::Migration),
         ]
     }
 }

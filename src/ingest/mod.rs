@@ -9,6 +9,7 @@ mod source;
 use std::collections::HashMap;
 use std::time::Instant;
 
+use futures::StreamExt;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -205,24 +206,31 @@ pub async fn ingest_all(
                 (item.location.clone(), r)
             })
             .collect();
-        for (location, r) in prepared {
+        let writes = futures::stream::iter(prepared.into_iter().map(|(location, r)| {
+            let change = &change;
+            async move {
+                let r = match r {
+                    Err(message) => Err(message),
+                    Ok(p) => match store.ingest_article(&p, change).await {
+                        Ok(out) => Ok(out),
+                        Err(StoreError::Db(e)) => return Err(StoreError::Db(e)),
+                        Err(e) => Err(e.to_string()),
+                    },
+                };
+                Ok((location, r))
+            }
+        }))
+        .buffer_unordered(store.write_concurrency());
+        futures::pin_mut!(writes);
+        while let Some(done) = writes.next().await {
+            let (location, r) = done?;
             s.read += 1;
             match r {
                 Err(message) => {
                     s.failed += 1;
                     on_failure(&Failure { location, message });
                 }
-                Ok(p) => match store.ingest_article(&p, &change).await {
-                    Ok(out) => count(&mut s, &out),
-                    Err(StoreError::Db(e)) => return Err(StoreError::Db(e)),
-                    Err(e) => {
-                        s.failed += 1;
-                        on_failure(&Failure {
-                            location,
-                            message: e.to_string(),
-                        });
-                    }
-                },
+                Ok(out) => count(&mut s, &out),
             }
             s.seconds = start.elapsed().as_secs_f64();
             progress(&s);

@@ -362,6 +362,11 @@ impl Store {
                 if let Some(to) = to {
                     c = c.add(event::Column::StartDay.lte(to));
                 }
+                if from.is_some() || to.is_some() {
+                    if let Some(span) = self.span_overlap(from, to) {
+                        c = c.add(span);
+                    }
+                }
             }
             DateMatch::Within => {
                 if let Some(from) = from {
@@ -450,6 +455,18 @@ impl Store {
         }
         groups.retain(|g| !g.is_empty());
         Ok(Some(groups))
+    }
+
+    /// On PostgreSQL, the same overlap as a range condition that the GiST
+    /// index of migration 3 answers (the plain day conditions stay, so both
+    /// backends return the same rows).
+    pub(super) fn span_overlap(&self, from: Option<i32>, to: Option<i32>) -> Option<Condition> {
+        self.is_postgres().then(|| {
+            Condition::all().add(Expr::cust_with_values(
+                "int4range(start_day, end_day, '[]') && int4range($1, $2, '[]')",
+                [sea_orm::Value::Int(from), sea_orm::Value::Int(to)],
+            ))
+        })
     }
 
     fn text_condition(&self, text: &str) -> Condition {

@@ -146,6 +146,9 @@ impl Store {
             return Err(StoreError::Invalid("article body must not be empty".into()));
         }
         let txn = self.db.begin().await?;
+        if self.is_postgres() {
+            lock_for(&txn, p).await?;
+        }
         let art = article::ActiveModel {
             url: Set(p.article.url.clone().filter(|u| !u.trim().is_empty())),
             title: Set(p.article.title.clone()),
@@ -171,11 +174,66 @@ impl Store {
             merged: vec![],
         };
         for e in &p.events {
-            place(&txn, e, &actor_ids, art.id, change, &mut out).await?;
+            place(self, &txn, e, &actor_ids, art.id, change, &mut out).await?;
         }
         txn.commit().await?;
         Ok(out)
     }
+}
+
+/// Days per dedup lock bucket.
+const LOCK_BUCKET_DAYS: i32 = 32;
+/// An event spanning more buckets than this takes the global lock exclusively.
+const MAX_LOCK_BUCKETS: i32 = 16;
+
+/// PostgreSQL: lets several articles be written at once without two
+/// transactions creating the same event or actor. Every article takes,
+/// in one sorted order (so no deadlock), transaction-scoped advisory locks
+/// on the date buckets its events touch and on the names of its actors;
+/// an event too wide for buckets takes the global key exclusively, which
+/// every other article holds shared.
+async fn lock_for(txn: &DatabaseTransaction, p: &PreparedArticle) -> StoreResult<()> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let mut keys: Vec<i64> = vec![];
+    let mut wide = false;
+    for e in &p.events {
+        let (s, en) = e.date.day_numbers();
+        let (a, b) = (
+            s.div_euclid(LOCK_BUCKET_DAYS),
+            en.div_euclid(LOCK_BUCKET_DAYS),
+        );
+        if b - a > MAX_LOCK_BUCKETS {
+            wide = true;
+        } else {
+            keys.extend((a..=b).map(|k| (1i64 << 40) + k as i64));
+        }
+    }
+    for a in &p.actors {
+        let h = normalize_name(&a.name)
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+            });
+        keys.push((2i64 << 40) + (h % (1 << 39)) as i64);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let global = if wide {
+        "SELECT pg_advisory_xact_lock(0)"
+    } else {
+        "SELECT pg_advisory_xact_lock_shared(0)"
+    };
+    txn.execute_raw(Statement::from_string(sea_orm::DbBackend::Postgres, global))
+        .await?;
+    for k in keys {
+        txn.execute_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [k.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// The actor links of an extracted event, by resolved actor id.
@@ -193,6 +251,7 @@ fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
 /// Puts one extracted event into the store: a new mention of the stored
 /// event it duplicates, or a new event.
 async fn place(
+    store: &Store,
     txn: &DatabaseTransaction,
     e: &IngestEvent,
     actor_ids: &[Id],
@@ -211,7 +270,7 @@ async fn place(
         sentences: vec![m.sentence.clone()],
         articles: vec![article_id],
     };
-    match best_match(txn, &view).await? {
+    match best_match(store, txn, &view).await? {
         Some(target) => {
             merge_into(txn, target, e, &links, &m, change).await?;
             if !out.merged.contains(&target) && !out.created.contains(&target) {
@@ -315,7 +374,7 @@ impl Store {
             let (s, en) = (e.mention.span.0, e.mention.span.1);
             let hit = old.iter().position(|m| m.span_start < en && s < m.span_end);
             let Some(i) = hit else {
-                place(&txn, e, &actor_ids, article_id, change, &mut out).await?;
+                place(self, &txn, e, &actor_ids, article_id, change, &mut out).await?;
                 continue;
             };
             let m = old.remove(i);
@@ -460,7 +519,11 @@ async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<I
 const MAX_CANDIDATES: u64 = 50;
 
 /// The stored event that `new` duplicates, if any.
-async fn best_match(txn: &DatabaseTransaction, new: &DedupView) -> StoreResult<Option<Id>> {
+async fn best_match(
+    store: &Store,
+    txn: &DatabaseTransaction,
+    new: &DedupView,
+) -> StoreResult<Option<Id>> {
     let (s, e) = new.date.day_numbers();
     let kinds: Vec<&str> = if new.kind == EventKind::Other {
         EventKind::ALL.iter().map(|k| k.as_str()).collect()
@@ -472,6 +535,9 @@ async fn best_match(txn: &DatabaseTransaction, new: &DedupView) -> StoreResult<O
         .add(event::Column::StartDay.lte(e))
         .add(event::Column::EndDay.gte(s))
         .add(event::Column::Status.ne(EventStatus::Rejected.as_str()));
+    if let Some(span) = store.span_overlap(Some(s), Some(e)) {
+        c = c.add(span);
+    }
     if !new.actors.is_empty() {
         c = c.add(
             event::Column::Id.in_subquery(

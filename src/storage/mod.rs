@@ -128,6 +128,17 @@ impl Store {
         let _ = self.db.close().await;
     }
 
+    /// How many articles `ingest` should write at once: several on
+    /// PostgreSQL (advisory locks keep dedup exact), one on SQLite (a
+    /// single writer).
+    pub fn write_concurrency(&self) -> usize {
+        if self.is_postgres() {
+            4
+        } else {
+            1
+        }
+    }
+
     fn is_postgres(&self) -> bool {
         self.db.get_database_backend() == DbBackend::Postgres
     }
