@@ -22,6 +22,16 @@ pub struct Article {
     pub ingested_at: DateTime<Utc>,
 }
 
+/// What a citation needs of an article (no body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRef {
+    pub id: Id,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published_on: NaiveDate,
+}
+
 /// An article to store.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewArticle {

@@ -5,14 +5,15 @@
 //! (id, EDTF, title, kind, actors) and TimelineJS 3 JSON.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use futures::Stream;
 use serde::Serialize;
 
 use crate::domain::{
-    format_date, parse_date, Actor, ActorRole, Article, Event, EventFilter, EventKind, EventOrder,
-    EventStatus, Id, Mention, Precision, Tombstone,
+    format_date, parse_date, Actor, ActorRole, ArticleRef, Event, EventFilter, EventKind,
+    EventOrder, EventStatus, Id, Mention, Precision, Tombstone,
 };
 use crate::storage::{Cursor, Store, StoreError};
 
@@ -43,12 +44,13 @@ impl Format {
     }
 }
 
-/// An event with everything an export shows.
+/// An event with everything an export shows (actors and articles are
+/// shared between the rows of a page, not copied).
 #[derive(Debug, Clone)]
 pub struct Row {
     pub event: Event,
-    pub actors: Vec<(Actor, ActorRole)>,
-    pub sources: Vec<(Mention, Option<Article>)>,
+    pub actors: Vec<(Arc<Actor>, ActorRole)>,
+    pub sources: Vec<(Mention, Option<Arc<ArticleRef>>)>,
     pub cursor: String,
 }
 
@@ -63,22 +65,31 @@ pub async fn page(
         .events_page(filter, EventOrder::DateAsc, cursor, limit, false)
         .await?;
     let ids: Vec<Id> = p.events.iter().map(|e| e.id).collect();
-    let mut links = store.event_actor_links(&ids).await?;
-    let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
-    let actors: HashMap<Id, Actor> = store
-        .actors_by_ids(&actor_ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let mut mentions = store.mentions_of_events(&ids).await?;
-    let article_ids: Vec<Id> = mentions.values().flatten().map(|m| m.article_id).collect();
-    let articles: HashMap<Id, Article> = store
-        .articles_by_ids(&article_ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    // Actors and sources are two independent chains: fetch them at once.
+    let actors_chain = async {
+        let links = store.event_actor_links(&ids).await?;
+        let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
+        let actors: HashMap<Id, Arc<Actor>> = store
+            .actors_by_ids(&actor_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+        Ok::<_, StoreError>((links, actors))
+    };
+    let sources_chain = async {
+        let mentions = store.mentions_of_events(&ids).await?;
+        let article_ids: Vec<Id> = mentions.values().flatten().map(|m| m.article_id).collect();
+        let articles: HashMap<Id, Arc<ArticleRef>> = store
+            .article_refs(&article_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+        Ok::<_, StoreError>((mentions, articles))
+    };
+    let (a, b) = futures::join!(actors_chain, sources_chain);
+    let ((mut links, actors), (mut mentions, articles)) = (a?, b?);
     let rows = p
         .events
         .into_iter()
@@ -110,29 +121,39 @@ pub async fn page(
     Ok((rows, p.has_more))
 }
 
-/// Every matching event after `cursor`, page by page.
+type PageResult = Result<(Vec<Row>, bool), StoreError>;
+
+/// Every matching event after `cursor`, page by page. The next page is
+/// fetched (on the runtime) while the caller writes the current one.
 pub fn rows(
     store: Store,
     filter: EventFilter,
     cursor: Option<Cursor>,
 ) -> impl Stream<Item = Result<Vec<Row>, StoreError>> {
-    futures::stream::unfold(Some(cursor), move |state| {
-        let store = store.clone();
-        let filter = filter.clone();
+    let fetch = move |cursor: Option<Cursor>| -> tokio::task::JoinHandle<PageResult> {
+        let (store, filter) = (store.clone(), filter.clone());
+        tokio::spawn(async move { page(&store, &filter, cursor, PAGE).await })
+    };
+    let first = fetch(cursor);
+    futures::stream::unfold(Some(first), move |state| {
+        let fetch = fetch.clone();
         async move {
-            let cursor = state?;
-            match page(&store, &filter, cursor, PAGE).await {
+            let handle = state?;
+            let fetched = match handle.await {
+                Ok(r) => r,
+                Err(e) => Err(StoreError::Invalid(format!("export task failed: {e}"))),
+            };
+            match fetched {
                 Err(e) => Some((Err(e), None)),
                 Ok((rows, more)) => {
+                    if rows.is_empty() {
+                        return None;
+                    }
                     let next = rows
                         .last()
-                        .map(|r| Cursor::of(&r.event, EventOrder::DateAsc));
-                    let state = if more { next.map(Some) } else { None };
-                    if rows.is_empty() {
-                        None
-                    } else {
-                        Some((Ok(rows), state))
-                    }
+                        .filter(|_| more)
+                        .map(|r| fetch(Some(Cursor::of(&r.event, EventOrder::DateAsc))));
+                    Some((Ok(rows), next))
                 }
             }
         }
@@ -211,48 +232,95 @@ fn source_count(r: &Row) -> usize {
     ids.len()
 }
 
+#[derive(Serialize)]
+struct NdDate {
+    start: String,
+    end: String,
+    precision: &'static str,
+    approximate: bool,
+    modifier: Option<&'static str>,
+    edtf: String,
+    label_en: String,
+    label_ar: String,
+}
+
+#[derive(Serialize)]
+struct NdEvent<'a> {
+    id: Id,
+    cursor: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    kind: &'static str,
+    status: &'static str,
+    confidence: f64,
+    date: NdDate,
+    quantity: Option<&'a crate::domain::Quantity>,
+    actors: Vec<NdActor<'a>>,
+    sources: Vec<NdSource<'a>>,
+    source_count: usize,
+    created_at: String,
+    updated_at: String,
+}
+
 fn ndjson(r: &Row) -> String {
     let e = &r.event;
-    let v = serde_json::json!({
-        "id": e.id,
-        "cursor": r.cursor,
-        "title": e.title,
-        "summary": e.summary,
-        "kind": e.kind.as_str(),
-        "status": e.status.as_str(),
-        "confidence": e.confidence,
-        "date": {
-            "start": format_date(e.date.start),
-            "end": format_date(e.date.end),
-            "precision": e.date.precision.as_str(),
-            "approximate": e.date.approximate,
-            "modifier": e.date.modifier.map(|m| m.as_str()),
-            "edtf": e.date.edtf(),
-            "label_en": e.date.label("en"),
-            "label_ar": e.date.label("ar"),
+    let row = NdEvent {
+        id: e.id,
+        cursor: &r.cursor,
+        title: &e.title,
+        summary: e.summary.as_deref(),
+        kind: e.kind.as_str(),
+        status: e.status.as_str(),
+        confidence: e.confidence,
+        date: NdDate {
+            start: format_date(e.date.start),
+            end: format_date(e.date.end),
+            precision: e.date.precision.as_str(),
+            approximate: e.date.approximate,
+            modifier: e.date.modifier.map(|m| m.as_str()),
+            edtf: e.date.edtf(),
+            label_en: e.date.label("en"),
+            label_ar: e.date.label("ar"),
         },
-        "quantity": e.quantity,
-        "actors": r.actors.iter().map(|(a, role)| NdActor {
-            id: a.id, name: &a.name, name_ar: a.name_ar.as_deref(), kind: a.kind.as_str(),
-            wikidata: a.wikidata.as_deref(), role: role.as_str(),
-        }).collect::<Vec<_>>(),
-        "sources": r.sources.iter().map(|(m, a)| NdSource {
-            mention_id: m.id, article_id: m.article_id,
-            url: a.as_ref().and_then(|a| a.url.as_deref()),
-            outlet: a.as_ref().and_then(|a| a.outlet.as_deref()),
-            published_on: a.as_ref().map(|a| format_date(a.published_on)),
-            sentence: &m.sentence, span: [m.span.0, m.span.1], when_text: m.when_text.as_deref(),
-        }).collect::<Vec<_>>(),
-        "source_count": source_count(r),
-        "created_at": e.created_at.to_rfc3339(),
-        "updated_at": e.updated_at.to_rfc3339(),
-    });
-    format!("{v}\n")
+        quantity: e.quantity.as_ref(),
+        actors: r
+            .actors
+            .iter()
+            .map(|(a, role)| NdActor {
+                id: a.id,
+                name: &a.name,
+                name_ar: a.name_ar.as_deref(),
+                kind: a.kind.as_str(),
+                wikidata: a.wikidata.as_deref(),
+                role: role.as_str(),
+            })
+            .collect(),
+        sources: r
+            .sources
+            .iter()
+            .map(|(m, a)| NdSource {
+                mention_id: m.id,
+                article_id: m.article_id,
+                url: a.as_ref().and_then(|a| a.url.as_deref()),
+                outlet: a.as_ref().and_then(|a| a.outlet.as_deref()),
+                published_on: a.as_ref().map(|a| format_date(a.published_on)),
+                sentence: &m.sentence,
+                span: [m.span.0, m.span.1],
+                when_text: m.when_text.as_deref(),
+            })
+            .collect(),
+        source_count: source_count(r),
+        created_at: e.created_at.to_rfc3339(),
+        updated_at: e.updated_at.to_rfc3339(),
+    };
+    let mut out = serde_json::to_string(&row).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 fn csv_row(r: &Row) -> String {
     let e = &r.event;
-    let join = |f: &dyn Fn(&(Actor, ActorRole)) -> String| {
+    let join = |f: &dyn Fn(&(Arc<Actor>, ActorRole)) -> String| {
         r.actors.iter().map(f).collect::<Vec<_>>().join("; ")
     };
     let urls: Vec<String> = r

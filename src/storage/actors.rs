@@ -123,7 +123,7 @@ impl Store {
             return Ok(vec![]);
         }
         Ok(actor::Entity::find()
-            .filter(actor::Column::Id.is_in(ids.iter().copied()))
+            .filter(self.id_in(actor::Column::Id, ids))
             .all(&self.db)
             .await?
             .into_iter()
@@ -138,7 +138,7 @@ impl Store {
             return Ok(out);
         }
         let rows = actor_alias::Entity::find()
-            .filter(actor_alias::Column::ActorId.is_in(ids.iter().copied()))
+            .filter(self.id_in(actor_alias::Column::ActorId, ids))
             .order_by_asc(actor_alias::Column::Id)
             .all(&self.db)
             .await?;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::entities::article;
 use super::{classify, Store, StoreError, StoreResult};
-use crate::domain::{Article, Id, NewArticle};
+use crate::domain::{Article, ArticleRef, Id, NewArticle};
 
 pub(super) fn to_article(m: article::Model) -> Article {
     Article {
@@ -62,11 +62,45 @@ impl Store {
             return Ok(vec![]);
         }
         Ok(article::Entity::find()
-            .filter(article::Column::Id.is_in(ids.iter().copied()))
+            .filter(self.id_in(article::Column::Id, ids))
             .all(&self.db)
             .await?
             .into_iter()
             .map(to_article)
+            .collect())
+    }
+
+    /// Citation fields of articles by id (bodies are not read).
+    pub async fn article_refs(&self, ids: &[Id]) -> StoreResult<Vec<ArticleRef>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows: Vec<(
+            Id,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            chrono::NaiveDate,
+        )> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::Url)
+            .column(article::Column::Title)
+            .column(article::Column::Outlet)
+            .column(article::Column::PublishedOn)
+            .filter(self.id_in(article::Column::Id, ids))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, url, title, outlet, published_on)| ArticleRef {
+                id,
+                url,
+                title,
+                outlet,
+                published_on,
+            })
             .collect())
     }
 

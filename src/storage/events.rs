@@ -202,7 +202,7 @@ impl Store {
             return Ok(vec![]);
         }
         event::Entity::find()
-            .filter(event::Column::Id.is_in(ids.iter().copied()))
+            .filter(self.id_in(event::Column::Id, ids))
             .all(&self.db)
             .await?
             .into_iter()
@@ -291,7 +291,7 @@ impl Store {
             return Ok(out);
         }
         let rows = event_actor::Entity::find()
-            .filter(event_actor::Column::EventId.is_in(event_ids.iter().copied()))
+            .filter(self.id_in(event_actor::Column::EventId, event_ids))
             .order_by_asc(event_actor::Column::EventId)
             .order_by_asc(event_actor::Column::ActorId)
             .all(&self.db)
@@ -313,7 +313,7 @@ impl Store {
             return Ok(out);
         }
         let rows = mention::Entity::find()
-            .filter(mention::Column::EventId.is_in(event_ids.iter().copied()))
+            .filter(self.id_in(mention::Column::EventId, event_ids))
             .order_by_asc(mention::Column::Id)
             .all(&self.db)
             .await?;

@@ -92,7 +92,7 @@ impl Store {
             return Ok(out);
         }
         let rows = revision::Entity::find()
-            .filter(revision::Column::EventId.is_in(ids.iter().copied()))
+            .filter(self.id_in(revision::Column::EventId, ids))
             .order_by_asc(revision::Column::Id)
             .all(&self.db)
             .await?;

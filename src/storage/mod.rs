@@ -20,6 +20,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
+use crate::domain::Id;
+
 pub use articles::content_hash;
 pub use events::{Cursor, EventPage};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
@@ -137,6 +139,32 @@ impl Store {
         } else {
             1
         }
+    }
+
+    /// `column IN ids` as one bound parameter whatever the number of ids,
+    /// so the statement is prepared and planned once, not once per list
+    /// length (a 1,000-id IN list costs PostgreSQL tens of milliseconds to
+    /// plan).
+    fn id_in<C: sea_orm::ColumnTrait>(&self, column: C, ids: &[Id]) -> sea_orm::Condition {
+        use sea_orm::sea_query::Expr;
+        let col = format!(
+            "\"{}\".\"{}\"",
+            column.entity_name().inner(),
+            column.as_str()
+        );
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let expr = if self.is_postgres() {
+            Expr::cust_with_values(
+                format!("{col} = ANY(string_to_array($1, ',')::bigint[])"),
+                [list.join(",")],
+            )
+        } else {
+            Expr::cust_with_values(
+                format!("{col} IN (SELECT value FROM json_each(?))"),
+                [format!("[{}]", list.join(","))],
+            )
+        };
+        sea_orm::Condition::all().add(expr)
     }
 
     fn is_postgres(&self) -> bool {
