@@ -44,12 +44,15 @@ impl Format {
     }
 }
 
+/// An actor of a row with its role.
+pub type ActorLink = (Arc<Actor>, ActorRole);
+
 /// An event with everything an export shows (actors and articles are
 /// shared between the rows of a page, not copied).
 #[derive(Debug, Clone)]
 pub struct Row {
     pub event: Event,
-    pub actors: Vec<(Arc<Actor>, ActorRole)>,
+    pub actors: Vec<ActorLink>,
     pub sources: Vec<(Mention, Option<Arc<ArticleRef>>)>,
     pub cursor: String,
 }
@@ -320,9 +323,8 @@ fn ndjson(r: &Row) -> String {
 
 fn csv_row(r: &Row) -> String {
     let e = &r.event;
-    let join = |f: &dyn Fn(&(Arc<Actor>, ActorRole)) -> String| {
-        r.actors.iter().map(f).collect::<Vec<_>>().join("; ")
-    };
+    let join =
+        |f: &dyn Fn(&ActorLink) -> String| r.actors.iter().map(f).collect::<Vec<_>>().join("; ");
     let urls: Vec<String> = r
         .sources
         .iter()

@@ -24,6 +24,15 @@ pub(super) fn to_article(m: article::Model) -> Article {
     }
 }
 
+/// Citation columns of an article: id, url, title, outlet, publication day.
+type RefRow = (
+    Id,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    chrono::NaiveDate,
+);
+
 /// The content hash that identifies an article body (SHA-256, hex).
 pub fn content_hash(body: &str) -> String {
     let digest = Sha256::digest(body.as_bytes());
@@ -75,13 +84,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let rows: Vec<(
-            Id,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            chrono::NaiveDate,
-        )> = article::Entity::find()
+        let rows: Vec<RefRow> = article::Entity::find()
             .select_only()
             .column(article::Column::Id)
             .column(article::Column::Url)
