@@ -10,9 +10,9 @@
 //! | module | role | may use |
 //! |---|---|---|
 //! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
-//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, shutdown | `graphql`, `storage` (handle only) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | `storage`, `domain` |
-//! | [`demo`] (use cases) | where data meets storage: the demo timeline | `storage`, `domain` |
+//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, streaming export endpoints, shutdown | `graphql`, use cases, `storage` (handle only) |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | use cases, `storage`, `domain` |
+//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), streaming exports, the demo timeline | `extract`, `storage`, `domain` |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
 //! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |
@@ -37,6 +37,11 @@
 //! - Every GraphQL error carries `extensions.code`; database details are
 //!   logged, never sent to clients.
 //! - A landed migration is never edited: changes are new migrations.
+//! - Every change to an event writes a revision (who, when, why, fields
+//!   before and after); deleted and merged events leave tombstones.
+//!   Re-extraction never rewrites `confirmed` or `rejected` events.
+//! - Writes of one article are one transaction: all of its events,
+//!   mentions, actors and links, or nothing.
 
 pub mod cli;
 pub mod demo;

@@ -73,14 +73,10 @@ impl QueryRoot {
                 node: Actor(a),
             })
             .collect();
+        let cursors: Vec<&str> = edges.iter().map(|e| e.cursor.as_str()).collect();
         Ok(ActorConnection {
             nodes: edges.iter().map(|e| e.node.clone()).collect(),
-            page_info: PageInfo {
-                has_next_page: more,
-                has_previous_page: after.is_some(),
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info: PageInfo::new(&cursors, more, after.is_some()),
             edges,
         })
     }
@@ -116,13 +112,9 @@ impl QueryRoot {
                 node: Article(a),
             })
             .collect();
+        let cursors: Vec<&str> = edges.iter().map(|e| e.cursor.as_str()).collect();
         Ok(ArticleConnection {
-            page_info: PageInfo {
-                has_next_page: more,
-                has_previous_page: after.is_some(),
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info: PageInfo::new(&cursors, more, after.is_some()),
             edges,
         })
     }

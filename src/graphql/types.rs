@@ -296,6 +296,18 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+impl PageInfo {
+    /// The page info of a page with these edge cursors.
+    pub fn new(cursors: &[&str], has_next_page: bool, has_previous_page: bool) -> PageInfo {
+        PageInfo {
+            has_next_page,
+            has_previous_page,
+            start_cursor: cursors.first().map(|c| c.to_string()),
+            end_cursor: cursors.last().map(|c| c.to_string()),
+        }
+    }
+}
+
 /// A dated interval, honest about its precision.
 pub struct EventDate(pub domain::EventDate);
 
@@ -755,13 +767,9 @@ impl EventConnection {
         } else {
             (page.has_more, paging.cursor.is_some())
         };
+        let cursors: Vec<&str> = edges.iter().map(|e| e.cursor.as_str()).collect();
         Ok(EventConnection {
-            page_info: PageInfo {
-                has_next_page,
-                has_previous_page,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info: PageInfo::new(&cursors, has_next_page, has_previous_page),
             edges,
             filter,
         })

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::entities::{actor, event, event_actor, mention};
 use super::history::{bury, record, record_diff, snapshot_in};
-use super::{classify, Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
 use crate::domain::{
     day_number, from_day_number, normalize_name, ActorRole, Change, DateMatch, DateModifier, Event,
@@ -325,22 +325,9 @@ impl Store {
 
     /// Adds evidence to an event.
     pub async fn add_mention(&self, event_id: Id, m: &NewMention) -> StoreResult<Mention> {
-        let am = mention::ActiveModel {
-            event_id: Set(event_id),
-            article_id: Set(m.article_id),
-            sentence: Set(m.sentence.clone()),
-            span_start: Set(m.span.0),
-            span_end: Set(m.span.1),
-            when_text: Set(m.when_text.clone()),
-            when_start: Set(m.when_span.map(|s| s.0)),
-            when_end: Set(m.when_span.map(|s| s.1)),
-            ..Default::default()
-        };
-        let m = am
-            .insert(&self.db)
-            .await
-            .map_err(|e| classify(e, "mention"))?;
-        Ok(to_mention(m))
+        Ok(to_mention(
+            super::ingest::insert_mention(&self.db, event_id, m).await?,
+        ))
     }
 
     /// The filter as a SQL condition; `None` when it can match nothing

@@ -438,11 +438,12 @@ impl Store {
     }
 }
 
-pub(super) async fn insert_mention(
-    txn: &DatabaseTransaction,
+/// Stores a mention on any connection (a transaction or the pool).
+pub(super) async fn insert_mention<C: sea_orm::ConnectionTrait>(
+    c: &C,
     event_id: Id,
     m: &NewMention,
-) -> StoreResult<()> {
+) -> StoreResult<mention::Model> {
     mention::ActiveModel {
         event_id: Set(event_id),
         article_id: Set(m.article_id),
@@ -454,9 +455,9 @@ pub(super) async fn insert_mention(
         when_end: Set(m.when_span.map(|s| s.1)),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(())
+    .insert(c)
+    .await
+    .map_err(|e| classify(e, "mention"))
 }
 
 /// Finds (by Wikidata id, then by canonical name among aliases) or creates an actor.
