@@ -155,7 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }),
         Command::Serve(args) => {
-            actix_web::rt::System::new().block_on(serve(args))?;
+            http::block_on(serve(args))?;
             Ok(ExitCode::SUCCESS)
         }
     }

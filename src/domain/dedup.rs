@@ -83,7 +83,7 @@ pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
     let actor_j = jaccard(&na, &oa);
     let text_j = jaccard(&words(&new.sentences), &words(&old.sentences));
     let shared = na.intersection(&oa).count();
-    let same_day = single(&new.date) && new.date == old.date;
+    let same_day = single(&new.date) && single(&old.date) && new.date.start == old.date.start;
     let on_day = same_day && shared > 0;
     let on_actors = shared > 0 && actor_j >= ACTOR_THRESHOLD;
     let on_text = text_j >= TEXT_THRESHOLD;
@@ -91,15 +91,14 @@ pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
     (on_day || on_actors || on_text).then_some(0.5 * actor_j + 0.3 * text_j + same_kind)
 }
 
-/// Whether `new` is a better date than `old`: finer precision, or the same
-/// precision and a strictly narrower interval inside the old one.
+/// Whether `new` is a better date than `old`: inside it, and of finer
+/// precision or of the same precision and strictly narrower.
 pub fn narrower(new: &EventDate, old: &EventDate) -> bool {
     let len = |d: &EventDate| (d.end - d.start).num_days();
-    new.precision.rank() < old.precision.rank()
-        || (new.precision == old.precision
-            && len(new) < len(old)
-            && new.start >= old.start
-            && new.end <= old.end)
+    let inside = new.start >= old.start && new.end <= old.end;
+    inside
+        && (new.precision.rank() < old.precision.rank()
+            || (new.precision == old.precision && len(new) < len(old)))
 }
 
 #[cfg(test)]
@@ -194,5 +193,15 @@ mod tests {
         assert!(score(&text_only, &a).is_some());
         assert!(narrower(&a.date, &b.date));
         assert!(!narrower(&b.date, &a.date));
+        // A finer date that leaves the old interval is not "narrower".
+        let week = EventDate::period(parse_date("2024-01-29").unwrap(), Precision::Week).unwrap();
+        assert!(!narrower(&week, &b.date));
+        // Same day counts even when one report hedges.
+        let mut approx = a.clone();
+        approx.date.approximate = true;
+        approx.articles = vec![9];
+        approx.sentences = vec!["unrelated words entirely".into()];
+        approx.actors = vec![2, 5, 6, 7];
+        assert!(score(&approx, &a).is_some());
     }
 }

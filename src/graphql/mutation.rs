@@ -388,7 +388,13 @@ impl MutationRoot {
             published: Some(crate::domain::format_date(input.published.0)),
             body: Some(input.body),
         };
-        let prepared = crate::ingest::prepare(&raw).map_err(|e| bad_input(e.to_string()))?;
+        // Extraction is CPU work: keep it off the request thread.
+        let prepared = tokio::task::spawn_blocking(move || crate::ingest::prepare(&raw))
+            .await
+            .map_err(|e| {
+                super::errors::coded(super::errors::INTERNAL, format!("extraction failed: {e}"))
+            })?
+            .map_err(|e| bad_input(e.to_string()))?;
         let st = ctx.data::<Store>()?;
         let out = st
             .ingest_article(

@@ -31,6 +31,11 @@ struct AppState {
     store: Store,
 }
 
+/// Runs `f` to completion on an actix system (the server's runtime).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    actix_web::rt::System::new().block_on(f)
+}
+
 /// Starts serving on `listener`; the returned server runs until it is
 /// stopped or the process gets SIGINT/SIGTERM (then it drains in-flight
 /// requests for up to 10 s).

@@ -65,8 +65,13 @@ pub fn prepare(raw: &RawArticle) -> Result<PreparedArticle, ArticleError> {
         .filter(|s| !s.trim().is_empty())
         .ok_or(ArticleError::MissingDate)?;
     let published = parse_date(published).map_err(|e| ArticleError::BadDate(e.to_string()))?;
-    let lang: Lang = match raw.language.as_deref().map(str::trim) {
-        None | Some("") => Lang::Auto,
+    let language = raw
+        .language
+        .as_deref()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty());
+    let lang: Lang = match language.as_deref() {
+        None => Lang::Auto,
         Some(l) => l
             .parse()
             .map_err(|_| ArticleError::BadLanguage(l.to_string()))?,
@@ -91,7 +96,7 @@ pub fn prepare(raw: &RawArticle) -> Result<PreparedArticle, ArticleError> {
             url: raw.url.clone(),
             title: raw.title.clone(),
             outlet: raw.outlet.clone(),
-            language: raw.language.clone(),
+            language,
             published_on: Some(published),
             body,
         },
@@ -213,11 +218,16 @@ pub async fn ingest_all(
                     Err(message) => Err(message),
                     Ok(p) => match store.ingest_article(&p, change).await {
                         Ok(out) => Ok(out),
-                        Err(StoreError::Db(e)) => return Err(StoreError::Db(e)),
+                        Err(StoreError::Db(e)) => {
+                            // The transaction rolled back: nothing of this
+                            // article was written; a rerun retries it.
+                            tracing::warn!(error = %e, "article not written");
+                            Err(format!("database error, not written: {e}"))
+                        }
                         Err(e) => Err(e.to_string()),
                     },
                 };
-                Ok((location, r))
+                Ok::<_, StoreError>((location, r))
             }
         }))
         .buffer_unordered(store.write_concurrency());

@@ -169,7 +169,12 @@ impl Store {
     /// tombstone and a revision; false when absent.
     pub async fn delete_event(&self, id: Id, change: &Change) -> StoreResult<bool> {
         let txn = self.db.begin().await?;
-        let Some(m) = event::Entity::find_by_id(id).one(&txn).await? else {
+        let mut q = event::Entity::find_by_id(id);
+        if self.is_postgres() {
+            // Wait for concurrent writers adding evidence to this event.
+            q = q.lock_exclusive();
+        }
+        let Some(m) = q.one(&txn).await? else {
             return Ok(false);
         };
         let before = snapshot_in(&txn, &to_event(m)?).await?;

@@ -158,6 +158,17 @@ impl Store {
             ));
         }
         let txn = self.db.begin().await?;
+        if self.is_postgres() {
+            // Wait for concurrent writers adding evidence to these events.
+            let mut sorted = uniq.clone();
+            sorted.sort_unstable();
+            event::Entity::find()
+                .filter(event::Column::Id.is_in(sorted))
+                .order_by_asc(event::Column::Id)
+                .lock_exclusive()
+                .all(&txn)
+                .await?;
+        }
         let target = load_event(&txn, uniq[0]).await?;
         let before = snapshot_in(&txn, &target).await?;
         let mut date = target.date.clone();

@@ -161,8 +161,30 @@ impl Store {
             ..Default::default()
         }
         .insert(&txn)
-        .await
-        .map_err(|e| classify(e, "an article with that url or body"))?;
+        .await;
+        let art = match art {
+            Ok(a) => a,
+            Err(e) => {
+                let err = classify(e, "an article with that url or body");
+                drop(txn);
+                // Stored meanwhile by a concurrent writer: the same as a rerun.
+                if matches!(err, StoreError::Invalid(_)) {
+                    if let Some(a) = self
+                        .find_article(&p.article.body, p.article.url.as_deref())
+                        .await?
+                    {
+                        let merged = self.events_of_article(a.id).await?;
+                        return Ok(IngestOutcome {
+                            article: a,
+                            new: false,
+                            created: vec![],
+                            merged,
+                        });
+                    }
+                }
+                return Err(err);
+            }
+        };
         let mut actor_ids = Vec::with_capacity(p.actors.len());
         for a in &p.actors {
             actor_ids.push(resolve_actor(&txn, a).await?);
@@ -272,7 +294,7 @@ async fn place(
     };
     match best_match(store, txn, &view).await? {
         Some(target) => {
-            merge_into(txn, target, e, &links, &m, change).await?;
+            merge_into(store, txn, target, e, &links, &m, change).await?;
             if !out.merged.contains(&target) && !out.created.contains(&target) {
                 out.merged.push(target);
             }
@@ -350,6 +372,9 @@ impl Store {
         change: &Change,
     ) -> StoreResult<ReextractOutcome> {
         let txn = self.db.begin().await?;
+        if self.is_postgres() {
+            lock_for(&txn, p).await?;
+        }
         let mut actor_ids = Vec::with_capacity(p.actors.len());
         for a in &p.actors {
             actor_ids.push(resolve_actor(&txn, a).await?);
@@ -379,7 +404,14 @@ impl Store {
             };
             let m = old.remove(i);
             let ev = load_event(&txn, m.event_id).await?;
-            if ev.status != EventStatus::Extracted {
+            let other_sources = mention::Entity::find()
+                .filter(mention::Column::EventId.eq(ev.id))
+                .filter(mention::Column::ArticleId.ne(article_id))
+                .count(&txn)
+                .await?;
+            // Curated events, and events other articles also report, keep
+            // their fields: one article's new reading must not undo the rest.
+            if ev.status != EventStatus::Extracted || other_sources > 0 {
                 res.kept.push(ev.id);
                 continue;
             }
@@ -604,6 +636,7 @@ async fn best_match(
 /// narrower date and the new actors (recorded as a merge). Confirmed and
 /// rejected events are never rewritten by extraction.
 async fn merge_into(
+    store: &Store,
     txn: &DatabaseTransaction,
     target: Id,
     e: &IngestEvent,
@@ -611,10 +644,21 @@ async fn merge_into(
     m: &NewMention,
     change: &Change,
 ) -> StoreResult<()> {
+    if store.is_postgres() {
+        // Serialize changes to the target between concurrent writers.
+        event::Entity::find_by_id(target)
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
+    }
     insert_mention(txn, target, m).await?;
     let old = load_event(txn, target).await?;
+    let mut note = change.clone();
+    note.note = Some(format!("new source: article {}", m.article_id));
     if old.status != EventStatus::Extracted {
-        return Ok(());
+        // Curated: extraction adds the source, never changes the fields.
+        return touch(txn, target, &note).await;
     }
     let mut patch = EventPatch::default();
     if old.kind == EventKind::Other && e.kind != EventKind::Other {
@@ -633,18 +677,22 @@ async fn merge_into(
     if current.len() > before {
         patch.actors = Some(current);
     }
-    let mut note = change.clone();
-    note.note = Some(format!("new source: article {}", m.article_id));
     if patch != EventPatch::default() {
         update_in(txn, target, &patch, &note, "merge").await?;
+        Ok(())
     } else {
-        // Record the new source even when no field changed.
-        record(txn, target, &note, "merge", None, None).await?;
-        event::Entity::update_many()
-            .col_expr(event::Column::UpdatedAt, Expr::val(chrono::Utc::now()))
-            .filter(event::Column::Id.eq(target))
-            .exec(txn)
-            .await?;
+        touch(txn, target, &note).await
     }
+}
+
+/// Records a new source of an event whose fields stay, and bumps its
+/// `updated_at` so incremental exports see the change.
+async fn touch(txn: &DatabaseTransaction, target: Id, note: &Change) -> StoreResult<()> {
+    record(txn, target, note, "merge", None, None).await?;
+    event::Entity::update_many()
+        .col_expr(event::Column::UpdatedAt, Expr::val(chrono::Utc::now()))
+        .filter(event::Column::Id.eq(target))
+        .exec(txn)
+        .await?;
     Ok(())
 }
