@@ -102,6 +102,24 @@ impl Store {
         Ok(mention::Entity::find().count(&self.db).await?)
     }
 
+    /// The outcome for an article that is already stored (same body or
+    /// url): nothing changes.
+    async fn already_stored(&self, p: &PreparedArticle) -> StoreResult<Option<IngestOutcome>> {
+        let Some(article) = self
+            .find_article(&p.article.body, p.article.url.as_deref())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let merged = self.events_of_article(article.id).await?;
+        Ok(Some(IngestOutcome {
+            article,
+            new: false,
+            created: vec![],
+            merged,
+        }))
+    }
+
     /// Event ids with a mention in an article.
     pub async fn events_of_article(&self, article_id: Id) -> StoreResult<Vec<Id>> {
         let mut ids: Vec<Id> = mention::Entity::find()
@@ -126,17 +144,8 @@ impl Store {
         p: &PreparedArticle,
         change: &Change,
     ) -> StoreResult<IngestOutcome> {
-        if let Some(a) = self
-            .find_article(&p.article.body, p.article.url.as_deref())
-            .await?
-        {
-            let merged = self.events_of_article(a.id).await?;
-            return Ok(IngestOutcome {
-                article: a,
-                new: false,
-                created: vec![],
-                merged,
-            });
+        if let Some(done) = self.already_stored(p).await? {
+            return Ok(done);
         }
         let published = p
             .article
@@ -169,17 +178,8 @@ impl Store {
                 drop(txn);
                 // Stored meanwhile by a concurrent writer: the same as a rerun.
                 if matches!(err, StoreError::Invalid(_)) {
-                    if let Some(a) = self
-                        .find_article(&p.article.body, p.article.url.as_deref())
-                        .await?
-                    {
-                        let merged = self.events_of_article(a.id).await?;
-                        return Ok(IngestOutcome {
-                            article: a,
-                            new: false,
-                            created: vec![],
-                            merged,
-                        });
+                    if let Some(done) = self.already_stored(p).await? {
+                        return Ok(done);
                     }
                 }
                 return Err(err);
