@@ -106,3 +106,32 @@ fn undocumented(sdl: &str) -> Vec<String> {
     }
     out
 }
+
+/// SQLite has one writer: concurrent mutations queue instead of failing.
+#[tokio::test]
+async fn concurrent_writes_on_sqlite_all_succeed() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let id = app.event("start", common::day("2024-01-01"), &[]).await;
+    let writes = (0..16).map(|i| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.gql_as(
+                Some(TOKEN),
+                "mutation($id: ID!, $t: String!) { updateEvent(id: $id, input: {title: $t}) { id } }",
+                json!({"id": id, "t": format!("title {i}")}),
+            )
+            .await
+        }
+    });
+    for body in futures::future::join_all(writes).await {
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let revs = app
+        .store
+        .revisions_of(&[id.parse().unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(revs.values().next().unwrap().len(), 17);
+    app.cleanup().await;
+}

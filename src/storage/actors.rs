@@ -50,6 +50,7 @@ fn check_wikidata(q: &Option<String>) -> StoreResult<Option<String>> {
 impl Store {
     /// Creates an actor; its name and Arabic name become aliases too.
     pub async fn create_actor(&self, new: &NewActor) -> StoreResult<Actor> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let a = insert_actor(&txn, new).await?;
         txn.commit().await?;
@@ -63,6 +64,7 @@ impl Store {
         alias: &str,
         lang: Option<&str>,
     ) -> StoreResult<Actor> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let a = actor::Entity::find_by_id(actor_id)
             .one(&txn)
@@ -81,6 +83,7 @@ impl Store {
     /// Changes an actor; a new name or Arabic name is added as an alias
     /// (old spellings stay findable).
     pub async fn update_actor(&self, id: Id, patch: &ActorPatch) -> StoreResult<Actor> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = actor::Entity::find_by_id(id)
             .one(&txn)

@@ -144,6 +144,7 @@ impl Store {
     /// Stores a new event with its actor links, in one transaction, and
     /// records its creation.
     pub async fn create_event(&self, new: &NewEvent, change: &Change) -> StoreResult<Event> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let ev = insert_event(&txn, new).await?;
         let snap = snapshot(&ev, &new.actors);
@@ -159,6 +160,7 @@ impl Store {
         patch: &EventPatch,
         change: &Change,
     ) -> StoreResult<Event> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let ev = update_in(&txn, id, patch, change, "update").await?;
         txn.commit().await?;
@@ -168,6 +170,7 @@ impl Store {
     /// Deletes an event with its mentions and actor links, leaving a
     /// tombstone and a revision; false when absent.
     pub async fn delete_event(&self, id: Id, change: &Change) -> StoreResult<bool> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let mut q = event::Entity::find_by_id(id);
         if self.is_postgres() {

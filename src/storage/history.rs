@@ -157,6 +157,7 @@ impl Store {
                 "give at least two distinct events to merge".into(),
             ));
         }
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         if self.is_postgres() {
             // Wait for concurrent writers adding evidence to these events.
@@ -258,6 +259,7 @@ impl Store {
     /// Moves one mention out of its event into a new event with the same
     /// fields (undoing a wrong merge); recorded on both events.
     pub async fn split_mention(&self, mention_id: Id, change: &Change) -> StoreResult<Event> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = mention::Entity::find_by_id(mention_id)
             .one(&txn)

@@ -154,6 +154,7 @@ impl Store {
         if p.article.body.trim().is_empty() {
             return Err(StoreError::Invalid("article body must not be empty".into()));
         }
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         if self.is_postgres() {
             lock_for(&txn, p).await?;
@@ -371,6 +372,7 @@ impl Store {
         p: &PreparedArticle,
         change: &Change,
     ) -> StoreResult<ReextractOutcome> {
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         if self.is_postgres() {
             lock_for(&txn, p).await?;

@@ -51,6 +51,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    /// SQLite allows one writer: write transactions queue here instead of
+    /// failing with "database is locked" when they upgrade from reading.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -80,7 +83,11 @@ impl Store {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        let store = Store { db, statements };
+        let store = Store {
+            db,
+            statements,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        };
         if store.db.get_database_backend() == DbBackend::Sqlite {
             // sqlx turns foreign keys on and waits 5 s on a busy database for
             // every connection; WAL (kept in the file) lets readers run while
@@ -138,6 +145,16 @@ impl Store {
             4
         } else {
             1
+        }
+    }
+
+    /// Held for the whole of a write transaction on SQLite (none needed on
+    /// PostgreSQL, whose row and advisory locks order writers).
+    async fn write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if self.is_postgres() {
+            None
+        } else {
+            Some(self.writer.lock().await)
         }
     }
 
