@@ -1240,25 +1240,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if pd.y.is_none() && pd.m.is_some() && pd.d.is_none() && !pd.hijri {
             if let Lex::Rel(r) = self.lex(j) {
                 let m = pd.m? as u32;
-                let p = self.pubd;
-                let y = match r {
-                    -1 => {
-                        if m < p.month() {
-                            p.year()
-                        } else {
-                            p.year() - 1
-                        }
-                    }
-                    1 => {
-                        if m > p.month() {
-                            p.year()
-                        } else {
-                            p.year() + 1
-                        }
-                    }
-                    _ => p.year(),
-                };
-                v = month_val(y, m)?.rel();
+                v = month_val(year_of_month(self.pubd, m, r as i32), m)?.rel();
                 j += 1;
             }
         }
@@ -1648,24 +1630,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 }
                 Lex::Month(m) | Lex::MonthWeak(m) if self.en => {
                     let m = m as u32;
-                    let y = match r {
-                        -1 => {
-                            if m < p.month() {
-                                p.year()
-                            } else {
-                                p.year() - 1
-                            }
-                        }
-                        1 => {
-                            if m > p.month() {
-                                p.year()
-                            } else {
-                                p.year() + 1
-                            }
-                        }
-                        _ => p.year(),
-                    };
-                    return Some((j + 1, month_val(y, m)?.rel()));
+                    return Some((j + 1, month_val(year_of_month(p, m, r as i32), m)?.rel()));
                 }
                 _ => {
                     if self.en && r == -1 && self.full(j) == "fiscal" {
@@ -3106,4 +3071,17 @@ fn make_timex(doc: &Doc, span: [usize; 2], v: Val, toks: [usize; 2]) -> Timex {
 #[allow(dead_code)]
 fn weekday_of(n: u8) -> Option<Weekday> {
     Weekday::try_from(n.checked_sub(1)?).ok()
+}
+
+/// The year of month `m` named "last" (`r` = -1), "next" (1) or "this" (0)
+/// relative to the publication date `p`: last March is in this year when
+/// March has already passed, else in the previous one.
+fn year_of_month(p: NaiveDate, m: u32, r: i32) -> i32 {
+    match r {
+        -1 if m < p.month() => p.year(),
+        -1 => p.year() - 1,
+        1 if m > p.month() => p.year(),
+        1 => p.year() + 1,
+        _ => p.year(),
+    }
 }

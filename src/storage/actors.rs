@@ -122,12 +122,8 @@ impl Store {
 
     /// Actors by id; unknown ids are left out.
     pub async fn actors_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Actor>> {
-        if ids.is_empty() {
-            return Ok(vec![]);
-        }
-        Ok(actor::Entity::find()
-            .filter(self.id_in(actor::Column::Id, ids))
-            .all(&self.db)
+        Ok(self
+            .rows_by_ids::<actor::Entity>(actor::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_actor)

@@ -67,12 +67,8 @@ impl Store {
 
     /// Articles by id; unknown ids are left out.
     pub async fn articles_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Article>> {
-        if ids.is_empty() {
-            return Ok(vec![]);
-        }
-        Ok(article::Entity::find()
-            .filter(self.id_in(article::Column::Id, ids))
-            .all(&self.db)
+        Ok(self
+            .rows_by_ids::<article::Entity>(article::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_article)

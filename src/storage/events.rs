@@ -206,12 +206,7 @@ impl Store {
 
     /// Events by id, in no particular order; unknown ids are left out.
     pub async fn events_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Event>> {
-        if ids.is_empty() {
-            return Ok(vec![]);
-        }
-        event::Entity::find()
-            .filter(self.id_in(event::Column::Id, ids))
-            .all(&self.db)
+        self.rows_by_ids::<event::Entity>(event::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_event)

@@ -158,6 +158,22 @@ impl Store {
         }
     }
 
+    /// The rows of entity `E` whose `column` is one of `ids` (one statement).
+    async fn rows_by_ids<E: sea_orm::EntityTrait>(
+        &self,
+        column: E::Column,
+        ids: &[Id],
+    ) -> StoreResult<Vec<E::Model>> {
+        use sea_orm::QueryFilter;
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(E::find()
+            .filter(self.id_in(column, ids))
+            .all(&self.db)
+            .await?)
+    }
+
     /// `column IN ids` as one bound parameter whatever the number of ids,
     /// so the statement is prepared and planned once, not once per list
     /// length (a 1,000-id IN list costs PostgreSQL tens of milliseconds to
