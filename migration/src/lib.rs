@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_core;
 mod m20261129_000002_history;
 mod m20261129_000003_span_index;
+mod m20261129_000004_actor_timeline;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_history::Migration),
             Box::new(m20261129_000003_span_index::Migration),
+            Box::new(m20261129_000004_actor_timeline::Migration),
         ]
     }
 }

@@ -6,8 +6,9 @@ use base64::Engine;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, ExprTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, ExprTrait,
+    IntoActiveModel, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use super::entities::{actor, event, event_actor, mention};
@@ -83,7 +84,8 @@ pub struct EventPage {
 
 pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
     let corrupt =
-        |what: &str| StoreError::Invalid(format!("stored event {} has a bad {what}", m.id));
+        // A row no valid write could produce: a server fault, not the caller's.
+        |what: &str| StoreError::Db(DbErr::Custom(format!("stored event {} has a bad {what}", m.id)));
     let start = from_day_number(m.start_day).ok_or_else(|| corrupt("start day"))?;
     let end = from_day_number(m.end_day).ok_or_else(|| corrupt("end day"))?;
     let precision = Precision::parse(&m.precision).ok_or_else(|| corrupt("precision"))?;
@@ -224,29 +226,30 @@ impl Store {
         limit: u64,
         reverse: bool,
     ) -> StoreResult<EventPage> {
-        let Some(mut cond) = self.filter_condition(filter).await? else {
+        let Some(plan) = self.plan(filter).await? else {
             return Ok(EventPage {
                 events: vec![],
                 has_more: false,
             });
         };
         let desc = matches!(order, EventOrder::DateDesc | EventOrder::CreatedDesc) != reverse;
+        let mut cond = plan.cond;
         if let Some(c) = cursor {
-            cond = cond.add(keyset(c, desc));
+            cond = cond.add(keyset(plan.days, c, desc));
         }
         let dir = if desc {
             sea_orm::Order::Desc
         } else {
             sea_orm::Order::Asc
         };
-        let mut q = event::Entity::find().filter(cond);
+        let mut q = plan.select.filter(cond);
         if matches!(order, EventOrder::DateAsc | EventOrder::DateDesc) {
             q = q
-                .order_by(event::Column::StartDay, dir.clone())
-                .order_by(event::Column::EndDay, dir.clone());
+                .order_by(plan.days.start(), dir.clone())
+                .order_by(plan.days.end(), dir.clone());
         }
         let rows = q
-            .order_by(event::Column::Id, dir)
+            .order_by(plan.days.id(), dir)
             .limit(limit + 1)
             .all(&self.db)
             .await?;
@@ -261,24 +264,24 @@ impl Store {
 
     /// How many events match `filter`.
     pub async fn count_events(&self, filter: &EventFilter) -> StoreResult<u64> {
-        match self.filter_condition(filter).await? {
+        match self.plan(filter).await? {
             None => Ok(0),
-            Some(c) => Ok(event::Entity::find().filter(c).count(&self.db).await?),
+            Some(p) => Ok(p.select.filter(p.cond).count(&self.db).await?),
         }
     }
 
     /// Matching events counted by start day: `(day number, count)` ascending.
     pub async fn count_by_start_day(&self, filter: &EventFilter) -> StoreResult<Vec<(i32, i64)>> {
-        let Some(cond) = self.filter_condition(filter).await? else {
+        let Some(p) = self.plan(filter).await? else {
             return Ok(vec![]);
         };
-        Ok(event::Entity::find()
+        Ok(p.select
             .select_only()
-            .column(event::Column::StartDay)
-            .column_as(Expr::col(event::Column::Id).count(), "n")
-            .filter(cond)
-            .group_by(event::Column::StartDay)
-            .order_by_asc(event::Column::StartDay)
+            .column_as(p.days.start(), "day")
+            .column_as(Expr::col((event::Entity, event::Column::Id)).count(), "n")
+            .filter(p.cond)
+            .group_by(p.days.start())
+            .order_by_asc(p.days.start())
             .into_tuple::<(i32, i64)>()
             .all(&self.db)
             .await?)
@@ -333,26 +336,49 @@ impl Store {
         ))
     }
 
-    /// The filter as a SQL condition; `None` when it can match nothing
-    /// (an actor name that names no actor under `ALL`, say).
-    async fn filter_condition(&self, f: &EventFilter) -> StoreResult<Option<Condition>> {
-        let mut c = Condition::all();
+    /// The filter as a query plan; `None` when it can match nothing (an
+    /// actor name that names no actor under `ALL`, say).
+    ///
+    /// On PostgreSQL, when the actor constraint is one actor, the events
+    /// are read through that actor's links, whose copy of the event's days
+    /// (migration 4) is indexed in date order: a page is an index range, not
+    /// a join of every event of the actor with every event of the window.
+    async fn plan(&self, f: &EventFilter) -> StoreResult<Option<Plan>> {
         if let (Some(from), Some(to)) = (f.from, f.to) {
             if from > to {
                 return Err(StoreError::Invalid("`from` is after `to`".into()));
             }
+        }
+        let Some(mut groups) = self.actor_groups(f).await? else {
+            return Ok(None);
+        };
+        let mut c = Condition::all();
+        let mut select = event::Entity::find();
+        let mut days = Days::Event;
+        if self.is_postgres() && groups.len() == 1 && groups[0].len() == 1 {
+            let actor = groups[0][0];
+            groups.clear();
+            select = select.join(
+                JoinType::InnerJoin,
+                event::Entity::belongs_to(event_actor::Entity)
+                    .from(event::Column::Id)
+                    .to(event_actor::Column::EventId)
+                    .into(),
+            );
+            c = c.add(event_actor::Column::ActorId.eq(actor));
+            days = Days::Link;
         }
         let from = f.from.map(day_number);
         let to = f.to.map(day_number);
         match f.date_match {
             DateMatch::Overlaps => {
                 if let Some(from) = from {
-                    c = c.add(event::Column::EndDay.gte(from));
+                    c = c.add(days.end().gte(from));
                 }
                 if let Some(to) = to {
-                    c = c.add(event::Column::StartDay.lte(to));
+                    c = c.add(days.start().lte(to));
                 }
-                if from.is_some() || to.is_some() {
+                if days == Days::Event && (from.is_some() || to.is_some()) {
                     if let Some(span) = self.span_overlap(from, to) {
                         c = c.add(span);
                     }
@@ -360,10 +386,10 @@ impl Store {
             }
             DateMatch::Within => {
                 if let Some(from) = from {
-                    c = c.add(event::Column::StartDay.gte(from));
+                    c = c.add(days.start().gte(from));
                 }
                 if let Some(to) = to {
-                    c = c.add(event::Column::EndDay.lte(to));
+                    c = c.add(days.end().lte(to));
                 }
             }
         }
@@ -395,9 +421,6 @@ impl Store {
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             c = c.add(self.text_condition(text));
         }
-        let Some(groups) = self.actor_groups(f).await? else {
-            return Ok(None);
-        };
         if !groups.is_empty() {
             let in_links = |ids: Vec<Id>| {
                 event::Column::Id.in_subquery(
@@ -420,7 +443,11 @@ impl Store {
                 }
             }
         }
-        Ok(Some(c))
+        Ok(Some(Plan {
+            select,
+            cond: c,
+            days,
+        }))
     }
 
     /// The actor constraints as groups of ids (one group per id or name:
@@ -488,13 +515,48 @@ impl Store {
     }
 }
 
+/// A filter ready to run: the select (events, joined with one actor's
+/// links on the actor-timeline path), its condition, and which table's
+/// day columns to filter, sort and page on.
+struct Plan {
+    select: sea_orm::Select<event::Entity>,
+    cond: Condition,
+    days: Days,
+}
+
+/// Where a plan reads the sort key `(start_day, end_day, event id)` from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Days {
+    /// The event row.
+    Event,
+    /// The joined `event_actor` row (equal by trigger; indexed per actor).
+    Link,
+}
+
+impl Days {
+    fn col(self, event: event::Column, link: &'static str) -> Expr {
+        match self {
+            Days::Event => Expr::col((event::Entity, event)),
+            Days::Link => Expr::col((event_actor::Entity, sea_orm::sea_query::Alias::new(link))),
+        }
+    }
+
+    fn start(self) -> Expr {
+        self.col(event::Column::StartDay, "start_day")
+    }
+
+    fn end(self) -> Expr {
+        self.col(event::Column::EndDay, "end_day")
+    }
+
+    fn id(self) -> Expr {
+        self.col(event::Column::Id, "event_id")
+    }
+}
+
 /// Rows strictly after `c` in ascending (or, with `desc`, descending) order.
-fn keyset(c: Cursor, desc: bool) -> Condition {
-    let (start, end, id) = (
-        Expr::col((event::Entity, event::Column::StartDay)),
-        Expr::col((event::Entity, event::Column::EndDay)),
-        Expr::col((event::Entity, event::Column::Id)),
-    );
+fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
+    let (start, end, id) = (days.start(), days.end(), days.id());
     match c {
         Cursor::Date(s, e, i) => {
             let lhs = Expr::tuple([start, end, id]);

@@ -185,7 +185,8 @@ impl Store {
             column.entity_name().inner(),
             column.as_str()
         );
-        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let unique: std::collections::BTreeSet<Id> = ids.iter().copied().collect();
+        let list: Vec<String> = unique.iter().map(|i| i.to_string()).collect();
         let expr = if self.is_postgres() {
             Expr::cust_with_values(
                 format!("{col} = ANY(string_to_array($1, ',')::bigint[])"),
