@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Issue 5: the GraphQL read path side by side with its SQL ceiling (pgbench
+# running the very statements the server ran, captured from PostgreSQL's log)
+# and with PostGraphile serving the same tables, in one run so ratios are fair.
+# Loopback only, bounded in time (about 3 x 3 x (connections) x DURATION s).
+#   benches/api.sh [EVENTS=100000] [DURATION=10] [CONNECTIONS="8 64"]
+# Needs wrk (apt-get install wrk), pgbench, psql, jq and Node 20; PostGraphile is
+# installed with npm under benches/postgraphile (skip it with TARIKH_BENCH_PEER=none).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-100000}
+DURATION=${2:-10}
+CONNECTIONS=${3:-"8 64"}
+PEER=${TARIKH_BENCH_PEER:-postgraphile}
+ADMIN=${TARIKH_BENCH_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
+DB=tarikh_bench_api
+URL="${ADMIN%/*}/$DB"
+PORT=18080
+PGL_PORT=15000
+PGLOG=${TARIKH_BENCH_PGLOG:-$(ls /var/log/postgresql/postgresql-*-main.log | head -n 1)}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/tarikh-target}
+if [ -z "${TARIKH_BIN:-}" ]; then cargo build --release --quiet --bin tarikh; fi
+BIN=${TARIKH_BIN:-$CARGO_TARGET_DIR/release/tarikh}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  psql "$ADMIN" -q -c "ALTER DATABASE $DB RESET log_statement" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(psql "$ADMIN" -Atc 'SHOW server_version' | cut -d' ' -f1) PostgreSQL; load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${TARIKH_BENCH_REUSE:-}" != 1 ] || ! psql "$URL" -Atc 'SELECT 1 FROM event LIMIT 1' >/dev/null 2>&1; then
+  psql "$ADMIN" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+  "$BIN" migrate --database-url "$URL" 2>/dev/null
+  echo "== fill: $EVENTS events"
+  /usr/bin/time -f "   %e s wall" psql "$URL" -q -v n="$EVENTS" -f benches/fill_events.sql
+fi
+psql "$URL" -Atc "SELECT '   ' || count(*) || ' events, ' || (SELECT count(*) FROM event_actor) || ' actor links, ' || (SELECT count(*) FROM mention) || ' mentions; actor 3 in ' || (SELECT count(*) FROM event_actor WHERE actor_id = 3) || ' events' FROM event"
+
+RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+
+# The three queries (bodies in benches/postgraphile/tarikh/, the same questions
+# as PostGraphile's in benches/postgraphile/): an actor's events in a decade, the
+# same as a month histogram, and an actor's page 41 (rows 2001-2050) by keyset.
+PGDIR=benches/postgraphile
+cp "$PGDIR/tarikh/q1.json" "$PGDIR/tarikh/q2.json" "$WORK/"
+node "$PGDIR/cursor.js" "http://127.0.0.1:$PORT/graphql" "$PGDIR/tarikh/q3.template.json" "$WORK/q3.json" 2000 >/dev/null
+check() { # url body -> fails on a GraphQL error, prints the answer's size
+  curl -s "$1" -H 'Content-Type: application/json' --data-binary @"$2" |
+    jq -e -r 'if .errors then error(.errors|tostring) else (.data|tostring|length|tostring) + " bytes" end'
+}
+for q in q1 q2 q3; do echo "   tarikh $q: $(check "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json")"; done
+
+# Capture the statements the server runs for each query (with their parameters
+# inlined) from PostgreSQL's statement log: that is the pgbench script.
+psql "$ADMIN" -q -c "ALTER DATABASE $DB SET log_statement = 'all'"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @"$WORK/q1.json" >/dev/null # warm the pool
+for q in q1 q2 q3; do
+  sleep 0.3
+  start=$(stat -c %s "$PGLOG")
+  curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @"$WORK/$q.json" >/dev/null
+  sleep 0.3
+  tail -c +$((start + 1)) "$PGLOG" | python3 benches/pglog_to_pgbench.py "$DB" > "$WORK/$q.sql"
+  echo "   $q: $(grep -c . "$WORK/$q.sql") SQL statements per request"
+done
+# Statements per request must not grow with the page size.
+for first in 5 500; do
+  start=$(stat -c %s "$PGLOG")
+  curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @<(sed "s/first: 50)/first: $first)/" "$WORK/q1.json") >/dev/null
+  sleep 0.3
+  echo "   q1 with first: $first -> $(tail -c +$((start + 1)) "$PGLOG" | python3 benches/pglog_to_pgbench.py "$DB" | grep -c .) statements"
+done
+psql "$ADMIN" -q -c "ALTER DATABASE $DB RESET log_statement"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+
+# wrk with benches/postgraphile/post.lua: requests/s, p50, p99 (ms).
+load() { # url body connections -> "rps p50 p99 errors"
+  local out
+  out=$(wrk -t2 -c"$3" -d"${DURATION}s" -s "$PGDIR/post.lua" "$1" -- "$2") || { echo "0 - - wrk-failed"; return; }
+  awk '/Requests\/sec/{rps=$2} /^post.lua:/{p50=$9; p99=$15; err=$4}
+       END{printf "%.0f %s %s %s\n", rps, p50, p99, (err == 0 ? "ok" : err " errors")}' <<<"$out"
+}
+ceiling() { # sql-file connections -> "tps p50 p99"
+  rm -f "$WORK"/pgb.*
+  local out
+  # At most as many clients as Tarikh's pool has connections (32): the server
+  # never runs more statements at once, and PostgreSQL allows 100 connections.
+  local clients=$(( $2 < 32 ? $2 : 32 ))
+  out=$(cd "$WORK" && pgbench -n -M prepared -c "$clients" -j 2 -T "$DURATION" -l --log-prefix=pgb -f "$1" "$URL" 2>&1) ||
+    { echo "0 - -"; echo "pgbench failed: $out" >&2; return; }
+  local tps
+  tps=$(awk '/^tps/{printf "%.0f", $3}' <<<"$out")
+  cat "$WORK"/pgb.* | awk '{print $3}' | sort -n > "$WORK/lat"
+  local n
+  n=$(wc -l < "$WORK/lat")
+  echo "$tps $(awk -v n="$n" 'NR==int(n*0.5)+1{printf "%.2f ", $1/1000} NR==int(n*0.99)+1{printf "%.2f", $1/1000}' "$WORK/lat")"
+}
+
+if [ "$PEER" = postgraphile ]; then
+  [ -d "$PGDIR/node_modules" ] || (cd "$PGDIR" && npm ci --silent --no-audit --no-fund)
+  # Two Node processes, one per core, as Tarikh runs two actix workers.
+  DATABASE_URL="$URL" PGL_PORT=$PGL_PORT PGL_WORKERS=2 NODE_ENV=production node "$PGDIR/server.js" > "$WORK/pgl.log" 2>&1 &
+  PGL=$!
+  PIDS+=("$PGL")
+  for _ in $(seq 1 600); do [ "$(grep -c listening "$WORK/pgl.log")" -ge 2 ] && break; sleep 0.2; done
+  cp "$PGDIR/q1.json" "$WORK/pgl_q1.json"
+  cp "$PGDIR/q2.json" "$WORK/pgl_q2.json"
+  node "$PGDIR/cursor.js" "http://127.0.0.1:$PGL_PORT/graphql" "$PGDIR/q3.template.json" "$WORK/pgl_q3.json" 2000 >/dev/null
+  for q in q1 q2 q3; do echo "   postgraphile $q: $(check "http://127.0.0.1:$PGL_PORT/graphql" "$WORK/pgl_$q.json")"; done
+fi
+
+printf '\n%-4s %5s | %8s %7s %7s | %8s %7s %7s | %6s | %8s %7s %7s | %6s\n' \
+  query conns "tarikh/s" p50ms p99ms "sql/s" p50ms p99ms "t/sql" "pgl/s" p50ms p99ms "t/pgl"
+for q in q1 q2 q3; do
+  for c in $CONNECTIONS; do
+    read -r trps tp50 tp99 terr < <(load "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json" "$c")
+    read -r srps sp50 sp99 < <(ceiling "$WORK/$q.sql" "$c")
+    if [ "$PEER" = postgraphile ]; then
+      read -r prps pp50 pp99 perr < <(load "http://127.0.0.1:$PGL_PORT/graphql" "$WORK/pgl_$q.json" "$c")
+    else
+      prps=0 pp50=- pp99=- perr=ok
+    fi
+    printf '%-4s %5s | %8s %7s %7s | %8s %7s %7s | %6s | %8s %7s %7s | %6s\n' "$q" "$c" \
+      "$trps" "$tp50" "$tp99" "$srps" "$sp50" "$sp99" \
+      "$(awk -v a="$trps" -v b="$srps" 'BEGIN{printf "%.2f", a/b}')" \
+      "$prps" "$pp50" "$pp99" "$(awk -v a="$trps" -v b="$prps" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')"
+    [ "$terr" = ok ] || echo "     tarikh: $terr"
+    [ "$perr" = ok ] || echo "     postgraphile: $perr"
+  done
+done
+echo "   tarikh server peak RSS under load: $(awk '/VmHWM/{print $2, $3}' "/proc/$SERVER/status")"
+if [ "$PEER" = postgraphile ]; then
+  echo "   postgraphile peak RSS under load: $(for p in $(pgrep -P "$PGL") "$PGL"; do awk '/VmHWM/{printf "%s kB ", $2}' "/proc/$p/status"; done)(primary and workers)"
+fi
+echo "== export of all $EVENTS events (NDJSON): memory"
+/usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" export --database-url "$URL" --format ndjson --output "$WORK/all.ndjson"
+echo "   $(wc -l < "$WORK/all.ndjson") lines"
