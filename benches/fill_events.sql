@@ -73,4 +73,4 @@ SELECT e.id, 1 + (e.id * 7 + k) % greatest(:n / 3, 1), 'Synthetic sentence about
 FROM event e CROSS JOIN generate_series(0, 3) k
 WHERE k <= e.id % 4;
 COMMIT;
-ANALYZE;
+VACUUM ANALYZE;

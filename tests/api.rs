@@ -336,13 +336,30 @@ async fn actor_timeline(app: &TestApp) {
         )
         .await;
     assert_eq!(d["timeline"], json!([{"start": "2014-08-01", "count": 4}]));
-    // Deleting an event drops it from the actor's timeline.
+    // Deleting an event drops it from the actor's timeline; rejecting one
+    // hides it from the default view, counts and histogram.
     app.ok(
         "mutation($id: ID!) { deleteEvent(id: $id) }",
         json!({"id": e4}),
     )
     .await;
-    assert_eq!(app.titles(august).await, ["three", "two", "one"]);
+    assert_eq!(app.titles(august.clone()).await, ["three", "two", "one"]);
+    app.ok(
+        "mutation($id: ID!) { updateEvent(id: $id, input: {status: REJECTED}) { id } }",
+        json!({"id": e1}),
+    )
+    .await;
+    assert_eq!(app.titles(august.clone()).await, ["three", "two"]);
+    let d = app
+        .ok(
+            r#"query($f: EventFilter) { events(filter: $f) { totalCount } timeline(filter: $f, bucket: MONTH) { start count } }"#,
+            json!({"f": august}),
+        )
+        .await;
+    assert_eq!(d["events"]["totalCount"], 2);
+    assert_eq!(d["timeline"], json!([{"start": "2014-08-01", "count": 2}]));
+    let rejected = json!({"actorIds": [a], "status": ["REJECTED"]});
+    assert_eq!(app.titles(rejected).await, ["one"]);
 }
 
 async fn pagination(app: &TestApp) {
