@@ -2,12 +2,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: a GraphQL response is
-/// thousands of small allocations, and glibc's malloc and free took a
-/// quarter of the server's CPU under load (BENCHMARKS.md, issue 5).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
