@@ -226,7 +226,13 @@ impl Store {
         limit: u64,
         reverse: bool,
     ) -> StoreResult<EventPage> {
-        let Some(plan) = self.plan(filter).await? else {
+        let resume_at = match cursor {
+            Some(Cursor::Date(start, ..)) if !reverse && order == EventOrder::DateAsc => {
+                Some(start)
+            }
+            _ => None,
+        };
+        let Some(plan) = self.plan(filter, resume_at).await? else {
             return Ok(EventPage {
                 events: vec![],
                 has_more: false,
@@ -264,7 +270,7 @@ impl Store {
 
     /// How many events match `filter`.
     pub async fn count_events(&self, filter: &EventFilter) -> StoreResult<u64> {
-        Ok(match self.plan(filter).await? {
+        Ok(match self.plan(filter, None).await? {
             None => 0,
             Some(p) if p.on_links => {
                 event_actor::Entity::find()
@@ -278,7 +284,7 @@ impl Store {
 
     /// Matching events counted by start day: `(day number, count)` ascending.
     pub async fn count_by_start_day(&self, filter: &EventFilter) -> StoreResult<Vec<(i32, i64)>> {
-        let Some(p) = self.plan(filter).await? else {
+        let Some(p) = self.plan(filter, None).await? else {
             return Ok(vec![]);
         };
         let day = p.days.start();
@@ -365,7 +371,10 @@ impl Store {
     /// are read through that actor's links, whose copy of the event's days
     /// (migration 4) is indexed in date order: a page is an index range, not
     /// a join of every event of the actor with every event of the window.
-    async fn plan(&self, f: &EventFilter) -> StoreResult<Option<Plan>> {
+    ///
+    /// `resume_at` is the start day of the cursor a date-ordered page
+    /// resumes from, if any.
+    async fn plan(&self, f: &EventFilter, resume_at: Option<i32>) -> StoreResult<Option<Plan>> {
         if let (Some(from), Some(to)) = (f.from, f.to) {
             if from > to {
                 return Err(StoreError::Invalid("`from` is after `to`".into()));
@@ -400,7 +409,17 @@ impl Store {
                 if let Some(to) = to {
                     c = c.add(days.start().lte(to));
                 }
-                if days == Days::Event && (from.is_some() || to.is_some()) {
+                // The GiST interval index finds the events that reach past
+                // `from` without reading everything that starts before it;
+                // a page that resumes inside the window, or a window open
+                // at the start, reads the date-ordered B-tree from its
+                // cursor instead, so a long export is not a scan of the
+                // whole window per page.
+                let resumes_inside = match (from, resume_at) {
+                    (Some(from), Some(at)) => at >= from,
+                    _ => false,
+                };
+                if days == Days::Event && from.is_some() && !resumes_inside {
                     if let Some(span) = self.span_overlap(from, to) {
                         c = c.add(span);
                     }
