@@ -90,7 +90,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null &&
 # wrk with benches/postgraphile/post.lua: requests/s, p50, p99 (ms).
 load() { # url body connections -> "rps p50 p99 errors"
   local out
-  out=$(wrk -t2 -c"$3" -d"${DURATION}s" -s "$PGDIR/post.lua" "$1" -- "$2") || { echo "0 - - wrk-failed"; return; }
+  out=$(wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s -s "$PGDIR/post.lua" "$1" -- "$2") || { echo "0 - - wrk-failed"; return; }
   awk '/Requests\/sec/{rps=$2} /^post.lua:/{p50=$9; p99=$15; err=$4}
        END{printf "%.0f %s %s %s\n", rps, p50, p99, (err == 0 ? "ok" : err " errors")}' <<<"$out"
 }
