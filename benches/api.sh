@@ -123,6 +123,13 @@ if [ "$PEER" = postgraphile ]; then
   for q in q1 q2 q3; do echo "   postgraphile $q: $(check "http://127.0.0.1:$PGL_PORT/graphql" "$WORK/pgl_$q.json")"; done
 fi
 
+# Warm up both servers (open their pools, fill caches) before measuring.
+for q in q1 q2 q3; do
+  wrk -t2 -c8 -d3s --timeout 30s -s "$PGDIR/post.lua" "http://127.0.0.1:$PORT/graphql" -- "$WORK/$q.json" >/dev/null
+  [ "$PEER" != postgraphile ] ||
+    wrk -t2 -c8 -d3s --timeout 30s -s "$PGDIR/post.lua" "http://127.0.0.1:$PGL_PORT/graphql" -- "$WORK/pgl_$q.json" >/dev/null
+done
+
 printf '\n%-4s %5s | %8s %7s %7s | %8s %7s %7s | %6s | %8s %7s %7s | %6s\n' \
   query conns "tarikh/s" p50ms p99ms "sql/s" p50ms p99ms "t/sql" "pgl/s" p50ms p99ms "t/pgl"
 for q in q1 q2 q3; do
