@@ -155,14 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }),
         Command::Serve(args) => {
-            // The store lives on its own multi-threaded runtime (see
-            // `http::HttpConfig::db_runtime`); actix runs the HTTP side.
-            let db = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("tarikh-db")
-                .build()?;
-            let store = db.block_on(open_for_serving(&args))?;
-            http::block_on(serve(args, store, db.handle().clone()))?;
+            http::block_on(serve(args))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -191,7 +184,7 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-async fn open_for_serving(args: &ServeArgs) -> anyhow::Result<Store> {
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.db.database_url).await?;
     if args.demo {
         let n = crate::demo::load_if_empty(&store).await?;
@@ -199,14 +192,6 @@ async fn open_for_serving(args: &ServeArgs) -> anyhow::Result<Store> {
             tracing::info!(events = n, "loaded the demo timeline");
         }
     }
-    Ok(store)
-}
-
-async fn serve(
-    args: ServeArgs,
-    store: Store,
-    db_runtime: tokio::runtime::Handle,
-) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let tokens = WriteTokens::parse(&args.write_tokens);
@@ -214,7 +199,6 @@ async fn serve(
         tracing::info!("no TARIKH_WRITE_TOKENS: the API is read-only");
     }
     let config = HttpConfig {
-        db_runtime: Some(db_runtime),
         tokens,
         cors_origins: args
             .cors_origins

@@ -24,56 +24,11 @@ pub struct HttpConfig {
     pub tokens: WriteTokens,
     /// Allowed CORS origins (TARIKH_CORS_ORIGINS); `*` allows any; empty allows none.
     pub cors_origins: Vec<String>,
-    /// The multi-threaded tokio runtime the store was opened on; GraphQL
-    /// execution, health checks and export queries run there. `None`: the
-    /// runtime that calls [`serve`].
-    pub db_runtime: Option<tokio::runtime::Handle>,
 }
 
 struct AppState {
     schema: TarikhSchema,
     store: Store,
-    db: Db,
-}
-
-/// Database work runs on one multi-threaded runtime, never on actix's
-/// single-threaded workers: a pooled connection's socket belongs to the
-/// runtime that opened it, so a connection opened on worker A and used
-/// from worker B waited for A to finish whatever it was computing (p99 at
-/// 8 connections: 221 ms before, 26 ms after; BENCHMARKS.md).
-#[derive(Clone)]
-struct Db(tokio::runtime::Handle);
-
-impl Db {
-    /// Runs `f` on the database runtime and waits for it.
-    async fn run<F>(&self, f: F) -> Result<F::Output, tokio::task::JoinError>
-    where
-        F: std::future::Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        self.0.spawn(f).await
-    }
-
-    /// Drives `items` on the database runtime and hands them over through
-    /// a small bounded channel: the producer waits for the client, so
-    /// memory stays flat, and stops when the client goes away.
-    fn stream<S>(&self, items: S) -> impl futures::Stream<Item = S::Item>
-    where
-        S: futures::Stream + Send + 'static,
-        S::Item: Send + 'static,
-    {
-        use futures::StreamExt;
-        let (tx, rx) = tokio::sync::mpsc::channel(2);
-        self.0.spawn(async move {
-            futures::pin_mut!(items);
-            while let Some(x) = items.next().await {
-                if tx.send(x).await.is_err() {
-                    break;
-                }
-            }
-        });
-        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) })
-    }
 }
 
 /// Runs `f` to completion on an actix system (the server's runtime).
@@ -86,11 +41,7 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// requests for up to 10 s).
 pub fn serve(listener: TcpListener, store: Store, config: HttpConfig) -> std::io::Result<Server> {
     let schema = graphql::build_schema(store.clone(), config.tokens.clone());
-    let db = Db(config
-        .db_runtime
-        .clone()
-        .unwrap_or_else(tokio::runtime::Handle::current));
-    let state = web::Data::new(AppState { schema, store, db });
+    let state = web::Data::new(AppState { schema, store });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
@@ -166,20 +117,7 @@ async fn graphql_post(
         }
     };
     let batch = graphql::prepare(batch, &state.store, bearer(&req));
-    let schema = state.schema.clone();
-    let executed = state
-        .db
-        .run(async move { schema.execute_batch(batch).await })
-        .await;
-    let Ok(executed) = executed else {
-        tracing::error!("a GraphQL execution task failed");
-        return error_body(
-            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            graphql::errors::INTERNAL,
-            "internal error",
-        );
-    };
-    let resp = match executed {
+    let resp = match state.schema.execute_batch(batch).await {
         async_graphql::BatchResponse::Single(r) => {
             async_graphql::BatchResponse::Single(graphql::with_codes(r))
         }
@@ -204,13 +142,7 @@ async fn graphiql() -> HttpResponse {
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.store.backend_name();
-    let store = state.store.clone();
-    if state
-        .db
-        .run(async move { store.ping().await })
-        .await
-        .unwrap_or(false)
-    {
+    if state.store.ping().await {
         HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": backend}))
     } else {
         HttpResponse::ServiceUnavailable()
@@ -254,9 +186,7 @@ fn export_events(
     };
     let mut enc = export::Encoder::new(format);
     let header = enc.header();
-    let pages = state
-        .db
-        .stream(export::rows(state.store.clone(), filter, cursor));
+    let pages = export::rows(state.store.clone(), filter, cursor);
     let body = futures::stream::once(async move { Ok::<_, std::io::Error>(header) })
         .chain(pages.map(move |page| match page {
             Ok(rows) => {
@@ -323,5 +253,5 @@ async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> Http
     });
     HttpResponse::Ok()
         .content_type(export::Format::Ndjson.content_type())
-        .streaming(state.db.stream(body))
+        .streaming(body)
 }

@@ -83,7 +83,6 @@ impl TestApp {
         let config = HttpConfig {
             tokens: WriteTokens::parse(tokens),
             cors_origins: vec!["https://dash.example".into()],
-            db_runtime: None,
         };
         let server = serve(listener, store.clone(), config).expect("start the server");
         tokio::spawn(server);
