@@ -38,8 +38,9 @@
 //!   logged, never sent to clients.
 //! - A landed migration is never edited: changes are new migrations.
 //! - On PostgreSQL, each `event_actor` row carries a copy of its event's
-//!   days, kept equal by database triggers (migration 4), so one actor's
-//!   timeline is an index range; no Rust code writes those columns.
+//!   days and status, kept equal by database triggers (migration 4), so
+//!   one actor's timeline is an index range and its histogram an
+//!   index-only scan; no Rust code writes those columns.
 //! - Every change to an event writes a revision (who, when, why, fields
 //!   before and after); deleted and merged events leave tombstones.
 //!   Re-extraction never rewrites `confirmed` or `rejected` events.
