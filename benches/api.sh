@@ -39,10 +39,17 @@ if [ "${TARIKH_BENCH_REUSE:-}" != 1 ] || ! psql "$URL" -Atc 'SELECT 1 FROM event
 fi
 psql "$URL" -Atc "SELECT '   ' || count(*) || ' events, ' || (SELECT count(*) FROM event_actor) || ' actor links, ' || (SELECT count(*) FROM mention) || ' mentions; actor 3 in ' || (SELECT count(*) FROM event_actor WHERE actor_id = 3) || ' events' FROM event"
 
-RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-PIDS+=("$SERVER")
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+SERVER=""
+restart_server() { # (re)starts Tarikh on $PORT and waits until it answers
+  if [ -n "$SERVER" ]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi
+  RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+  SERVER=$!
+  PIDS+=("$SERVER")
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+}
+post() { curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @"$1" >/dev/null; }
+logged() { tail -c +$(($1 + 1)) "$PGLOG" | python3 benches/pglog_to_pgbench.py "$DB"; } # statements since byte $1
+restart_server
 
 # The three queries (bodies in benches/postgraphile/tarikh/, the same questions
 # as PostGraphile's in benches/postgraphile/): an actor's events in a decade, the
@@ -59,33 +66,26 @@ for q in q1 q2 q3; do echo "   tarikh $q: $(check "http://127.0.0.1:$PORT/graphq
 # Capture the statements the server runs for each query (with their parameters
 # inlined) from PostgreSQL's statement log: that is the pgbench script.
 psql "$ADMIN" -q -c "ALTER DATABASE $DB SET log_statement = 'all'"
-kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-PIDS+=("$SERVER")
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
-curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @"$WORK/q1.json" >/dev/null # warm the pool
+restart_server
+post "$WORK/q1.json" # warm the pool
 for q in q1 q2 q3; do
   sleep 0.3
   start=$(stat -c %s "$PGLOG")
-  curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @"$WORK/$q.json" >/dev/null
+  post "$WORK/$q.json"
   sleep 0.3
-  tail -c +$((start + 1)) "$PGLOG" | python3 benches/pglog_to_pgbench.py "$DB" > "$WORK/$q.sql"
+  logged "$start" > "$WORK/$q.sql"
   echo "   $q: $(grep -c . "$WORK/$q.sql") SQL statements per request"
 done
 # Statements per request must not grow with the page size.
 for first in 5 500; do
   start=$(stat -c %s "$PGLOG")
-  curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' --data-binary @<(sed "s/first: 50)/first: $first)/" "$WORK/q1.json") >/dev/null
+  sed "s/first: 50)/first: $first)/" "$WORK/q1.json" > "$WORK/q1_$first.json"
+  post "$WORK/q1_$first.json"
   sleep 0.3
-  echo "   q1 with first: $first -> $(tail -c +$((start + 1)) "$PGLOG" | python3 benches/pglog_to_pgbench.py "$DB" | grep -c .) statements"
+  echo "   q1 with first: $first -> $(logged "$start" | grep -c .) statements"
 done
 psql "$ADMIN" -q -c "ALTER DATABASE $DB RESET log_statement"
-kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-PIDS+=("$SERVER")
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+restart_server
 
 # wrk with benches/postgraphile/post.lua: requests/s, p50, p99 (ms).
 quiet() { # waits until no statement runs on the database (a peer whose

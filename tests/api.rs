@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{day, TestApp, TOKEN};
-use serde_json::{json, Value};
+use common::{day, node_titles, TestApp, TOKEN};
+use serde_json::json;
 use tarikh::domain::{NewArticle, NewMention};
 
 /// Day, month, year and approximate events around the turn of 2023/2024.
@@ -295,14 +295,7 @@ async fn actor_timeline(app: &TestApp) {
     let page = "query($f: EventFilter, $o: EventOrder!, $after: String, $before: String, $first: Int, $last: Int) {
         events(filter: $f, orderBy: $o, first: $first, after: $after, last: $last, before: $before) {
           totalCount nodes { title } pageInfo { endCursor startCursor hasNextPage hasPreviousPage } } }";
-    let titles = |d: &Value| -> Vec<String> {
-        d["events"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["title"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let titles = node_titles;
     let d = app
         .ok(page, json!({"f": august, "o": "DATE_ASC", "first": 3}))
         .await;

@@ -288,31 +288,34 @@ impl Store {
             return Ok(vec![]);
         };
         let day = p.days.start();
-        let rows = if p.on_links {
+        if p.on_links {
             // An index-only scan of the actor's links.
-            event_actor::Entity::find()
-                .select_only()
-                .column_as(day.clone(), "day")
-                .column_as(Expr::cust("count(*)"), "n")
-                .filter(p.cond)
-                .group_by(day.clone())
-                .order_by_asc(day)
-                .into_tuple::<(i32, i64)>()
-                .all(&self.db)
-                .await?
+            let links = event_actor::Entity::find();
+            self.day_counts(links, day, Expr::cust("count(*)"), p.cond)
+                .await
         } else {
-            p.select
-                .select_only()
-                .column_as(day.clone(), "day")
-                .column_as(Expr::col((event::Entity, event::Column::Id)).count(), "n")
-                .filter(p.cond)
-                .group_by(day.clone())
-                .order_by_asc(day)
-                .into_tuple::<(i32, i64)>()
-                .all(&self.db)
-                .await?
-        };
-        Ok(rows)
+            let count = Expr::col((event::Entity, event::Column::Id)).count();
+            self.day_counts(p.select, day, count, p.cond).await
+        }
+    }
+
+    /// `(day, count)` rows of `q` grouped by `day`, ascending.
+    async fn day_counts<E: EntityTrait>(
+        &self,
+        q: sea_orm::Select<E>,
+        day: Expr,
+        count: Expr,
+        cond: Condition,
+    ) -> StoreResult<Vec<(i32, i64)>> {
+        Ok(q.select_only()
+            .column_as(day.clone(), "day")
+            .column_as(count, "n")
+            .filter(cond)
+            .group_by(day.clone())
+            .order_by_asc(day)
+            .into_tuple::<(i32, i64)>()
+            .all(&self.db)
+            .await?)
     }
 
     /// Actor links of many events: event id → (actor id, role), one statement.

@@ -224,13 +224,18 @@ impl TestApp {
                 json!({"f": filter}),
             )
             .await;
-        d["events"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["title"].as_str().unwrap().to_string())
-            .collect()
+        node_titles(&d)
     }
+}
+
+/// The titles of `events { nodes { title } }` in an answer.
+pub fn node_titles(d: &Value) -> Vec<String> {
+    d["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 pub fn day(d: &str) -> Value {
