@@ -378,7 +378,8 @@ impl Ctx<'_, '_> {
         Some((c.end, c.h, c.m))
     }
 
-    fn time_val(&self, h: u32, m: u32) -> Val {
+    /// A clock time on the publication day (TIMEX3 `TIME`, `YYYY-MM-DDThh:mm`).
+    pub(super) fn time_val(&self, h: u32, m: u32) -> Val {
         let mut v = day_val(self.pubd).rel();
         v.kind = TimexType::Time;
         v.timex3 = format!(

@@ -2565,15 +2565,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         let hh = if daypart >= 2 && h < 12 { h + 12 } else { h };
-        let mut v = day_val(self.pubd).rel();
-        v.kind = TimexType::Time;
-        v.timex3 = format!(
-            "{}T{:02}:{:02}",
-            format_date(self.pubd),
-            hh.min(24),
-            minute.min(59)
-        );
-        Some((j, v))
+        Some((j, self.time_val(hh, minute)))
     }
 
     /// The best date-like atom at `i`.
