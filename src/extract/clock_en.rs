@@ -9,7 +9,7 @@
 
 use chrono::Datelike;
 
-use super::{add_days, day_val, format_date, Ctx, Lex, TimexType, Unit, Val, M};
+use super::{add_days, day_val, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M};
 
 const ZONES: &[&str] = &[
     "gmt", "utc", "cst", "cdt", "pst", "pdt", "est", "edt", "mst", "mdt", "bst", "ist", "cet",
@@ -100,12 +100,7 @@ impl Ctx<'_, '_> {
     }
 
     fn adjacent(&self, j: usize) -> bool {
-        j > 0
-            && self
-                .doc
-                .toks
-                .get(j)
-                .is_some_and(|t| t.s == self.doc.toks[j - 1].e)
+        !self.has_space_before(j)
     }
 
     /// am/pm after a clock: "pm", "p.m.", "a m", "p" (glued to the number).
@@ -737,7 +732,7 @@ impl Ctx<'_, '_> {
                             } else {
                                 y as i32
                             };
-                            let date = ymd_opt(y, m as u32, d as u32)?;
+                            let date = ymd(y, m as u32, d as u32)?;
                             return Some((i + 5, day_val(date)));
                         }
                     }
@@ -763,7 +758,7 @@ impl Ctx<'_, '_> {
                         _ => 0,
                     };
                     let m = super::add_months(p, r)?;
-                    let date = ymd_opt(m.year(), m.month(), d as u32)?;
+                    let date = ymd(m.year(), m.month(), d as u32)?;
                     return Some((k2 + 2, day_val(date).rel()));
                 }
             }
@@ -797,24 +792,20 @@ impl Ctx<'_, '_> {
         if self.adjacent(end) && self.num(end + 1).is_some() {
             return None;
         }
-        let this = ymd_opt(p.year(), p.month(), d);
+        let this = ymd(p.year(), p.month(), d);
         let date = if self.tense < 0 {
             if d > p.day() {
                 let prev = super::add_months(p, -1)?;
-                ymd_opt(prev.year(), prev.month(), d)
+                ymd(prev.year(), prev.month(), d)
             } else {
                 this
             }
         } else if (self.tense > 0 || !self.long) && d < p.day() {
             let next = super::add_months(p, 1)?;
-            ymd_opt(next.year(), next.month(), d)
+            ymd(next.year(), next.month(), d)
         } else {
             this
         }?;
         Some((end, day_val(date).rel()))
     }
-}
-
-fn ymd_opt(y: i32, m: u32, d: u32) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::from_ymd_opt(y, m, d)
 }

@@ -762,8 +762,7 @@ fn build(
             }
             let before = if j > a { doc.tok_text(j - 1) } else { "" };
             let locative = matches!(prefix, "ب" | "وب" | "بال" | "وبال")
-                || (j == r.0 && LOCATIVE.contains(&before))
-                || (j < r.0 && LOCATIVE.contains(&before))
+                || LOCATIVE.contains(&before)
                 || matches!(before, "وفي" | "فوفي")
                 || (prev_loc.is_some_and(|e| e + 1 == r.0 || (e + 2 == r.0 && before == "and"))
                     && (prefix.starts_with('و') || before == "and"));

@@ -585,12 +585,7 @@ impl Ctx<'_, '_> {
             // hyphens and dots anywhere; an apostrophe only inside a word ("b'av", "boss's")
             while j > i
                 && (self.punct(j, &['-', '.'])
-                    || (self.punct(j, &['\'', '’'])
-                        && self
-                            .doc
-                            .toks
-                            .get(j + 1)
-                            .is_some_and(|n| n.s == self.doc.toks[j].e)))
+                    || (self.punct(j, &['\'', '’']) && !self.has_space_before(j + 1)))
             {
                 j += 1;
             }

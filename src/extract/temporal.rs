@@ -424,11 +424,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         // the dot of an abbreviation ("Aug."), not a full stop after "June"
         let dot = |j: usize| {
             let abbrev = j > 0 && self.full(j - 1).len() <= 4 && self.full(j - 1) != "june";
-            let glued = self
-                .doc
-                .toks
-                .get(j)
-                .is_some_and(|t| j > 0 && t.s == self.doc.toks[j - 1].e);
+            let glued = !self.has_space_before(j);
             if self.en && self.punct(j, &['.']) && abbrev && glued {
                 j + 1
             } else {
