@@ -767,6 +767,15 @@ async fn no_n_plus_one(app: &TestApp) {
         "statements for 2 and 40 events: {counts:?}"
     );
     assert!(counts[1] <= 8, "too many statements: {counts:?}");
+    // Revisions come through a batch loader, not one query per event.
+    let before = app.store.statement_count();
+    app.ok(
+        "{ events(first: 40) { nodes { revisions { action } } } }",
+        json!({}),
+    )
+    .await;
+    let n = app.store.statement_count() - before;
+    assert!(n <= 8, "revisions of 40 events took {n} statements");
 }
 
 async fn health_and_graphiql(app: &TestApp) {

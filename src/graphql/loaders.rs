@@ -13,7 +13,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use super::errors::store;
-use crate::domain::{Actor, ActorRole, Alias, Article, Id, Mention};
+use crate::domain::{Actor, ActorRole, Alias, Article, Id, Mention, Revision};
 use crate::storage::{Store, StoreError};
 
 type Shared = Arc<String>;
@@ -47,6 +47,9 @@ loader!(EventActorsLoader, Vec<(Id, ActorRole)>, |s, keys| s
 loader!(MentionsLoader, Vec<Mention>, |s, keys| s
     .mentions_of_events(keys)
     .await);
+loader!(RevisionsLoader, Vec<Revision>, |s, keys| s
+    .revisions_of(keys)
+    .await);
 loader!(AliasesLoader, Vec<Alias>, |s, keys| s
     .aliases_of_actors(keys)
     .await);
@@ -78,6 +81,7 @@ pub struct LoaderSet {
     store: Store,
     event_actors: Cached<EventActorsLoader>,
     mentions: Cached<MentionsLoader>,
+    revisions: Cached<RevisionsLoader>,
     aliases: Cached<AliasesLoader>,
     actors: Cached<ActorLoader>,
     articles: Cached<ArticleLoader>,
@@ -107,6 +111,7 @@ impl Loaders {
             store: store.clone(),
             event_actors: cached(EventActorsLoader(store.clone())),
             mentions: cached(MentionsLoader(store.clone())),
+            revisions: cached(RevisionsLoader(store.clone())),
             aliases: cached(AliasesLoader(store.clone())),
             actors: cached(ActorLoader(store.clone())),
             articles: cached(ArticleLoader(store.clone())),
@@ -185,6 +190,16 @@ impl LoaderSet {
     pub async fn mentions(&self, event: Id) -> async_graphql::Result<Vec<Mention>> {
         Ok(self
             .mentions
+            .load_one(event)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default())
+    }
+
+    /// Recorded changes of an event, oldest first.
+    pub async fn revisions(&self, event: Id) -> async_graphql::Result<Vec<Revision>> {
+        Ok(self
+            .revisions
             .load_one(event)
             .await
             .map_err(internal)?

@@ -398,13 +398,10 @@ impl Event {
     }
     /// Every recorded change, oldest first: who, when, why, fields before and after.
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-        let st = ctx.data::<crate::storage::Store>()?;
-        Ok(st
-            .revisions_of(&[self.0.id])
-            .await
-            .map_err(store_err)?
-            .remove(&self.0.id)
-            .unwrap_or_default()
+        Ok(ctx
+            .data::<Loaders>()?
+            .revisions(self.0.id)
+            .await?
             .into_iter()
             .map(|r| Revision {
                 at: r.at,
