@@ -245,7 +245,7 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         },
         |f| bar.suspend(|| eprintln!("{}: {}", f.location, f.message)),
     )
-    .await?;
+    .await;
     bar.finish_and_clear();
     eprintln!("{summary}");
     store.close().await;

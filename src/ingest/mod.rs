@@ -194,7 +194,7 @@ pub async fn ingest_all(
     items: impl Iterator<Item = SourceItem>,
     mut progress: impl FnMut(&Summary),
     mut on_failure: impl FnMut(&Failure),
-) -> Result<Summary, StoreError> {
+) -> Summary {
     let start = Instant::now();
     let mut s = Summary::default();
     let change = Change::by("ingest");
@@ -227,13 +227,12 @@ pub async fn ingest_all(
                         Err(e) => Err(e.to_string()),
                     },
                 };
-                Ok::<_, StoreError>((location, r))
+                (location, r)
             }
         }))
         .buffer_unordered(store.write_concurrency());
         futures::pin_mut!(writes);
-        while let Some(done) = writes.next().await {
-            let (location, r) = done?;
+        while let Some((location, r)) = writes.next().await {
             s.read += 1;
             match r {
                 Err(message) => {
@@ -247,7 +246,7 @@ pub async fn ingest_all(
         }
     }
     s.seconds = start.elapsed().as_secs_f64();
-    Ok(s)
+    s
 }
 
 fn count(s: &mut Summary, out: &IngestOutcome) {
