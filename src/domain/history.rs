@@ -23,6 +23,19 @@ impl Change {
             note: None,
         }
     }
+
+    /// The same change with `what` in front of its note: "what: note", or
+    /// `what` alone when there was no note.
+    pub fn noted(&self, what: String) -> Change {
+        let note = match &self.note {
+            Some(n) => format!("{what}: {n}"),
+            None => what,
+        };
+        Change {
+            by: self.by.clone(),
+            note: Some(note),
+        }
+    }
 }
 
 /// One recorded change to an event.

@@ -267,7 +267,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         input: EventInput,
     ) -> async_graphql::Result<Event> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, None)?;
         let new = domain::NewEvent {
             title: input.title,
             summary: input.summary,
@@ -282,11 +282,7 @@ impl MutationRoot {
             actors: actor_links(input.actors.as_deref().unwrap_or_default())?,
         };
         let st = ctx.data::<Store>()?;
-        Ok(Event(
-            st.create_event(&new, &Change::by(&by))
-                .await
-                .map_err(store)?,
-        ))
+        Ok(Event(st.create_event(&new, &change).await.map_err(store)?))
     }
 
     /// Changes an event; the fields before and after are kept as a revision,
@@ -298,7 +294,7 @@ impl MutationRoot {
         input: EventPatch,
         note: Option<String>,
     ) -> async_graphql::Result<Event> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, note)?;
         let id = parse_id(&id, "event")?;
         let patch = domain::EventPatch {
             title: input.title,
@@ -311,7 +307,6 @@ impl MutationRoot {
             actors: input.actors.as_deref().map(actor_links).transpose()?,
         };
         let st = ctx.data::<Store>()?;
-        let change = Change { by, note };
         Ok(Event(
             st.update_event(id, &patch, &change).await.map_err(store)?,
         ))
@@ -325,12 +320,10 @@ impl MutationRoot {
         id: ID,
         note: Option<String>,
     ) -> async_graphql::Result<bool> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, note)?;
         let id = parse_id(&id, "event")?;
         let st = ctx.data::<Store>()?;
-        st.delete_event(id, &Change { by, note })
-            .await
-            .map_err(store)
+        st.delete_event(id, &change).await.map_err(store)
     }
 
     /// Merges events of one kind into the first: mentions and actors move to
@@ -341,17 +334,13 @@ impl MutationRoot {
         ids: Vec<ID>,
         note: Option<String>,
     ) -> async_graphql::Result<Event> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, note)?;
         let ids = ids
             .iter()
             .map(|i| parse_id(i, "event"))
             .collect::<Result<Vec<_>, _>>()?;
         let st = ctx.data::<Store>()?;
-        Ok(Event(
-            st.merge_events(&ids, &Change { by, note })
-                .await
-                .map_err(store)?,
-        ))
+        Ok(Event(st.merge_events(&ids, &change).await.map_err(store)?))
     }
 
     /// Moves a mention out of its event into a new event (undoes a wrong
@@ -362,14 +351,10 @@ impl MutationRoot {
         mention_id: ID,
         note: Option<String>,
     ) -> async_graphql::Result<Event> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, note)?;
         let id = parse_id(&mention_id, "mention")?;
         let st = ctx.data::<Store>()?;
-        Ok(Event(
-            st.split_mention(id, &Change { by, note })
-                .await
-                .map_err(store)?,
-        ))
+        Ok(Event(st.split_mention(id, &change).await.map_err(store)?))
     }
 
     /// Stores an article and the events extracted from it (same semantics as
@@ -379,7 +364,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         input: ArticleInput,
     ) -> async_graphql::Result<IngestResult> {
-        let by = require_writer(ctx)?;
+        let change = writer_change(ctx, Some("ingestArticle".into()))?;
         let raw = crate::ingest::RawArticle {
             url: input.url,
             title: input.title,
@@ -396,16 +381,7 @@ impl MutationRoot {
             })?
             .map_err(|e| bad_input(e.to_string()))?;
         let st = ctx.data::<Store>()?;
-        let out = st
-            .ingest_article(
-                &prepared,
-                &Change {
-                    by,
-                    note: Some("ingestArticle".into()),
-                },
-            )
-            .await
-            .map_err(store)?;
+        let out = st.ingest_article(&prepared, &change).await.map_err(store)?;
         let events = st.events_by_ids(&out.event_ids()).await.map_err(store)?;
         Ok(IngestResult {
             article: Article(out.article),
@@ -413,4 +389,13 @@ impl MutationRoot {
             events: events.into_iter().map(Event).collect(),
         })
     }
+}
+
+/// The change a write records: the writer's token name (FORBIDDEN without
+/// a valid token) and the caller's note.
+fn writer_change(ctx: &Context<'_>, note: Option<String>) -> async_graphql::Result<Change> {
+    Ok(Change {
+        by: require_writer(ctx)?,
+        note,
+    })
 }

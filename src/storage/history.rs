@@ -161,10 +161,8 @@ impl Store {
         let txn = self.db.begin().await?;
         if self.is_postgres() {
             // Wait for concurrent writers adding evidence to these events.
-            let mut sorted = uniq.clone();
-            sorted.sort_unstable();
             event::Entity::find()
-                .filter(event::Column::Id.is_in(sorted))
+                .filter(self.id_in(event::Column::Id, &uniq))
                 .order_by_asc(event::Column::Id)
                 .lock_exclusive()
                 .all(&txn)
@@ -207,16 +205,7 @@ impl Store {
                 .await?;
             event::Entity::delete_by_id(other.id).exec(&txn).await?;
             bury(&txn, other.id, "merged", Some(target.id)).await?;
-            let mut note = change.clone();
-            note.note = Some(format!(
-                "merged into event {}{}",
-                target.id,
-                change
-                    .note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default()
-            ));
+            let note = change.noted(format!("merged into event {}", target.id));
             record(&txn, other.id, &note, "merge", Some(other_snap), None).await?;
         }
         event_actor::Entity::delete_many()
@@ -241,16 +230,7 @@ impl Store {
         am.updated_at = Set(Utc::now());
         let merged = to_event(am.update(&txn).await?)?;
         let after = snapshot_in(&txn, &merged).await?;
-        let mut note = change.clone();
-        note.note = Some(format!(
-            "merged events {:?}{}",
-            &uniq[1..],
-            change
-                .note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default()
-        ));
+        let note = change.noted(format!("merged events {:?}", &uniq[1..]));
         record(&txn, target.id, &note, "merge", Some(before), Some(after)).await?;
         txn.commit().await?;
         Ok(merged)
@@ -294,16 +274,7 @@ impl Store {
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
-        let mut note = change.clone();
-        note.note = Some(format!(
-            "mention {mention_id} split from event {}{}",
-            old.id,
-            change
-                .note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default()
-        ));
+        let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
         record(
             &txn,
             new.id,

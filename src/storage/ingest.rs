@@ -579,7 +579,7 @@ async fn best_match(
                 Query::select()
                     .column(event_actor::Column::EventId)
                     .from(event_actor::Entity)
-                    .and_where(event_actor::Column::ActorId.is_in(new.actors.iter().copied()))
+                    .cond_where(store.id_in(event_actor::Column::ActorId, &new.actors))
                     .to_owned(),
             ),
         );
@@ -596,7 +596,7 @@ async fn best_match(
     let ids: Vec<Id> = candidates.iter().map(|m| m.id).collect();
     let mut actors: HashMap<Id, Vec<Id>> = HashMap::new();
     for r in event_actor::Entity::find()
-        .filter(event_actor::Column::EventId.is_in(ids.iter().copied()))
+        .filter(store.id_in(event_actor::Column::EventId, &ids))
         .all(txn)
         .await?
     {
@@ -604,7 +604,7 @@ async fn best_match(
     }
     let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
     for m in mention::Entity::find()
-        .filter(mention::Column::EventId.is_in(ids.iter().copied()))
+        .filter(store.id_in(mention::Column::EventId, &ids))
         .all(txn)
         .await?
     {
