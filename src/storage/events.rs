@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entities::{actor, event, event_actor, mention};
-use super::history::{bury, record, record_diff, snapshot_in};
+use super::history::{record, record_diff, remove_in, snapshot_in};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
 use crate::domain::{
@@ -164,7 +164,7 @@ impl Store {
     ) -> StoreResult<Event> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
-        let ev = update_in(&txn, id, patch, change, "update").await?;
+        let (ev, _) = update_in(&txn, id, patch, change, "update").await?;
         txn.commit().await?;
         Ok(ev)
     }
@@ -187,13 +187,7 @@ impl Store {
             .filter(mention::Column::EventId.eq(id))
             .exec(&txn)
             .await?;
-        event_actor::Entity::delete_many()
-            .filter(event_actor::Column::EventId.eq(id))
-            .exec(&txn)
-            .await?;
-        event::Entity::delete_by_id(id).exec(&txn).await?;
-        bury(&txn, id, "deleted", None).await?;
-        record(&txn, id, change, "delete", Some(before), None).await?;
+        remove_in(&txn, id, before, change, "delete", "deleted", None).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -677,14 +671,15 @@ pub(super) async fn links_in(
         .collect())
 }
 
-/// Applies a patch inside `txn` and records the difference as `action`.
+/// Applies a patch inside `txn` and records the difference as `action`;
+/// also says whether anything recorded changed.
 pub(super) async fn update_in(
     txn: &DatabaseTransaction,
     id: Id,
     patch: &EventPatch,
     change: &Change,
     action: &str,
-) -> StoreResult<Event> {
+) -> StoreResult<(Event, bool)> {
     let m = event::Entity::find_by_id(id)
         .one(txn)
         .await?
@@ -724,8 +719,8 @@ pub(super) async fn update_in(
     }
     let ev = to_event(m)?;
     let after = snapshot_in(txn, &ev).await?;
-    record_diff(txn, id, change, action, &before, &after).await?;
-    Ok(ev)
+    let changed = record_diff(txn, id, change, action, &before, &after).await?;
+    Ok((ev, changed))
 }
 
 /// Inserts an event and its actor links inside `txn`.

@@ -54,11 +54,34 @@ pub(super) async fn record_diff(
     action: &str,
     before: &Value,
     after: &Value,
+) -> StoreResult<bool> {
+    let Some((b, a)) = diff(before, after) else {
+        return Ok(false);
+    };
+    record(txn, event_id, change, action, Some(b), Some(a)).await?;
+    Ok(true)
+}
+
+/// Removes an event inside `txn`: its actor links and row go, a tombstone
+/// (`reason`, `merged_into`) and a revision (`action`, fields `before`,
+/// none after) stay. Its mentions must already be gone or moved.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn remove_in(
+    txn: &DatabaseTransaction,
+    id: Id,
+    before: Value,
+    change: &Change,
+    action: &str,
+    reason: &str,
+    merged_into: Option<Id>,
 ) -> StoreResult<()> {
-    if let Some((b, a)) = diff(before, after) {
-        record(txn, event_id, change, action, Some(b), Some(a)).await?;
-    }
-    Ok(())
+    event_actor::Entity::delete_many()
+        .filter(event_actor::Column::EventId.eq(id))
+        .exec(txn)
+        .await?;
+    event::Entity::delete_by_id(id).exec(txn).await?;
+    bury(txn, id, reason, merged_into).await?;
+    record(txn, id, change, action, Some(before), None).await
 }
 
 /// Writes a tombstone inside `txn`.
@@ -199,14 +222,17 @@ impl Store {
                 .filter(mention::Column::EventId.eq(other.id))
                 .exec(&txn)
                 .await?;
-            event_actor::Entity::delete_many()
-                .filter(event_actor::Column::EventId.eq(other.id))
-                .exec(&txn)
-                .await?;
-            event::Entity::delete_by_id(other.id).exec(&txn).await?;
-            bury(&txn, other.id, "merged", Some(target.id)).await?;
             let note = change.noted(format!("merged into event {}", target.id));
-            record(&txn, other.id, &note, "merge", Some(other_snap), None).await?;
+            remove_in(
+                &txn,
+                other.id,
+                other_snap,
+                &note,
+                "merge",
+                "merged",
+                Some(target.id),
+            )
+            .await?;
         }
         event_actor::Entity::delete_many()
             .filter(event_actor::Column::EventId.eq(target.id))

@@ -426,10 +426,8 @@ impl Store {
                 actors: Some(links),
                 ..Default::default()
             };
-            let before = super::history::snapshot_in(&txn, &ev).await?;
-            let after_ev = update_in(&txn, ev.id, &patch, change, "reextract").await?;
-            let after = super::history::snapshot_in(&txn, &after_ev).await?;
-            if crate::domain::history::diff(&before, &after).is_some() {
+            let (_, changed) = update_in(&txn, ev.id, &patch, change, "reextract").await?;
+            if changed {
                 res.updated.push(ev.id);
             }
             let mut am = sea_orm::IntoActiveModel::into_active_model(m);
@@ -455,13 +453,16 @@ impl Store {
                 .await?;
             if left == 0 {
                 let before = super::history::snapshot_in(&txn, &ev).await?;
-                event_actor::Entity::delete_many()
-                    .filter(event_actor::Column::EventId.eq(event_id))
-                    .exec(&txn)
-                    .await?;
-                event::Entity::delete_by_id(event_id).exec(&txn).await?;
-                super::history::bury(&txn, event_id, "deleted", None).await?;
-                record(&txn, event_id, change, "reextract", Some(before), None).await?;
+                super::history::remove_in(
+                    &txn,
+                    event_id,
+                    before,
+                    change,
+                    "reextract",
+                    "deleted",
+                    None,
+                )
+                .await?;
                 res.removed.push(event_id);
             }
         }
