@@ -344,30 +344,17 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(std::io::BufWriter::new(f)), Some(tmp))
         }
     };
-    let mut n = 0usize;
-    if args.tombstones {
-        let since = filter.updated_since;
-        let mut after = None;
-        loop {
-            let page = store.tombstones(since, after, crate::export::PAGE).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id);
-            for t in &page {
-                out.write_all(crate::export::tombstone_line(t).as_bytes())?;
-                n += 1;
-            }
-        }
+    let chunks = if args.tombstones {
+        crate::export::tombstone_pages(store.clone(), filter.updated_since, None).boxed()
     } else {
-        let mut enc = crate::export::Encoder::new(args.format);
-        out.write_all(enc.header().as_bytes())?;
-        let mut pages = Box::pin(crate::export::rows(store.clone(), filter, cursor));
-        while let Some(page) = pages.next().await {
-            for r in page? {
-                out.write_all(enc.row(&r).as_bytes())?;
-                n += 1;
-            }
-        }
-        out.write_all(enc.footer().as_bytes())?;
+        crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
+    };
+    futures::pin_mut!(chunks);
+    let mut n = 0usize;
+    while let Some(chunk) = chunks.next().await {
+        let (text, rows) = chunk?;
+        out.write_all(text.as_bytes())?;
+        n += rows;
     }
     out.flush()?;
     drop(out);

@@ -163,6 +163,52 @@ pub fn rows(
     })
 }
 
+/// The whole export as text: the header, then each page of rows, then the
+/// footer, each chunk with the number of rows in it.
+pub fn encoded(
+    store: Store,
+    filter: EventFilter,
+    cursor: Option<Cursor>,
+    format: Format,
+) -> impl Stream<Item = Result<(String, usize), StoreError>> {
+    use futures::StreamExt;
+    let mut enc = Encoder::new(format);
+    let (header, footer) = (enc.header(), enc.footer());
+    let pages = rows(store, filter, cursor).map(move |page| {
+        page.map(|rows| {
+            let text: String = rows.iter().map(|r| enc.row(r)).collect();
+            (text, rows.len())
+        })
+    });
+    futures::stream::once(async move { Ok((header, 0)) })
+        .chain(pages)
+        .chain(futures::stream::once(async move { Ok((footer, 0)) }))
+}
+
+/// Tombstones after `since` (and after tombstone id `after`), oldest
+/// first, as NDJSON text, a page at a time, each with its line count.
+pub fn tombstone_pages(
+    store: Store,
+    since: Option<DateTime<Utc>>,
+    after: Option<Id>,
+) -> impl Stream<Item = Result<(String, usize), StoreError>> {
+    futures::stream::unfold(Some(after), move |state| {
+        let store = store.clone();
+        async move {
+            let after = state?;
+            match store.tombstones(since, after, PAGE).await {
+                Ok(page) if page.is_empty() => None,
+                Ok(page) => {
+                    let next = page.last().map(|t| t.id);
+                    let text: String = page.iter().map(tombstone_line).collect();
+                    Some((Ok((text, page.len())), Some(next)))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        }
+    })
+}
+
 /// Turns rows into text in one format, piece by piece.
 pub struct Encoder {
     format: Format,

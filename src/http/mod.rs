@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLResponse;
+use futures::StreamExt;
 
 use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
@@ -173,7 +174,6 @@ fn export_events(
     state: web::Data<AppState>,
     format: export::Format,
 ) -> HttpResponse {
-    use futures::StreamExt;
     let (filter, cursor) = match export::filter_from_pairs(&query_pairs(&req)) {
         Ok(x) => x,
         Err(e) => {
@@ -184,30 +184,24 @@ fn export_events(
             )
         }
     };
-    let mut enc = export::Encoder::new(format);
-    let header = enc.header();
-    let pages = export::rows(state.store.clone(), filter, cursor);
-    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(header) })
-        .chain(pages.map(move |page| match page {
-            Ok(rows) => {
-                let mut s = String::new();
-                for r in &rows {
-                    s.push_str(&enc.row(r));
-                }
-                Ok(s)
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "export failed");
-                Err(std::io::Error::other("export failed"))
-            }
-        }))
-        .chain(futures::stream::once(async move {
-            Ok(export::Encoder::new(format).footer())
-        }))
-        .map(|r| r.map(web::Bytes::from));
+    let body = export::encoded(state.store.clone(), filter, cursor, format).map(chunk_bytes);
     HttpResponse::Ok()
         .content_type(format.content_type())
         .streaming(body)
+}
+
+/// One chunk of an export as body bytes; a database failure is logged and
+/// ends the body early (the client sees a truncated download).
+fn chunk_bytes(
+    chunk: Result<(String, usize), crate::storage::StoreError>,
+) -> Result<web::Bytes, std::io::Error> {
+    match chunk {
+        Ok((text, _)) => Ok(web::Bytes::from(text)),
+        Err(e) => {
+            tracing::error!(error = %e, "export failed");
+            Err(std::io::Error::other("export failed"))
+        }
+    }
 }
 
 async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -232,25 +226,7 @@ async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> Http
             );
         }
     }
-    let store = state.store.clone();
-    let body = futures::stream::unfold(Some(after), move |state| {
-        let store = store.clone();
-        async move {
-            let after = state?;
-            match store.tombstones(since, after, export::PAGE).await {
-                Ok(page) if page.is_empty() => None,
-                Ok(page) => {
-                    let next = page.last().map(|t| t.id);
-                    let text: String = page.iter().map(export::tombstone_line).collect();
-                    Some((Ok::<_, std::io::Error>(web::Bytes::from(text)), Some(next)))
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "tombstone export failed");
-                    Some((Err(std::io::Error::other("export failed")), None))
-                }
-            }
-        }
-    });
+    let body = export::tombstone_pages(state.store.clone(), since, after).map(chunk_bytes);
     HttpResponse::Ok()
         .content_type(export::Format::Ndjson.content_type())
         .streaming(body)
