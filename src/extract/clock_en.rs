@@ -9,7 +9,7 @@
 
 use chrono::Datelike;
 
-use super::{add_days, day_val, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M};
+use super::{add_days, day_val, daypart_code, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M};
 
 const ZONES: &[&str] = &[
     "gmt", "utc", "cst", "cdt", "pst", "pdt", "est", "edt", "mst", "mdt", "bst", "ist", "cet",
@@ -412,11 +412,7 @@ impl Ctx<'_, '_> {
             }
             let mut v = day_val(self.pubd).rel();
             v.kind = TimexType::Time;
-            v.timex3 = format!(
-                "{}T{}",
-                format_date(self.pubd),
-                ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]
-            );
+            v.timex3 = format!("{}T{}", format_date(self.pubd), daypart_code(dp));
             return Some((k, v));
         }
         match self.full(i) {

@@ -76,6 +76,11 @@ impl Val {
     }
 }
 
+/// The TIMEX3 code of a part of the day: 1 morning … 4 night.
+fn daypart_code(part: u8) -> &'static str {
+    ["MO", "AF", "EV", "NI"][(part.clamp(1, 4) - 1) as usize]
+}
+
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
@@ -2185,10 +2190,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         let v = match self.lex(j) {
             Lex::Weekday(w) => format!("XXXX-WXX-{w}"),
-            Lex::DayPart(d) => format!(
-                "XXXX-XX-XXT{}",
-                ["MO", "AF", "EV", "NI"][(d.clamp(1, 4) - 1) as usize]
-            ),
+            Lex::DayPart(d) => format!("XXXX-XX-XXT{}", daypart_code(d)),
             Lex::Unit(Unit::Day, Cnt::One) => "XXXX-XX-XX".into(),
             Lex::Unit(Unit::Week, Cnt::One) => "XXXX-WXX".into(),
             Lex::Unit(Unit::Month, Cnt::One) => "XXXX-XX".into(),
@@ -2867,11 +2869,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if let Lex::DayPart(dp) = self.lex(k) {
                     let mut tv = v.clone();
                     tv.kind = TimexType::Time;
-                    tv.timex3 = format!(
-                        "{}T{}",
-                        tv.timex3,
-                        ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]
-                    );
+                    tv.timex3 = format!("{}T{}", tv.timex3, daypart_code(dp));
                     return Some((k + 1, tv));
                 }
             }
@@ -2907,11 +2905,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if v.prec == Precision::Day && best.as_ref().is_none_or(|b| k > b.0) {
                     let mut tv = v;
                     tv.kind = TimexType::Time;
-                    tv.timex3 = format!(
-                        "{}T{}",
-                        tv.timex3,
-                        ["MO", "AF", "EV", "NI"][(dp.clamp(1, 4) - 1) as usize]
-                    );
+                    tv.timex3 = format!("{}T{}", tv.timex3, daypart_code(dp));
                     best = Some((k, tv));
                 }
             }
