@@ -100,6 +100,13 @@ pub struct Mention {
     pub when_span: Option<(i32, i32)>,
 }
 
+/// How many distinct articles these mentions come from: an event's
+/// `sourceCount`.
+pub fn source_count<'a>(mentions: impl IntoIterator<Item = &'a Mention>) -> usize {
+    let ids: std::collections::BTreeSet<Id> = mentions.into_iter().map(|m| m.article_id).collect();
+    ids.len()
+}
+
 /// A mention to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMention {

@@ -275,10 +275,7 @@ struct NdSource<'a> {
 }
 
 fn source_count(r: &Row) -> usize {
-    let mut ids: Vec<Id> = r.sources.iter().map(|(m, _)| m.article_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.len()
+    crate::domain::source_count(r.sources.iter().map(|(m, _)| m))
 }
 
 #[derive(Serialize)]

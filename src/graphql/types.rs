@@ -415,16 +415,8 @@ impl Event {
     }
     /// How many distinct articles reported it.
     async fn source_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let loaders = ctx.data::<Loaders>()?;
-        let mut ids: Vec<i64> = loaders
-            .mentions(self.0.id)
-            .await?
-            .iter()
-            .map(|m| m.article_id)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids.len() as i32)
+        let mentions = ctx.data::<Loaders>()?.mentions(self.0.id).await?;
+        Ok(domain::source_count(&mentions) as i32)
     }
     /// A measured amount, when the source gave one.
     async fn quantity(&self) -> Option<Quantity> {
