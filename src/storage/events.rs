@@ -148,9 +148,7 @@ impl Store {
     pub async fn create_event(&self, new: &NewEvent, change: &Change) -> StoreResult<Event> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
-        let ev = insert_event(&txn, new).await?;
-        let snap = snapshot(&ev, &new.actors);
-        record(&txn, ev.id, change, "create", None, Some(snap)).await?;
+        let ev = create_in(&txn, new, change, "create").await?;
         txn.commit().await?;
         Ok(ev)
     }
@@ -723,8 +721,14 @@ pub(super) async fn update_in(
     Ok((ev, changed))
 }
 
-/// Inserts an event and its actor links inside `txn`.
-pub(super) async fn insert_event(txn: &DatabaseTransaction, new: &NewEvent) -> StoreResult<Event> {
+/// Inserts an event and its actor links inside `txn` and records its
+/// creation as `action` ("create", "split").
+pub(super) async fn create_in(
+    txn: &DatabaseTransaction,
+    new: &NewEvent,
+    change: &Change,
+    action: &str,
+) -> StoreResult<Event> {
     check_confidence(new.confidence)?;
     let now = Utc::now();
     let mut am = event::ActiveModel {
@@ -741,7 +745,10 @@ pub(super) async fn insert_event(txn: &DatabaseTransaction, new: &NewEvent) -> S
     set_quantity(&mut am, &new.quantity);
     let m = am.insert(txn).await?;
     link_actors(txn, m.id, &new.actors).await?;
-    to_event(m)
+    let ev = to_event(m)?;
+    let snap = snapshot(&ev, &new.actors);
+    record(txn, ev.id, change, action, None, Some(snap)).await?;
+    Ok(ev)
 }
 
 /// Links actors to an event; every actor must exist. One role per actor:

@@ -283,7 +283,8 @@ impl Store {
         }
         let old = load_event(&txn, m.event_id).await?;
         let links = links_in(&txn, old.id).await?;
-        let new = super::events::insert_event(
+        let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
+        let new = super::events::create_in(
             &txn,
             &crate::domain::NewEvent {
                 title: old.title.clone(),
@@ -293,23 +294,15 @@ impl Store {
                 quantity: old.quantity.clone(),
                 confidence: old.confidence,
                 status: EventStatus::Extracted,
-                actors: links.clone(),
+                actors: links,
             },
+            &note,
+            "split",
         )
         .await?;
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
-        let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
-        record(
-            &txn,
-            new.id,
-            &note,
-            "split",
-            None,
-            Some(snapshot(&new, &links)),
-        )
-        .await?;
         record(&txn, old.id, &note, "split", None, None).await?;
         txn.commit().await?;
         Ok(new)

@@ -12,11 +12,10 @@ use sea_orm::{
 use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
 use super::entities::{actor, actor_alias, article, event, event_actor, mention};
-use super::events::{insert_event, links_in, load_event, update_in};
+use super::events::{create_in, links_in, load_event, update_in};
 use super::history::record;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
-use crate::domain::history::snapshot;
 use crate::domain::{
     normalize_name, ActorKind, ActorRole, Article, Change, EventDate, EventKind, EventPatch,
     EventStatus, Id, NewActor, NewArticle, NewEvent, NewMention, Quantity, ACTOR_ACTIVE,
@@ -301,7 +300,7 @@ async fn place(
             }
         }
         None => {
-            let ev = insert_event(
+            let ev = create_in(
                 txn,
                 &NewEvent {
                     title: e.title.clone(),
@@ -313,18 +312,11 @@ async fn place(
                     status: EventStatus::Extracted,
                     actors: links.clone(),
                 },
+                change,
+                "create",
             )
             .await?;
             insert_mention(txn, ev.id, &m).await?;
-            record(
-                txn,
-                ev.id,
-                change,
-                "create",
-                None,
-                Some(snapshot(&ev, &links)),
-            )
-            .await?;
             out.created.push(ev.id);
         }
     }
