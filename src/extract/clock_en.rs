@@ -7,7 +7,7 @@
 //! on the publication day (a sub-day amount from "now" too, moved by whole
 //! days when it reaches 24 hours).
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 use super::{add_days, day_val, daypart_code, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M};
 
@@ -375,14 +375,14 @@ impl Ctx<'_, '_> {
 
     /// A clock time on the publication day (TIMEX3 `TIME`, `YYYY-MM-DDThh:mm`).
     pub(super) fn time_val(&self, h: u32, m: u32) -> Val {
-        let mut v = day_val(self.pubd).rel();
+        self.time_on(self.pubd, h, m)
+    }
+
+    /// A clock time on day `d`.
+    fn time_on(&self, d: NaiveDate, h: u32, m: u32) -> Val {
+        let mut v = day_val(d).rel();
         v.kind = TimexType::Time;
-        v.timex3 = format!(
-            "{}T{:02}:{:02}",
-            format_date(self.pubd),
-            h.min(24),
-            m.min(59)
-        );
+        v.timex3 = format!("{}T{:02}:{:02}", format_date(d), h.min(24), m.min(59));
         v
     }
 
@@ -460,6 +460,12 @@ impl Ctx<'_, '_> {
                     k = k2 + 1;
                 }
             }
+        }
+        // "at midnight", "at 12am" in a forward-looking sentence: the coming
+        // midnight, which starts the next day
+        if (h, m) == (0, 0) && self.looks_forward() {
+            let next = self.pubd.succ_opt()?;
+            return Some((k, self.time_on(next, 0, 0)));
         }
         Some((k, self.time_val(h, m)))
     }

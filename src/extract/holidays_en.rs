@@ -74,6 +74,19 @@ const NAMES: &[(&[&str], Rule)] = &[
         Rule::Fixed(2, 14),
     ),
     (&["halloween"], Rule::Fixed(10, 31)),
+    // The Roman ides: the 15th of March, May, July and October, the 13th otherwise.
+    (&["ides of january"], Rule::Fixed(1, 13)),
+    (&["ides of february"], Rule::Fixed(2, 13)),
+    (&["ides of march"], Rule::Fixed(3, 15)),
+    (&["ides of april"], Rule::Fixed(4, 13)),
+    (&["ides of may"], Rule::Fixed(5, 15)),
+    (&["ides of june"], Rule::Fixed(6, 13)),
+    (&["ides of july"], Rule::Fixed(7, 15)),
+    (&["ides of august"], Rule::Fixed(8, 13)),
+    (&["ides of september"], Rule::Fixed(9, 13)),
+    (&["ides of october"], Rule::Fixed(10, 15)),
+    (&["ides of november"], Rule::Fixed(11, 13)),
+    (&["ides of december"], Rule::Fixed(12, 13)),
     (
         &[
             "st patrick s day",
@@ -715,6 +728,10 @@ impl Ctx<'_, '_> {
             k = k2;
         } else if let Some((k2, y)) = self.words_year(k) {
             year = Some(y);
+            k = k2;
+        } else if let Some((k2, v)) = self.p_era_year(k) {
+            // "the ides of March in 44 BC"
+            year = v.start.map(|d| d.year());
             k = k2;
         } else if let (Lex::Rel(r), Lex::Unit(Unit::Year, _)) = (self.lex(k), self.lex(k + 1)) {
             year = Some(self.pubd.year() + r as i32);

@@ -459,6 +459,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     && (!self.en
                         || self.upper(i)
                         || self.num(i + 1).is_some()
+                        // "march first" (not "may first", the verb)
+                        || (m == 3 && matches!(self.lex(i + 1), Lex::Ord(_)))
                         || matches!(
                             self.lex(i.wrapping_sub(1)),
                             Lex::Of | Lex::Rel(_) | Lex::This | Lex::Part(..)
@@ -651,9 +653,17 @@ impl<'x, 'a> Ctx<'x, 'a> {
         {
             j += 1;
         }
-        if let Lex::Weekday(w) = self.lex(j) {
+        let wd = match self.lex(j) {
+            Lex::Weekday(w) => Some(w),
+            _ => self.weekday_abbrev(j),
+        };
+        if let Some(w) = wd {
             pd.wd = Some(w);
             j += 1;
+            // "Sat. Sep 21"
+            if self.en && self.punct(j, &['.']) && !self.has_space_before(j) {
+                j += 1;
+            }
             // "Thursday 8:00 GMT", "Thu at 8": a clock, not the 8th
             if self.en
                 && (matches!(self.full(j), "at")
@@ -730,9 +740,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     j = k4;
                 } else if pd.hijri && self.is(j, Lex::HijriMark) {
                     j += 1;
+                } else if let Some((k4, y)) = self.short_year_last(j) {
+                    pd.y = Some(y);
+                    j = k4;
                 }
                 if self.lex(i) == Lex::HMonthWeak(0) {
                     return None;
+                }
+                if let Some((k5, w)) = self.trailing_weekday(j, &pd) {
+                    pd.wd = Some(w);
+                    j = k5;
                 }
                 return Some((j, pd));
             }
@@ -807,7 +824,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | Lex::Of
                         | Lex::Between
                 ) || self.has_pre(j)
-                    || matches!(self.lex(k), Lex::Rel(_));
+                    || matches!(self.lex(k), Lex::Rel(_))
+                    || self.after_next(k);
                 if !ok {
                     return None;
                 }
@@ -824,12 +842,66 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     return None;
                 }
             }
+            if let Some((k2, w)) = self.trailing_weekday(k, &pd) {
+                pd.wd = Some(w);
+                k = k2;
+            }
             return Some((k, pd));
         }
         if pd.wd.is_some() {
             return Some((j, pd));
         }
         None
+    }
+
+    /// A two-digit year closing a day and month in English: "14th April 15"
+    /// (only before punctuation or the end, not "on 14 April 15 people").
+    fn short_year_last(&self, j: usize) -> Option<(usize, i32)> {
+        let (n, nd) = self.num(j)?;
+        // punctuation, but not the point of "15.5"
+        let decimal = self.num(j + 2).is_some() && !self.has_space_before(j + 2);
+        let last =
+            j + 1 >= self.lim || self.punct(j + 1, &['.', ',', ';', ')', '!', '?']) && !decimal;
+        (self.en && nd == 2 && last).then(|| (j + 1, two_digit_year(n as i32, self.pubd.year())))
+    }
+
+    /// A weekday after a day and month, checked like one before them:
+    /// "Jul 18, Fri", "18 July, Friday." (then only punctuation or the end).
+    fn trailing_weekday(&self, k: usize, pd: &Pd) -> Option<(usize, u8)> {
+        if !self.en || pd.d.is_none() || pd.wd.is_some() || !self.punct(k, &[',']) {
+            return None;
+        }
+        let Lex::Weekday(w) = self.lex(k + 1) else {
+            return None;
+        };
+        let end = k + 2 >= self.lim
+            || self.doc.toks[k + 2].kind != TokKind::Word && self.num(k + 2).is_none();
+        end.then_some((k + 2, w))
+    }
+
+    /// "Sat", "Sun", "Wed" (also English words) as weekdays: capitalized
+    /// and before a date with its month ("Sat, Sep 21", "Sun 15 March").
+    fn weekday_abbrev(&self, j: usize) -> Option<u8> {
+        if !self.en || !self.upper(j) {
+            return None;
+        }
+        let w = match self.full(j) {
+            "wed" => 3,
+            "sat" => 6,
+            "sun" => 7,
+            _ => return None,
+        };
+        let mut k = j + 1;
+        if self.punct(k, &[',', '.']) {
+            k += 1;
+        }
+        let (_, pd) = self.abs_date(k)?;
+        (pd.m.is_some() && pd.wd.is_none()).then_some(w)
+    }
+
+    /// "after next" (English) at `j`.
+    fn after_next(&self, j: usize) -> bool {
+        self.en && self.full(j) == "after" && self.full(j + 1) == "next"
     }
 
     /// "من هذا العام", "this year" after a month.
@@ -940,6 +1012,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
         None
     }
 
+    /// Whether an expression that could point either way ("Friday", "at
+    /// midnight", "Thu 15th") points forward: in a future sentence, or in a
+    /// short text with no tense (a query, as Duckling reads it); an article
+    /// with no tense looks back.
+    fn looks_forward(&self) -> bool {
+        self.tense > 0 || (self.tense == 0 && !self.long)
+    }
+
     fn weekday_near(&self, wd: u8, dir: i8) -> Option<NaiveDate> {
         let p = self.pubd;
         let pw = p.weekday().number_from_monday() as i64;
@@ -1037,17 +1117,26 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 self.resolve(Pd { y: Some(y), ..pd }, span).map(Val::rel)
             }
             (None, None, Some(d)) => {
-                // weekday + day of the current month
-                let s = ymd(p.year(), p.month(), d as u32)?;
+                // weekday + day of the month: the current month, or the nearest
+                // month (ahead or back, as the sentence looks) where they agree
+                let m1 = ymd(p.year(), p.month(), 1)?;
+                let step = if self.looks_forward() { 1 } else { -1 };
+                let agrees = |s: &NaiveDate| {
+                    pd.wd
+                        .is_none_or(|wd| s.weekday().number_from_monday() == wd as u32)
+                };
+                let s = (0..=14)
+                    .filter_map(|k| {
+                        let m = add_months(m1, step * k)?;
+                        ymd(m.year(), m.month(), d as u32)
+                    })
+                    .find(agrees)
+                    .or_else(|| ymd(p.year(), p.month(), d as u32))?;
                 Some(day_val(s).rel())
             }
             (None, None, None) => {
                 let wd = pd.wd?;
-                let dir = if self.tense < 0 || (self.tense == 0 && self.long) {
-                    -1
-                } else {
-                    1
-                };
+                let dir = if self.looks_forward() { 1 } else { -1 };
                 Some(day_val(self.weekday_near(wd, dir)?).rel())
             }
             _ => None,
@@ -1243,6 +1332,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 let m = pd.m? as u32;
                 v = month_val(year_of_month(self.pubd, m, r as i32), m)?.rel();
                 j += 1;
+            } else if self.after_next(j) {
+                // "March after next": the one after the coming March
+                let m = pd.m? as u32;
+                v = month_val(year_of_month(self.pubd, m, 1) + 1, m)?.rel();
+                j += 2;
             }
         }
         // dual dating: ... الموافق <date>
@@ -1286,6 +1380,11 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn p_year(&mut self, i: usize) -> M {
+        if self.en {
+            if let r @ Some(_) = self.p_era_year(i) {
+                return r;
+            }
+        }
         let prev = if i > 0 { self.lex(i - 1) } else { Lex::None };
         let word = matches!(self.lex(i), Lex::Unit(Unit::Year, Cnt::One))
             && (self.ar_word(i) || self.num(i + 1).is_some());
@@ -1350,6 +1449,63 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return Some((j + 1, decade_val(y - y % 10)?));
         }
         Some((j, year_val(y)?))
+    }
+
+    /// A year with its era: "14 AD", "A.D. 14", "in 14 a.d.", "500 BC",
+    /// "44 B.C.E.". Years before Christ are astronomical (500 BC = -499),
+    /// TIMEX3 `BC0500`.
+    fn p_era_year(&mut self, i: usize) -> M {
+        let year = |k: usize| self.num(k).filter(|&(n, nd)| nd <= 4 && n > 0).map(|x| x.0);
+        let (end, n, bc) = if let Some(n) = year(i) {
+            let (end, bc) = self.era_en(i + 1)?;
+            (end, n, bc)
+        } else {
+            let (k, bc) = self.era_en(i)?;
+            (k + 1, year(k)?, bc)
+        };
+        let n = i32::try_from(n).ok()?;
+        if !bc {
+            return Some((end, year_val(n)?));
+        }
+        let mut v = year_val(1 - n)?;
+        v.timex3 = format!("BC{n:04}");
+        Some((end, v))
+    }
+
+    /// An era marker: "AD", "A.D.", "CE", "C.E." (false) or "BC", "B.C.",
+    /// "BCE", "B.C.E." (true), with its end. Undotted markers must be
+    /// capitals ("14 ad campaigns" is not a year).
+    fn era_en(&self, j: usize) -> Option<(usize, bool)> {
+        let dotted = |letters: &[&str]| {
+            letters.iter().enumerate().all(|(n, l)| {
+                self.full(j + 2 * n) == *l
+                    && self.punct(j + 2 * n + 1, &['.'])
+                    && !self.has_space_before(j + 2 * n + 1)
+            })
+        };
+        for (letters, bc) in [
+            (&["b", "c", "e"][..], true),
+            (&["b", "c"][..], true),
+            (&["a", "d"][..], false),
+            (&["c", "e"][..], false),
+        ] {
+            if dotted(letters) {
+                return Some((j + 2 * letters.len(), bc));
+            }
+        }
+        if !self
+            .doc
+            .tok_input(j)
+            .chars()
+            .all(|c| c.is_ascii_uppercase())
+        {
+            return None;
+        }
+        match self.full(j) {
+            "ad" | "ce" => Some((j + 1, false)),
+            "bc" | "bce" => Some((j + 1, true)),
+            _ => None,
+        }
     }
 
     fn has_space_before(&self, i: usize) -> bool {
@@ -1587,6 +1743,16 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         v = self.unit_rel(Unit::Year, r)?;
                         k += 2;
                     }
+                    // "last week's Sunday": that day of that week
+                    if self.en
+                        && u == Unit::Week
+                        && self.punct(k, &['\'', '’'])
+                        && self.full(k + 1) == "s"
+                    {
+                        if let Lex::Weekday(w) = self.lex(k + 2) {
+                            return Some((k + 3, day_val(add_days(v.start?, w as i64 - 1)?).rel()));
+                        }
+                    }
                     return Some((k, v.rel()));
                 }
                 Lex::Weekday(w) => {
@@ -1733,7 +1899,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     )?;
                     return Some((k + 2, day_val(add_days(mon, w as i64 - 1)?).rel()));
                 }
-                if self.en && self.full(k) == "after" && self.full(k + 1) == "next" {
+                if self.after_next(k) {
                     // the one after the next: "friday after next" on a Tuesday is in 10 days
                     let ahead =
                         (w as i64 - p.weekday().number_from_monday() as i64 - 1).rem_euclid(7) + 1;
@@ -1908,12 +2074,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
             _ => return None,
         };
         let (k, n, u) = self.amount(j)?;
+        // "three years from today" is counted from a day, so it is that day
+        // whatever the amount; "in three years", "eight years from now" stay
+        // a duration (and "now"), as TimeML annotates them
+        let mut from_day = false;
         let (dir, k) = if dir == 0 {
+            let right = usize::from(self.full(k + 1) == "right");
             match self.lex(k) {
                 Lex::Ago => (-1, k + 1),
                 _ if self.full(k) == "back" => (-1, k + 1),
                 _ if self.full(k) == "hence" => (1, k + 1),
-                Lex::From if self.is(k + 1, Lex::Now) || self.is(k + 1, Lex::Today) => (1, k + 2),
+                Lex::From if self.is(k + 1 + right, Lex::Now) => (1, k + 2 + right),
+                Lex::From if self.is(k + 1, Lex::Today) => {
+                    from_day = true;
+                    (1, k + 2)
+                }
                 _ => return None,
             }
         } else {
@@ -1921,6 +2096,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         };
         if self.en
             && dir > 0
+            && !from_day
             && (matches!(u, Unit::Year | Unit::Decade) || (u == Unit::Day && n.unwrap_or(0) >= 30))
         {
             return None;
@@ -1939,6 +2115,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         let d = add_months(p, n as i32)?;
                         month_val(d.year(), d.month())?
                     }
+                    Unit::Year if from_day => day_val(add_months(p, 12 * n as i32)?),
                     Unit::Year => year_val(p.year() + n as i32)?,
                     Unit::Decade => year_val(p.year() + 10 * n as i32)?,
                     Unit::Hour | Unit::Minute => day_val(p),
@@ -2096,6 +2273,35 @@ impl<'x, 'a> Ctx<'x, 'a> {
             _ => "H",
         };
         Some((k, Val::date(s, e, prec, format!("P{n}{code}")).rel()))
+    }
+
+    /// "within two weeks" in a sentence about the future: from publication
+    /// to the deadline ("within two weeks of the attack" is not from publication).
+    fn p_within(&mut self, i: usize) -> M {
+        if !self.en || self.full(i) != "within" || !self.looks_forward() {
+            return None;
+        }
+        let (k, n, u) = self.amount(i + 1)?;
+        let n = i32::try_from(n?).ok()?;
+        if matches!(self.full(k), "of" | "after" | "before" | "from") {
+            return None;
+        }
+        let p = self.pubd;
+        let deadline = match u {
+            Unit::Day => add_days(p, n as i64),
+            Unit::Week => add_days(p, 7 * n as i64),
+            Unit::Month => add_months(p, n),
+            Unit::Year => add_months(p, 12 * n),
+            _ => None,
+        }?;
+        let e = add_days(deadline, -1)?.max(p);
+        let v = Val::date(
+            p,
+            e,
+            Precision::Day,
+            format!("{}/{}", format_date(p), format_date(e)),
+        );
+        Some((k, v.rel()))
     }
 
     /// Durations: three years, a month, P90D, the past two years.
@@ -2651,6 +2857,42 @@ impl<'x, 'a> Ctx<'x, 'a> {
         Some((rk, v))
     }
 
+    /// An ISO 8601 interval of days, the clock read past:
+    /// "2015-03-28/2015-03-29", "2015-03-28 17:00:00/2015-03-29 21:00:00".
+    fn p_iso_interval(&mut self, i: usize) -> M {
+        let iso = |k: usize| -> Option<(usize, NaiveDate)> {
+            if self.num(k)?.1 != 4 {
+                return None;
+            }
+            let (mut e, pd) = self.numeric_date(k)?;
+            let d = ymd(pd.y?, pd.m? as u32, pd.d? as u32)?;
+            if self.num(e).is_some_and(|x| x.1 == 2)
+                && self.punct(e + 1, &[':'])
+                && self.num(e + 2).is_some()
+            {
+                e += 3;
+                if self.punct(e, &[':']) && self.num(e + 1).is_some() {
+                    e += 2;
+                }
+            }
+            Some((e, d))
+        };
+        let (k, s) = iso(i)?;
+        if !self.punct(k, &['/']) || self.has_space_before(k) || self.has_space_before(k + 1) {
+            return None;
+        }
+        let (k2, e) = iso(k + 1)?;
+        (e >= s).then(|| {
+            let v = Val::date(
+                s,
+                e,
+                Precision::Day,
+                format!("{}/{}", format_date(s), format_date(e)),
+            );
+            (k2, v)
+        })
+    }
+
     /// منذ X / since X: from X to the publication date.
     fn p_since(&mut self, i: usize) -> M {
         if !self.is(i, Lex::Since) {
@@ -2677,6 +2919,43 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let (k, mut v) = self.best(i + 1, false)?;
         v.approx = true;
         Some((k, v))
+    }
+
+    /// A clock time (English) with its day after it: "1:30 PM on Sat, Sep
+    /// 21", "8am tomorrow".
+    fn date_after_time(&mut self, k: usize, v: &Val) -> M {
+        if v.kind != TimexType::Time || !self.en {
+            return None;
+        }
+        let k = if matches!(self.full(k), "on" | "of") {
+            k + 1
+        } else {
+            k
+        };
+        let (k3, dv) = self.p_abs(k).or_else(|| self.p_deictic(k))?;
+        if dv.prec != Precision::Day {
+            return None;
+        }
+        let mut tv = v.clone();
+        let d = dv.start?;
+        tv.start = Some(d);
+        tv.end = Some(d);
+        tv.timex3 = format!(
+            "{}{}",
+            format_date(d),
+            &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
+        );
+        Some((k3, tv))
+    }
+
+    /// A clock time starting at a word that starts nothing else ("at 3pm",
+    /// "for 1:30 PM on Sat, Sep 21"), with its day after it.
+    fn time_only(&mut self, i: usize) -> M {
+        if !self.en {
+            return None;
+        }
+        let (k, v) = self.p_time(i)?;
+        self.date_after_time(k, &v).or(Some((k, v)))
     }
 
     fn best(&mut self, i: usize, top: bool) -> M {
@@ -2711,7 +2990,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "qtr"
                         | "yr"
                 ))
-            && !(self.en && self.holiday_starts(i))
+            && !(self.en && (self.holiday_starts(i) || self.era_en(i).is_some()))
             && !matches!(
                 self.w(i),
                 "احد"
@@ -2724,7 +3003,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     | "بحدود"
             )
         {
-            return if self.en { self.p_time(i) } else { None };
+            return self.time_only(i);
         }
         // function words start an expression only before a temporal word
         if matches!(
@@ -2774,7 +3053,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 || self.w(i + 1) == "اللحظه"
                 || (self.en && (self.holiday_starts(i + 1) || self.holiday_starts(i + 2)));
             if !next_temporal {
-                return if self.en { self.p_time(i) } else { None };
+                return self.time_only(i);
             }
         }
         let mut best: M = None;
@@ -2782,10 +3061,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
             if self.en { self.p_time(i) } else { None },
             self.atom(i),
             self.p_range(i),
+            self.p_iso_interval(i),
             self.p_since(i),
             self.p_ago(i),
             if top { self.p_approx(i) } else { None },
             self.p_last_n(i),
+            self.p_within(i),
             self.p_duration(i),
             self.p_set(i),
             self.p_ref(i),
@@ -2794,6 +3075,32 @@ impl<'x, 'a> Ctx<'x, 'a> {
         for c in cands.into_iter().flatten() {
             if c.0 > i && best.as_ref().is_none_or(|b| c.0 > b.0) {
                 best = Some(c);
+            }
+        }
+        // "the third Tuesday after Christmas 2014": counted from that day
+        if self.en {
+            let j = if self.is(i, Lex::The) { i + 1 } else { i };
+            if let (Lex::Ord(n @ 1..=5), Lex::Weekday(w)) = (self.lex(j), self.lex(j + 1)) {
+                let dir = match self.full(j + 2) {
+                    "after" => 1,
+                    "before" => -1,
+                    _ => 0,
+                };
+                if dir != 0 && best.as_ref().is_none_or(|b| b.0 <= j + 2) {
+                    if let Some((k, v)) = self.atom(j + 3).filter(|x| x.1.prec == Precision::Day) {
+                        let mut d = v.start?;
+                        let mut left = n;
+                        while left > 0 {
+                            d = add_days(d, dir)?;
+                            if d.weekday().number_from_monday() == w as u32 {
+                                left -= 1;
+                            }
+                        }
+                        let mut out = day_val(d);
+                        out.relative = v.relative;
+                        return Some((k, out));
+                    }
+                }
             }
         }
         // "three days after Easter", "two weeks before the 2015 elections"
@@ -2873,26 +3180,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     return Some((k + 1, tv));
                 }
             }
-            if v.kind == TimexType::Time && self.en {
-                let k = if matches!(self.full(k), "on" | "of") {
-                    k + 1
-                } else {
-                    k
-                };
-                if let Some((k3, dv)) = self.p_abs(k).or_else(|| self.p_deictic(k)) {
-                    if dv.prec == Precision::Day {
-                        let mut tv = v.clone();
-                        let d = dv.start?;
-                        tv.start = Some(d);
-                        tv.end = Some(d);
-                        tv.timex3 = format!(
-                            "{}{}",
-                            format_date(d),
-                            &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
-                        );
-                        return Some((k3, tv));
-                    }
-                }
+            if let r @ Some(_) = self.date_after_time(k, &v) {
+                return r;
             }
         }
         // part of day + date: صباح اليوم, مساء الخميس, Friday afternoon handled above

@@ -196,6 +196,12 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Token `i` as the input wrote it (case and all).
+    pub fn tok_input(&self, i: usize) -> &'a str {
+        let [s, e] = self.span_toks(i, i + 1, false);
+        self.slice_cp(s, e)
+    }
+
     /// Normalized text of token `i` without its clitic.
     pub fn tok_stem(&self, i: usize) -> &str {
         match self.toks.get(i) {
