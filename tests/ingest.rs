@@ -694,6 +694,100 @@ async fn exports_parse_back(app: &TestApp) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Many outlets report the same meeting and are ingested at once (several
+/// writers on PostgreSQL): one event with every report as a source, one
+/// actor per state, whatever order the transactions commit in.
+async fn concurrent_reports_make_one_event(app: &TestApp) {
+    let dir = tmpdir("concurrent");
+    let n = 40;
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            article(
+                &format!("https://outlet{i}.example/meeting"),
+                "2022-05-04",
+                "en",
+                &format!(
+                    "Officials from Jordan and Egypt met on May 3, 2022 to discuss water sharing, \
+                     correspondent number {i} reported."
+                ),
+            )
+        })
+        .collect();
+    // The two states are stored first, so the writers below contend on
+    // the event only (creating an actor takes a lock of its own).
+    let first = dir.join("first.jsonl");
+    let earlier = "Officials from Jordan and Egypt met on January 9, 2021 to discuss trade.";
+    std::fs::write(
+        &first,
+        article("https://first.example/", "2021-01-10", "en", earlier),
+    )
+    .unwrap();
+    let out = tarikh(app, &["ingest", first.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.join("same.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = app
+        .ok(
+            "{ events(first: 50, filter: {from: \"2022-05-03\", to: \"2022-05-03\"}) { nodes { sourceCount actors { actor { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = d["events"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{d}");
+    assert_eq!(nodes[0]["sourceCount"], n);
+    // States not stored yet, in meetings years apart (so the writers do not
+    // wait for each other's events): they race to create the states.
+    let burst: Vec<String> = (0..16)
+        .map(|i| {
+            let year = 2000 + i;
+            let body = format!("Officials from Qatar and Kuwait met on June 5, {year}.");
+            let published = format!("{year}-06-06");
+            article(
+                &format!("https://wire{i}.example/qatar"),
+                &published,
+                "en",
+                &body,
+            )
+        })
+        .collect();
+    let file = dir.join("new-actors.jsonl");
+    std::fs::write(&file, burst.join("\n")).unwrap();
+    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = app
+        .ok("{ actors(first: 50) { nodes { name } } }", json!({}))
+        .await;
+    let mut names: Vec<&str> = d["actors"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(before, names.len(), "an actor was created twice: {names:?}");
+    assert!(
+        names.contains(&"Qatar") && names.contains(&"Kuwait"),
+        "{names:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -705,4 +799,5 @@ on_both_backends!(
     revisions_record_every_change,
     confirmed_events_survive_reextraction,
     exports_parse_back,
+    concurrent_reports_make_one_event,
 );

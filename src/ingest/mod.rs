@@ -186,64 +186,91 @@ pub struct Failure {
 /// Articles handled per parallel extraction batch.
 const BATCH: usize = 256;
 
-/// Ingests every article of `items`: extraction in parallel per batch,
-/// then one transaction per article. Failures are collected, never fatal.
-/// `progress` is called after each article with the counts so far.
+type Prepared = (String, Result<PreparedArticle, String>);
+
+/// Runs the extractor over a batch on the rayon pool (all cores), in order.
+async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let prepared: Vec<Prepared> = chunk
+            .into_par_iter()
+            .map(|item| {
+                let r = match &item.article {
+                    Ok(raw) => prepare(raw).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.clone()),
+                };
+                (item.location, r)
+            })
+            .collect();
+        let _ = tx.send(prepared);
+    });
+    rx.await.unwrap_or_default()
+}
+
+/// Writes one prepared article (its own transaction).
+async fn write(
+    store: Store,
+    change: Change,
+    (location, r): Prepared,
+) -> (String, Result<IngestOutcome, String>) {
+    let r = match r {
+        Err(message) => Err(message),
+        Ok(p) => match store.ingest_article(&p, &change).await {
+            Ok(out) => Ok(out),
+            Err(StoreError::Db(e)) => {
+                // The transaction rolled back: nothing of this
+                // article was written; a rerun retries it.
+                tracing::warn!(error = %e, "article not written");
+                Err(format!("database error, not written: {e}"))
+            }
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    (location, r)
+}
+
+/// Ingests every article of `items`: extraction in parallel a batch ahead
+/// of the writes, which run as their own tasks (one transaction per
+/// article, `Store::write_concurrency` at once). Failures are collected,
+/// never fatal. `progress` is called after each article with the counts so far.
 pub async fn ingest_all(
     store: &Store,
-    items: impl Iterator<Item = SourceItem>,
+    mut items: impl Iterator<Item = SourceItem>,
     mut progress: impl FnMut(&Summary),
     mut on_failure: impl FnMut(&Failure),
 ) -> Summary {
     let start = Instant::now();
     let mut s = Summary::default();
     let change = Change::by("ingest");
-    let mut items = items.peekable();
-    while items.peek().is_some() {
+    let chunks = std::iter::from_fn(move || {
         let chunk: Vec<SourceItem> = items.by_ref().take(BATCH).collect();
-        let prepared: Vec<(String, Result<PreparedArticle, String>)> = chunk
-            .par_iter()
-            .map(|item| {
-                let r = match &item.article {
-                    Ok(raw) => prepare(raw).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.clone()),
-                };
-                (item.location.clone(), r)
-            })
-            .collect();
-        let writes = futures::stream::iter(prepared.into_iter().map(|(location, r)| {
-            let change = &change;
+        (!chunk.is_empty()).then_some(chunk)
+    });
+    let writes = futures::stream::iter(chunks)
+        .map(prepare_batch)
+        .buffered(2)
+        .flat_map(futures::stream::iter)
+        .map(|prepared| {
+            let location = prepared.0.clone();
+            let task = tokio::spawn(write(store.clone(), change.clone(), prepared));
             async move {
-                let r = match r {
-                    Err(message) => Err(message),
-                    Ok(p) => match store.ingest_article(&p, change).await {
-                        Ok(out) => Ok(out),
-                        Err(StoreError::Db(e)) => {
-                            // The transaction rolled back: nothing of this
-                            // article was written; a rerun retries it.
-                            tracing::warn!(error = %e, "article not written");
-                            Err(format!("database error, not written: {e}"))
-                        }
-                        Err(e) => Err(e.to_string()),
-                    },
-                };
-                (location, r)
+                task.await
+                    .unwrap_or_else(|e| (location, Err(format!("ingest task failed: {e}"))))
             }
-        }))
+        })
         .buffer_unordered(store.write_concurrency());
-        futures::pin_mut!(writes);
-        while let Some((location, r)) = writes.next().await {
-            s.read += 1;
-            match r {
-                Err(message) => {
-                    s.failed += 1;
-                    on_failure(&Failure { location, message });
-                }
-                Ok(out) => count(&mut s, &out),
+    futures::pin_mut!(writes);
+    while let Some((location, r)) = writes.next().await {
+        s.read += 1;
+        match r {
+            Err(message) => {
+                s.failed += 1;
+                on_failure(&Failure { location, message });
             }
-            s.seconds = start.elapsed().as_secs_f64();
-            progress(&s);
+            Ok(out) => count(&mut s, &out),
         }
+        s.seconds = start.elapsed().as_secs_f64();
+        progress(&s);
     }
     s.seconds = start.elapsed().as_secs_f64();
     s

@@ -185,10 +185,7 @@ impl Store {
                 return Err(err);
             }
         };
-        let mut actor_ids = Vec::with_capacity(p.actors.len());
-        for a in &p.actors {
-            actor_ids.push(resolve_actor(&txn, a).await?);
-        }
+        let actor_ids = resolve_actors(self, &txn, &p.actors).await?;
         let mut out = IngestOutcome {
             article: to_article(art.clone()),
             new: true,
@@ -209,13 +206,17 @@ const LOCK_BUCKET_DAYS: i32 = 32;
 const MAX_LOCK_BUCKETS: i32 = 16;
 
 /// PostgreSQL: lets several articles be written at once without two
-/// transactions creating the same event or actor. Every article takes,
-/// in one sorted order (so no deadlock), transaction-scoped advisory locks
-/// on the date buckets its events touch and on the names of its actors;
-/// an event too wide for buckets takes the global key exclusively, which
-/// every other article holds shared.
+/// transactions creating the same event. Every article takes, in one
+/// statement and one sorted order (so no deadlock), transaction-scoped
+/// advisory locks on the (date bucket, kind) pairs its events could be
+/// deduplicated against: its own kind and `other`, or every kind for an
+/// `other` event (see `best_match`). An event too wide for buckets takes
+/// the global key exclusively, which every other article holds shared.
+/// Actor names are locked later, and only for actors to be created
+/// (`resolve_actors`), always after these keys.
 async fn lock_for(txn: &DatabaseTransaction, p: &PreparedArticle) -> StoreResult<()> {
-    use sea_orm::{ConnectionTrait, Statement};
+    let kinds = EventKind::ALL.len() as i64;
+    let other = kind_index(EventKind::Other);
     let mut keys: Vec<i64> = vec![];
     let mut wide = false;
     for e in &p.events {
@@ -226,36 +227,65 @@ async fn lock_for(txn: &DatabaseTransaction, p: &PreparedArticle) -> StoreResult
         );
         if b - a > MAX_LOCK_BUCKETS {
             wide = true;
-        } else {
-            keys.extend((a..=b).map(|k| (1i64 << 40) + k as i64));
+            continue;
         }
-    }
-    for a in &p.actors {
-        let h = normalize_name(&a.name)
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-            });
-        keys.push((2i64 << 40) + (h % (1 << 39)) as i64);
+        let ks: Vec<i64> = if e.kind == EventKind::Other {
+            (0..kinds).collect()
+        } else {
+            vec![kind_index(e.kind), other]
+        };
+        for bucket in a..=b {
+            keys.extend(ks.iter().map(|k| (1i64 << 40) + bucket as i64 * kinds + k));
+        }
     }
     keys.sort_unstable();
     keys.dedup();
-    let global = if wide {
-        "SELECT pg_advisory_xact_lock(0)"
-    } else {
-        "SELECT pg_advisory_xact_lock_shared(0)"
-    };
-    txn.execute_raw(Statement::from_string(sea_orm::DbBackend::Postgres, global))
-        .await?;
-    for k in keys {
-        txn.execute_raw(Statement::from_sql_and_values(
-            sea_orm::DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [k.into()],
-        ))
-        .await?;
+    keys.insert(0, 0);
+    advisory_locks(txn, &keys, wide).await
+}
+
+fn kind_index(k: EventKind) -> i64 {
+    EventKind::ALL.iter().position(|x| *x == k).unwrap_or(0) as i64
+}
+
+/// Takes the transaction-scoped advisory locks `keys` in their order, in
+/// one statement; key 0 (the global key) shared unless `exclusive_global`.
+async fn advisory_locks(
+    txn: &DatabaseTransaction,
+    keys: &[i64],
+    exclusive_global: bool,
+) -> StoreResult<()> {
+    use sea_orm::{ConnectionTrait, Statement};
+    if keys.is_empty() {
+        return Ok(());
     }
+    let array = format!(
+        "{{{}}}",
+        keys.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    txn.execute_raw(Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT count(CASE WHEN t.k = 0 AND NOT $2 \
+         THEN pg_advisory_xact_lock_shared(t.k)::text \
+         ELSE pg_advisory_xact_lock(t.k)::text END) \
+         FROM unnest($1::text::int8[]) WITH ORDINALITY AS t(k, n)",
+        [array.into(), exclusive_global.into()],
+    ))
+    .await?;
     Ok(())
+}
+
+/// The lock key of an actor name (see `lock_for`).
+fn actor_key(name: &str) -> i64 {
+    let h = normalize_name(name)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        });
+    (2i64 << 40) + (h % (1 << 39)) as i64
 }
 
 /// The actor links of an extracted event, by resolved actor id.
@@ -369,10 +399,7 @@ impl Store {
         if self.is_postgres() {
             lock_for(&txn, p).await?;
         }
-        let mut actor_ids = Vec::with_capacity(p.actors.len());
-        for a in &p.actors {
-            actor_ids.push(resolve_actor(&txn, a).await?);
-        }
+        let actor_ids = resolve_actors(self, &txn, &p.actors).await?;
         let mut old: Vec<mention::Model> = mention::Entity::find()
             .filter(mention::Column::ArticleId.eq(article_id))
             .order_by_asc(mention::Column::Id)
@@ -485,6 +512,95 @@ pub(super) async fn insert_mention<C: sea_orm::ConnectionTrait>(
     .insert(c)
     .await
     .map_err(|e| classify(e, "mention"))
+}
+
+/// The stored actors of `refs`, in two statements: by Wikidata id, then
+/// by canonical name among aliases (the actor whose own name it is first,
+/// then the oldest).
+async fn find_actors(txn: &DatabaseTransaction, refs: &[ActorRef]) -> StoreResult<Vec<Option<Id>>> {
+    let qs: Vec<&str> = refs.iter().filter_map(|a| a.wikidata.as_deref()).collect();
+    let by_q: HashMap<String, Id> = if qs.is_empty() {
+        HashMap::new()
+    } else {
+        actor::Entity::find()
+            .select_only()
+            .column(actor::Column::Wikidata)
+            .column(actor::Column::Id)
+            .filter(actor::Column::Wikidata.is_in(qs))
+            .into_tuple::<(String, Id)>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let keys: Vec<String> = refs.iter().map(|a| normalize_name(&a.name)).collect();
+    let need: Vec<&str> = refs
+        .iter()
+        .zip(&keys)
+        .filter(|(a, _)| a.wikidata.as_ref().is_none_or(|q| !by_q.contains_key(q)))
+        .map(|(_, k)| k.as_str())
+        .collect();
+    let hits: Vec<(String, Id, String)> = if need.is_empty() {
+        vec![]
+    } else {
+        actor_alias::Entity::find()
+            .select_only()
+            .column(actor_alias::Column::Normalized)
+            .column(actor::Column::Id)
+            .column(actor::Column::Name)
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                actor_alias::Entity::belongs_to(actor::Entity)
+                    .from(actor_alias::Column::ActorId)
+                    .to(actor::Column::Id)
+                    .into(),
+            )
+            .filter(actor_alias::Column::Normalized.is_in(need))
+            .order_by_asc(actor::Column::Id)
+            .into_tuple()
+            .all(txn)
+            .await?
+    };
+    Ok(refs
+        .iter()
+        .zip(&keys)
+        .map(|(a, key)| {
+            if let Some(id) = a.wikidata.as_ref().and_then(|q| by_q.get(q)) {
+                return Some(*id);
+            }
+            let mut of_key = hits.iter().filter(|(k, _, _)| k == key);
+            of_key
+                .clone()
+                .find(|(_, _, n)| normalize_name(n) == *key)
+                .or_else(|| of_key.next())
+                .map(|(_, id, _)| *id)
+        })
+        .collect())
+}
+
+/// The ids of `refs`: stored actors are found without locking; the
+/// missing ones are created one by one under their name locks (PostgreSQL),
+/// each looked up again first in case a concurrent writer created it.
+async fn resolve_actors(
+    store: &Store,
+    txn: &DatabaseTransaction,
+    refs: &[ActorRef],
+) -> StoreResult<Vec<Id>> {
+    let mut ids = find_actors(txn, refs).await?;
+    let missing: Vec<usize> = (0..refs.len()).filter(|&i| ids[i].is_none()).collect();
+    if missing.is_empty() {
+        return Ok(ids.into_iter().flatten().collect());
+    }
+    if store.is_postgres() {
+        let mut keys: Vec<i64> = missing.iter().map(|&i| actor_key(&refs[i].name)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        advisory_locks(txn, &keys, false).await?;
+    }
+    for i in missing {
+        ids[i] = Some(resolve_actor(txn, &refs[i]).await?);
+    }
+    Ok(ids.into_iter().flatten().collect())
 }
 
 /// Finds (by Wikidata id, then by canonical name among aliases) or creates an actor.

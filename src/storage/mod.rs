@@ -142,7 +142,7 @@ impl Store {
     /// single writer).
     pub fn write_concurrency(&self) -> usize {
         if self.is_postgres() {
-            4
+            8
         } else {
             1
         }
