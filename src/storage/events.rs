@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entities::{actor, event, event_actor, mention};
-use super::history::{record, record_diff, remove_in, snapshot_in};
+use super::history::{record, record_diff, remove_in, revision_row, snapshot_in};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
 use crate::domain::{
@@ -729,6 +729,16 @@ pub(super) async fn create_in(
     change: &Change,
     action: &str,
 ) -> StoreResult<Event> {
+    let m = event_row(new)?.insert(txn).await?;
+    link_actors(txn, m.id, &new.actors).await?;
+    let ev = to_event(m)?;
+    let snap = snapshot(&ev, &new.actors);
+    record(txn, ev.id, change, action, None, Some(snap)).await?;
+    Ok(ev)
+}
+
+/// The row of a new event, without its id.
+fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
     check_confidence(new.confidence)?;
     let now = Utc::now();
     let mut am = event::ActiveModel {
@@ -743,17 +753,101 @@ pub(super) async fn create_in(
     };
     set_date(&mut am, &new.date);
     set_quantity(&mut am, &new.quantity);
-    let m = am.insert(txn).await?;
-    link_actors(txn, m.id, &new.actors).await?;
-    let ev = to_event(m)?;
-    let snap = snapshot(&ev, &new.actors);
-    record(txn, ev.id, change, action, None, Some(snap)).await?;
-    Ok(ev)
+    Ok(am)
 }
 
-/// Links actors to an event; every actor must exist. One role per actor:
-/// when an actor is listed twice the strongest role (agent, target,
-/// mentioned) wins.
+/// Inserts several events with their actor links and creation revisions:
+/// on PostgreSQL in four statements whatever their number (the ids are
+/// taken from the sequence first, so each row keeps its id whatever order
+/// the server writes them in), one by one on SQLite. Unlike [`create_in`]
+/// the actor ids are not looked up first: the caller resolved them in this
+/// transaction, and the foreign key still refuses an unknown one.
+pub(super) async fn create_many_in(
+    txn: &DatabaseTransaction,
+    news: &[NewEvent],
+    change: &Change,
+    action: &str,
+) -> StoreResult<Vec<Event>> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TryIntoModel};
+    if txn.get_database_backend() != DbBackend::Postgres || news.len() < 2 {
+        let mut out = Vec::with_capacity(news.len());
+        for new in news {
+            out.push(create_in(txn, new, change, action).await?);
+        }
+        return Ok(out);
+    }
+    let mut rows = news
+        .iter()
+        .map(event_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let ids = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT nextval(pg_get_serial_sequence('event', 'id')) FROM generate_series(1, $1)",
+            [(news.len() as i64).into()],
+        ))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ids.len() != rows.len() {
+        return Err(StoreError::Invalid(
+            "the event sequence gave too few ids".into(),
+        ));
+    }
+    for (row, id) in rows.iter_mut().zip(&ids) {
+        row.id = Set(*id);
+    }
+    event::Entity::insert_many(rows.clone())
+        .exec_without_returning(txn)
+        .await?;
+    let links: Vec<event_actor::ActiveModel> = ids
+        .iter()
+        .zip(news)
+        .flat_map(|(id, new)| {
+            strongest_roles(&new.actors)
+                .into_iter()
+                .map(|(actor_id, role)| event_actor::ActiveModel {
+                    event_id: Set(*id),
+                    actor_id: Set(actor_id),
+                    role: Set(role.as_str().to_string()),
+                })
+        })
+        .collect();
+    if !links.is_empty() {
+        event_actor::Entity::insert_many(links)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let mut events = Vec::with_capacity(news.len());
+    let mut revisions = Vec::with_capacity(news.len());
+    for (row, new) in rows.into_iter().zip(news) {
+        let ev = to_event(row.try_into_model()?)?;
+        let snap = snapshot(&ev, &new.actors);
+        revisions.push(revision_row(ev.id, change, action, None, Some(snap)));
+        events.push(ev);
+    }
+    super::entities::revision::Entity::insert_many(revisions)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(events)
+}
+
+/// One role per actor: when an actor is listed twice the strongest role
+/// (agent, target, mentioned) wins.
+fn strongest_roles(actors: &[(Id, ActorRole)]) -> BTreeMap<Id, ActorRole> {
+    let mut roles: BTreeMap<Id, ActorRole> = BTreeMap::new();
+    for (a, r) in actors {
+        let e = roles.entry(*a).or_insert(*r);
+        if r < e {
+            *e = *r;
+        }
+    }
+    roles
+}
+
+/// Links actors to an event; every actor must exist. One role per actor
+/// (see [`strongest_roles`]).
 async fn link_actors(
     txn: &DatabaseTransaction,
     event_id: Id,
@@ -762,12 +856,36 @@ async fn link_actors(
     if actors.is_empty() {
         return Ok(());
     }
-    let mut roles: BTreeMap<Id, ActorRole> = BTreeMap::new();
-    for (a, r) in actors {
-        let e = roles.entry(*a).or_insert(*r);
-        if r < e {
-            *e = *r;
-        }
+    let roles = strongest_roles(actors);
+    // One statement: INSERT … SELECT from the actors that exist, so an
+    // unknown id shows as a missing row instead of costing a lookup first.
+    let mut role = sea_orm::sea_query::CaseStatement::new();
+    for (id, r) in &roles {
+        role = role.case(Expr::col(actor::Column::Id).eq(*id), r.as_str());
+    }
+    let existing = Query::select()
+        .expr(Expr::val(event_id))
+        .column(actor::Column::Id)
+        .expr(role)
+        .from(actor::Entity)
+        .and_where(Expr::col(actor::Column::Id).is_in(roles.keys().copied()))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(event_actor::Entity)
+        .columns([
+            event_actor::Column::EventId,
+            event_actor::Column::ActorId,
+            event_actor::Column::Role,
+        ])
+        .select_from(existing)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?
+        .to_owned();
+    use sea_orm::ConnectionTrait;
+    let done = txn
+        .execute_raw(txn.get_database_backend().build(&insert))
+        .await?;
+    if done.rows_affected() as usize == roles.len() {
+        return Ok(());
     }
     let known = actor::Entity::find()
         .select_only()
@@ -776,17 +894,6 @@ async fn link_actors(
         .into_tuple::<Id>()
         .all(txn)
         .await?;
-    if let Some(missing) = roles.keys().find(|id| !known.contains(id)) {
-        return Err(StoreError::NotFound(format!("actor {missing}")));
-    }
-    event_actor::Entity::insert_many(roles.into_iter().map(|(actor_id, role)| {
-        event_actor::ActiveModel {
-            event_id: Set(event_id),
-            actor_id: Set(actor_id),
-            role: Set(role.as_str().to_string()),
-        }
-    }))
-    .exec(txn)
-    .await?;
-    Ok(())
+    let missing = roles.keys().find(|id| !known.contains(id)).unwrap_or(&0);
+    Err(StoreError::NotFound(format!("actor {missing}")))
 }

@@ -25,6 +25,20 @@ pub(super) async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> StoreResult<()> {
+    revision_row(event_id, change, action, before, after)
+        .insert(txn)
+        .await?;
+    Ok(())
+}
+
+/// A revision row, not yet written.
+pub(super) fn revision_row(
+    event_id: Id,
+    change: &Change,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> revision::ActiveModel {
     revision::ActiveModel {
         event_id: Set(event_id),
         at: Set(Utc::now()),
@@ -35,9 +49,6 @@ pub(super) async fn record(
         after: Set(after.map(|v| v.to_string())),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// The current snapshot of an event (fields and actor links) inside `txn`.

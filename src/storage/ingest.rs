@@ -3,16 +3,16 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
 };
 
 use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
 use super::entities::{actor, actor_alias, article, event, event_actor, mention};
-use super::events::{create_in, links_in, load_event, update_in};
+use super::events::{create_many_in, links_in, load_event, update_in};
 use super::history::record;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
@@ -143,9 +143,6 @@ impl Store {
         p: &PreparedArticle,
         change: &Change,
     ) -> StoreResult<IngestOutcome> {
-        if let Some(done) = self.already_stored(p).await? {
-            return Ok(done);
-        }
         let published = p
             .article
             .published_on
@@ -155,9 +152,9 @@ impl Store {
         }
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
-        if self.is_postgres() {
-            lock_for(&txn, p).await?;
-        }
+        // The article first, doing nothing when its body or url is stored
+        // (by an earlier run or a concurrent writer): one statement whether
+        // it is new or not, and no advisory lock held while it runs.
         let art = article::ActiveModel {
             url: Set(p.article.url.clone().filter(|u| !u.trim().is_empty())),
             title: Set(p.article.title.clone()),
@@ -168,23 +165,28 @@ impl Store {
             content_hash: Set(content_hash(&p.article.body)),
             ingested_at: Set(chrono::Utc::now()),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await;
-        let art = match art {
-            Ok(a) => a,
-            Err(e) => {
-                let err = classify(e, "an article with that url or body");
+        };
+        let inserted = article::Entity::insert(art)
+            .on_conflict(OnConflict::new().do_nothing().to_owned())
+            .try_insert()
+            .exec_with_returning(&txn)
+            .await;
+        let art = match inserted {
+            Ok(TryInsertResult::Inserted(a)) => a,
+            Err(e) if !matches!(e, sea_orm::DbErr::RecordNotFound(_)) => {
+                return Err(classify(e, "an article with that url or body"));
+            }
+            // No row came back: the conflict did nothing.
+            _ => {
                 drop(txn);
-                // Stored meanwhile by a concurrent writer: the same as a rerun.
-                if matches!(err, StoreError::Invalid(_)) {
-                    if let Some(done) = self.already_stored(p).await? {
-                        return Ok(done);
-                    }
-                }
-                return Err(err);
+                return self.already_stored(p).await?.ok_or_else(|| {
+                    StoreError::Invalid("an article with that url or body already exists".into())
+                });
             }
         };
+        if self.is_postgres() {
+            lock_for(&txn, p).await?;
+        }
         let actor_ids = resolve_actors(self, &txn, &p.actors).await?;
         let mut out = IngestOutcome {
             article: to_article(art.clone()),
@@ -192,9 +194,21 @@ impl Store {
             created: vec![],
             merged: vec![],
         };
+        let mut pending = vec![];
         for e in &p.events {
-            place(self, &txn, e, &actor_ids, art.id, change, &mut out).await?;
+            place(
+                self,
+                &txn,
+                e,
+                &actor_ids,
+                art.id,
+                change,
+                &mut out,
+                &mut pending,
+            )
+            .await?;
         }
+        create_pending(&txn, pending, change, &mut out).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -301,7 +315,9 @@ fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
 }
 
 /// Puts one extracted event into the store: a new mention of the stored
-/// event it duplicates, or a new event.
+/// event it duplicates, or a new event, left in `pending` for
+/// [`create_pending`].
+#[allow(clippy::too_many_arguments)]
 async fn place(
     store: &Store,
     txn: &DatabaseTransaction,
@@ -310,6 +326,7 @@ async fn place(
     article_id: Id,
     change: &Change,
     out: &mut IngestOutcome,
+    pending: &mut Vec<(NewEvent, NewMention)>,
 ) -> StoreResult<()> {
     let links = links_of(e, actor_ids);
     let mut m = e.mention.clone();
@@ -329,27 +346,47 @@ async fn place(
                 out.merged.push(target);
             }
         }
-        None => {
-            let ev = create_in(
-                txn,
-                &NewEvent {
-                    title: e.title.clone(),
-                    summary: None,
-                    kind: e.kind,
-                    date: e.date.clone(),
-                    quantity: e.quantity.clone(),
-                    confidence: e.confidence.clamp(0.0, 1.0),
-                    status: EventStatus::Extracted,
-                    actors: links.clone(),
-                },
-                change,
-                "create",
-            )
-            .await?;
-            insert_mention(txn, ev.id, &m).await?;
-            out.created.push(ev.id);
-        }
+        None => pending.push((
+            NewEvent {
+                title: e.title.clone(),
+                summary: None,
+                kind: e.kind,
+                date: e.date.clone(),
+                quantity: e.quantity.clone(),
+                confidence: e.confidence.clamp(0.0, 1.0),
+                status: EventStatus::Extracted,
+                actors: links,
+            },
+            m,
+        )),
     }
+    Ok(())
+}
+
+/// Creates the events `place` left for the end of the article, all at
+/// once, with their mentions. (They cannot be what a later event of the
+/// same article merges into: `dedup::score` never merges two reports of
+/// one article.)
+async fn create_pending(
+    txn: &DatabaseTransaction,
+    pending: Vec<(NewEvent, NewMention)>,
+    change: &Change,
+    out: &mut IngestOutcome,
+) -> StoreResult<()> {
+    let (news, mentions): (Vec<NewEvent>, Vec<NewMention>) = pending.into_iter().unzip();
+    let created = create_many_in(txn, &news, change, "create").await?;
+    let rows: Vec<mention::ActiveModel> = created
+        .iter()
+        .zip(&mentions)
+        .map(|(ev, m)| mention_row(ev.id, m))
+        .collect();
+    if !rows.is_empty() {
+        mention::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await
+            .map_err(|e| classify(e, "mention"))?;
+    }
+    out.created.extend(created.iter().map(|e| e.id));
     Ok(())
 }
 
@@ -406,6 +443,7 @@ impl Store {
             .all(&txn)
             .await?;
         let mut res = ReextractOutcome::default();
+        let mut pending = vec![];
         let mut out = IngestOutcome {
             article: self
                 .articles_by_ids(&[article_id])
@@ -420,7 +458,11 @@ impl Store {
             let (s, en) = (e.mention.span.0, e.mention.span.1);
             let hit = old.iter().position(|m| m.span_start < en && s < m.span_end);
             let Some(i) = hit else {
-                place(self, &txn, e, &actor_ids, article_id, change, &mut out).await?;
+                let pending = &mut pending;
+                place(
+                    self, &txn, e, &actor_ids, article_id, change, &mut out, pending,
+                )
+                .await?;
                 continue;
             };
             let m = old.remove(i);
@@ -458,6 +500,7 @@ impl Store {
             am.when_end = Set(e.mention.when_span.map(|w| w.1));
             am.update(&txn).await?;
         }
+        create_pending(&txn, pending, change, &mut out).await?;
         for m in old {
             let ev = load_event(&txn, m.event_id).await?;
             if ev.status != EventStatus::Extracted {
@@ -498,6 +541,13 @@ pub(super) async fn insert_mention<C: sea_orm::ConnectionTrait>(
     event_id: Id,
     m: &NewMention,
 ) -> StoreResult<mention::Model> {
+    mention_row(event_id, m)
+        .insert(c)
+        .await
+        .map_err(|e| classify(e, "mention"))
+}
+
+fn mention_row(event_id: Id, m: &NewMention) -> mention::ActiveModel {
     mention::ActiveModel {
         event_id: Set(event_id),
         article_id: Set(m.article_id),
@@ -509,9 +559,6 @@ pub(super) async fn insert_mention<C: sea_orm::ConnectionTrait>(
         when_end: Set(m.when_span.map(|s| s.1)),
         ..Default::default()
     }
-    .insert(c)
-    .await
-    .map_err(|e| classify(e, "mention"))
 }
 
 /// The stored actors of `refs`, in two statements: by Wikidata id, then
@@ -755,16 +802,17 @@ async fn merge_into(
     m: &NewMention,
     change: &Change,
 ) -> StoreResult<()> {
+    let mut find = event::Entity::find_by_id(target);
     if store.is_postgres() {
         // Serialize changes to the target between concurrent writers.
-        event::Entity::find_by_id(target)
-            .lock_exclusive()
-            .one(txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
+        find = find.lock_exclusive();
     }
+    let old = find
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
+    let old = super::events::to_event(old)?;
     insert_mention(txn, target, m).await?;
-    let old = load_event(txn, target).await?;
     let mut note = change.clone();
     note.note = Some(format!("new source: article {}", m.article_id));
     if old.status != EventStatus::Extracted {
