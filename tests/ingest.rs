@@ -694,6 +694,14 @@ async fn exports_parse_back(app: &TestApp) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Writes `lines` to `file` and ingests it; every article must go in.
+fn ingest_ok(app: &TestApp, file: &Path, lines: &[String]) {
+    std::fs::write(file, lines.join("\n")).unwrap();
+    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+}
+
 /// Many outlets report the same meeting and are ingested at once (several
 /// writers on PostgreSQL): one event with every report as a source, one
 /// actor per state, whatever order the transactions commit in.
@@ -715,27 +723,10 @@ async fn concurrent_reports_make_one_event(app: &TestApp) {
         .collect();
     // The two states are stored first, so the writers below contend on
     // the event only (creating an actor takes a lock of its own).
-    let first = dir.join("first.jsonl");
     let earlier = "Officials from Jordan and Egypt met on January 9, 2021 to discuss trade.";
-    std::fs::write(
-        &first,
-        article("https://first.example/", "2021-01-10", "en", earlier),
-    )
-    .unwrap();
-    let out = tarikh(app, &["ingest", first.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let file = dir.join("same.jsonl");
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let first = article("https://first.example/", "2021-01-10", "en", earlier);
+    ingest_ok(app, &dir.join("first.jsonl"), &[first]);
+    ingest_ok(app, &dir.join("same.jsonl"), &lines);
     let d = app
         .ok(
             "{ events(first: 50, filter: {from: \"2022-05-03\", to: \"2022-05-03\"}) { nodes { sourceCount actors { actor { name } } } } }",
@@ -760,14 +751,7 @@ async fn concurrent_reports_make_one_event(app: &TestApp) {
             )
         })
         .collect();
-    let file = dir.join("new-actors.jsonl");
-    std::fs::write(&file, burst.join("\n")).unwrap();
-    let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ingest_ok(app, &dir.join("new-actors.jsonl"), &burst);
     let d = app
         .ok("{ actors(first: 50) { nodes { name } } }", json!({}))
         .await;

@@ -2936,16 +2936,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if dv.prec != Precision::Day {
             return None;
         }
-        let mut tv = v.clone();
-        let d = dv.start?;
-        tv.start = Some(d);
-        tv.end = Some(d);
-        tv.timex3 = format!(
-            "{}{}",
-            format_date(d),
-            &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
-        );
-        Some((k3, tv))
+        Some((k3, clock_on(v.clone(), dv.start?)))
     }
 
     /// A clock time starting at a word that starts nothing else ("at 3pm",
@@ -3156,22 +3147,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     k2 += 1;
                 }
                 if let Some((k3, tv)) = self.p_time(k2) {
-                    let mut tv = tv;
                     let mut k3 = k3;
                     if self.is(k3, Lex::To) {
                         if let Some((k4, _)) = self.p_time(k3 + 1) {
                             k3 = k4;
                         }
                     }
-                    let d = v.start?;
-                    tv.start = Some(d);
-                    tv.end = Some(d);
-                    tv.timex3 = format!(
-                        "{}{}",
-                        format_date(d),
-                        &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
-                    );
-                    return Some((k3, tv));
+                    return Some((k3, clock_on(tv, v.start?)));
                 }
                 if let Lex::DayPart(dp) = self.lex(k) {
                     let mut tv = v.clone();
@@ -3201,6 +3183,18 @@ impl<'x, 'a> Ctx<'x, 'a> {
         }
         best
     }
+}
+
+/// A clock time (`…Thh:mm`) moved onto day `d`.
+fn clock_on(mut tv: Val, d: NaiveDate) -> Val {
+    tv.start = Some(d);
+    tv.end = Some(d);
+    tv.timex3 = format!(
+        "{}{}",
+        format_date(d),
+        &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
+    );
+    tv
 }
 
 fn apply_part(v: Val, which: Which, narrow: bool) -> Option<Val> {
