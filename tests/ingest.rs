@@ -691,6 +691,43 @@ async fn exports_parse_back(app: &TestApp) {
     let t = lines(t);
     assert_eq!(t.len(), 1);
     assert_eq!(t[0]["event_id"].to_string(), *last);
+
+    // The CLI's tombstone feed resumes after a tombstone id, and refuses
+    // the event filters it cannot apply.
+    let second = &expected[1].0;
+    app.ok(
+        "mutation($id: ID!) { deleteEvent(id: $id) }",
+        json!({"id": second}),
+    )
+    .await;
+    let feed = |extra: &[&str]| {
+        let mut args = vec!["export", "--tombstones"];
+        args.extend_from_slice(extra);
+        tarikh(app, &args)
+    };
+    let out = feed(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all_t = lines(String::from_utf8(out.stdout).unwrap());
+    assert_eq!(all_t.len(), 2);
+    let first_t = all_t[0]["id"].to_string();
+    let out = feed(&["--after", &first_t]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rest_t = lines(String::from_utf8(out.stdout).unwrap());
+    assert_eq!(rest_t.len(), 1);
+    assert_eq!(rest_t[0]["event_id"].to_string(), *second);
+    for bad in [&["--after", "not-an-id"][..], &["--from", "2014-01-01"][..]] {
+        let out = feed(bad);
+        assert!(!out.status.success(), "{bad:?} was accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--tombstones"));
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -97,7 +97,8 @@ pub struct ExportArgs {
     /// Only events changed after this time (RFC 3339).
     #[arg(long)]
     pub updated_since: Option<String>,
-    /// Resume after this cursor (the `cursor` of the last row seen).
+    /// Resume after this cursor (the `cursor` of the last row seen; with
+    /// `--tombstones`, the `id` of the last tombstone seen).
     #[arg(long)]
     pub after: Option<String>,
     /// Export the tombstone feed (deleted and merged events) as NDJSON instead.
@@ -329,6 +330,27 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     ] {
         pairs.extend(vs.iter().map(|v| (k.to_string(), v.clone())));
     }
+    // The tombstone feed has its own cursor (a tombstone id) and no event
+    // filters: say so rather than ignore them.
+    let tombstone_after = if args.tombstones {
+        let event_only = args.from.is_some()
+            || args.to.is_some()
+            || !args.actor.is_empty()
+            || !args.kind.is_empty()
+            || !args.status.is_empty();
+        if event_only {
+            anyhow::bail!("--tombstones takes only --updated-since and --after (a tombstone id)");
+        }
+        pairs.retain(|(k, _)| k != "after");
+        match &args.after {
+            None => None,
+            Some(a) => Some(a.trim().parse::<crate::domain::Id>().map_err(|_| {
+                anyhow::anyhow!("--after with --tombstones is a tombstone id (the `id` of the last line seen), got {a:?}")
+            })?),
+        }
+    } else {
+        None
+    };
     let (filter, cursor) =
         crate::export::filter_from_pairs(&pairs).map_err(|e| anyhow::anyhow!(e))?;
     let store = open(&args.db.database_url).await?;
@@ -345,7 +367,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let chunks = if args.tombstones {
-        crate::export::tombstone_pages(store.clone(), filter.updated_since, None).boxed()
+        crate::export::tombstone_pages(store.clone(), filter.updated_since, tombstone_after).boxed()
     } else {
         crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
     };
