@@ -709,11 +709,7 @@ pub(super) async fn update_in(
     am.updated_at = Set(Utc::now());
     let m = am.update(txn).await?;
     if let Some(actors) = &patch.actors {
-        event_actor::Entity::delete_many()
-            .filter(event_actor::Column::EventId.eq(id))
-            .exec(txn)
-            .await?;
-        link_actors(txn, id, actors).await?;
+        replace_links(txn, id, actors).await?;
     }
     let ev = to_event(m)?;
     let after = snapshot_in(txn, &ev).await?;
@@ -844,6 +840,19 @@ fn strongest_roles(actors: &[(Id, ActorRole)]) -> BTreeMap<Id, ActorRole> {
         }
     }
     roles
+}
+
+/// Replaces the actor links of an event (see [`link_actors`]).
+pub(super) async fn replace_links(
+    txn: &DatabaseTransaction,
+    event_id: Id,
+    actors: &[(Id, ActorRole)],
+) -> StoreResult<()> {
+    event_actor::Entity::delete_many()
+        .filter(event_actor::Column::EventId.eq(event_id))
+        .exec(txn)
+        .await?;
+    link_actors(txn, event_id, actors).await
 }
 
 /// Links actors to an event; every actor must exist. One role per actor

@@ -1,7 +1,7 @@
 //! Revisions, tombstones, and curation that rewrites history on purpose
 //! (merge and split), always recorded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
@@ -11,10 +11,10 @@ use sea_orm::{
 use serde_json::Value;
 
 use super::entities::{event, event_actor, mention, revision, tombstone};
-use super::events::{links_in, load_event, set_date, to_event};
+use super::events::{links_in, load_event, replace_links, set_date, to_event};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::{diff, snapshot};
-use crate::domain::{dedup, ActorRole, Change, Event, EventStatus, Id, Revision, Tombstone};
+use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, Tombstone};
 
 /// Writes a revision inside `txn`.
 pub(super) async fn record(
@@ -205,8 +205,8 @@ impl Store {
         let target = load_event(&txn, uniq[0]).await?;
         let before = snapshot_in(&txn, &target).await?;
         let mut date = target.date.clone();
-        let mut roles: BTreeMap<Id, ActorRole> =
-            links_in(&txn, target.id).await?.into_iter().collect();
+        // Every event's links; the strongest role of an actor wins.
+        let mut links = links_in(&txn, target.id).await?;
         for other_id in &uniq[1..] {
             let other = load_event(&txn, *other_id).await?;
             if other.kind != target.kind {
@@ -218,12 +218,7 @@ impl Store {
             if dedup::narrower(&other.date, &date) {
                 date = other.date.clone();
             }
-            for (a, r) in links_in(&txn, other.id).await? {
-                let e = roles.entry(a).or_insert(r);
-                if r < *e {
-                    *e = r;
-                }
-            }
+            links.extend(links_in(&txn, other.id).await?);
             let other_snap = snapshot_in(&txn, &other).await?;
             mention::Entity::update_many()
                 .col_expr(
@@ -245,19 +240,7 @@ impl Store {
             )
             .await?;
         }
-        event_actor::Entity::delete_many()
-            .filter(event_actor::Column::EventId.eq(target.id))
-            .exec(&txn)
-            .await?;
-        if !roles.is_empty() {
-            event_actor::Entity::insert_many(roles.iter().map(|(a, r)| event_actor::ActiveModel {
-                event_id: Set(target.id),
-                actor_id: Set(*a),
-                role: Set(r.as_str().to_string()),
-            }))
-            .exec(&txn)
-            .await?;
-        }
+        replace_links(&txn, target.id, &links).await?;
         let mut am = event::Entity::find_by_id(target.id)
             .one(&txn)
             .await?
