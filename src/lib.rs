@@ -12,7 +12,7 @@
 //! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
 //! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, streaming export endpoints, shutdown | `graphql`, use cases, `storage` (handle only) |
 //! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | use cases, `storage`, `domain` |
-//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), streaming exports, the demo timeline | `extract`, `storage`, `domain` |
+//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports, the demo timeline | `extract`, `storage`, `domain` |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
 //! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |

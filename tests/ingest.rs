@@ -421,9 +421,9 @@ async fn confirmed_events_survive_reextraction(app: &TestApp) {
     let body = "The ministry said on January 25, 2024 that the talks had ended.\n\nOn January 20, 2024, a drone attack hit a base near the border.";
     let q = "mutation($a: ArticleInput!) { ingestArticle(input: $a) { new article { id } events { id title kind date { start } } } }";
     let input = json!({"a": {"url": "https://r.example/1", "published": "2024-01-26", "language": "en", "body": body}});
-    let d = app.ok(q, input.clone()).await;
-    assert_eq!(d["ingestArticle"]["new"], true);
-    let events = d["ingestArticle"]["events"].as_array().unwrap().clone();
+    let d0 = app.ok(q, input.clone()).await;
+    assert_eq!(d0["ingestArticle"]["new"], true);
+    let events = d0["ingestArticle"]["events"].as_array().unwrap().clone();
     assert!(events.len() >= 2, "{events:?}");
     // Idempotent through the API too.
     let again = app.ok(q, input).await;
@@ -464,6 +464,19 @@ async fn confirmed_events_survive_reextraction(app: &TestApp) {
     assert_eq!(
         d["b"]["revisions"].as_array().unwrap().last().unwrap()["by"],
         "reextract"
+    );
+    let out = tarikh(app, &["reextract", "--article", "999999"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("article 999999"));
+    let article_id = d0["ingestArticle"]["article"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = tarikh(app, &["reextract", "--article", &article_id]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains("articles re-extracted 1"),
+        "{err}"
     );
     // Writing needs a token; a bad article is refused clearly.
     assert_eq!(

@@ -259,51 +259,13 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
 
 async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
     let store = open(&args.db.database_url).await?;
-    let change = crate::domain::Change::by("reextract");
-    let (mut done, mut updated, mut kept, mut created, mut removed, mut failed) =
-        (0, 0, 0, 0, 0, 0);
-    let mut after = None;
-    loop {
-        let ids = match args.article {
-            Some(id) if after.is_none() => vec![id],
-            Some(_) => vec![],
-            None => store.article_ids(after, 500).await?,
-        };
-        let Some(last) = ids.last() else { break };
-        after = Some(*last);
-        for a in store.articles_by_ids(&ids).await? {
-            let raw = crate::ingest::RawArticle {
-                url: a.url.clone(),
-                title: a.title.clone(),
-                outlet: a.outlet.clone(),
-                language: a.language.clone(),
-                published: Some(crate::domain::format_date(a.published_on)),
-                body: Some(a.body.clone()),
-            };
-            match crate::ingest::prepare(&raw) {
-                Err(e) => {
-                    failed += 1;
-                    eprintln!("article {}: {e}", a.id);
-                }
-                Ok(p) => {
-                    let r = store.reextract_article(a.id, &p, &change).await?;
-                    done += 1;
-                    updated += r.updated.len();
-                    kept += r.kept.len();
-                    created += r.created.len() + r.merged.len();
-                    removed += r.removed.len();
-                }
-            }
-        }
-    }
-    if args.article.is_some() && done == 0 && failed == 0 {
-        anyhow::bail!("no article with id {}", args.article.unwrap_or_default());
-    }
-    eprintln!(
-        "articles re-extracted {done}, failed {failed}; events updated {updated}, kept (confirmed or rejected) {kept}, new evidence {created}, removed {removed}"
-    );
+    let summary = crate::ingest::reextract_all(&store, args.article, |f| {
+        eprintln!("{}: {}", f.location, f.message)
+    })
+    .await?;
+    eprintln!("{summary}");
     store.close().await;
-    Ok(if failed > 0 {
+    Ok(if summary.failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

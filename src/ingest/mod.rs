@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 pub use source::{read_sources, SourceItem, SourceOptions};
 
-use crate::domain::{parse_date, Change, NewArticle, NewMention};
+use crate::domain::{parse_date, Change, Id, NewArticle, NewMention};
 use crate::extract::{extract, gazetteer, ExtractedEvent, Lang};
 use crate::storage::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, Store, StoreError};
 
@@ -274,6 +274,89 @@ pub async fn ingest_all(
     }
     s.seconds = start.elapsed().as_secs_f64();
     s
+}
+
+/// Counts for the re-extraction summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReextractSummary {
+    pub articles: usize,
+    pub failed: usize,
+    pub updated: usize,
+    pub kept: usize,
+    pub new_evidence: usize,
+    pub removed: usize,
+}
+
+impl std::fmt::Display for ReextractSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "articles re-extracted {}, failed {}; events updated {}, kept (confirmed or rejected) {}, new evidence {}, removed {}",
+            self.articles, self.failed, self.updated, self.kept, self.new_evidence, self.removed
+        )
+    }
+}
+
+/// Articles re-extracted per page.
+const REEXTRACT_PAGE: u64 = 500;
+
+/// Reruns the extractor over stored articles (every one, or only `only`),
+/// a page at a time with extraction in parallel; each article is one
+/// transaction (`Store::reextract_article`: confirmed and rejected events
+/// are kept). An article the extractor refuses is reported and counted; a
+/// database error stops the run, and what was done stays done.
+pub async fn reextract_all(
+    store: &Store,
+    only: Option<Id>,
+    mut on_failure: impl FnMut(&Failure),
+) -> Result<ReextractSummary, StoreError> {
+    let change = Change::by("reextract");
+    let mut s = ReextractSummary::default();
+    let mut after = None;
+    loop {
+        let ids = match only {
+            Some(id) if after.is_none() => vec![id],
+            Some(_) => vec![],
+            None => store.article_ids(after, REEXTRACT_PAGE).await?,
+        };
+        let Some(last) = ids.last() else { break };
+        after = Some(*last);
+        let articles = store.articles_by_ids(&ids).await?;
+        let items: Vec<SourceItem> = articles
+            .iter()
+            .map(|a| SourceItem {
+                location: format!("article {}", a.id),
+                article: Ok(RawArticle {
+                    url: a.url.clone(),
+                    title: a.title.clone(),
+                    outlet: a.outlet.clone(),
+                    language: a.language.clone(),
+                    published: Some(crate::domain::format_date(a.published_on)),
+                    body: Some(a.body.clone()),
+                }),
+            })
+            .collect();
+        for (a, (location, prepared)) in articles.iter().zip(prepare_batch(items).await) {
+            match prepared {
+                Err(message) => {
+                    s.failed += 1;
+                    on_failure(&Failure { location, message });
+                }
+                Ok(p) => {
+                    let r = store.reextract_article(a.id, &p, &change).await?;
+                    s.articles += 1;
+                    s.updated += r.updated.len();
+                    s.kept += r.kept.len();
+                    s.new_evidence += r.created.len() + r.merged.len();
+                    s.removed += r.removed.len();
+                }
+            }
+        }
+    }
+    if let (Some(id), 0, 0) = (only, s.articles, s.failed) {
+        return Err(StoreError::NotFound(format!("article {id}")));
+    }
+    Ok(s)
 }
 
 fn count(s: &mut Summary, out: &IngestOutcome) {
