@@ -458,9 +458,15 @@ impl Store {
             let (s, en) = (e.mention.span.0, e.mention.span.1);
             let hit = old.iter().position(|m| m.span_start < en && s < m.span_end);
             let Some(i) = hit else {
-                let pending = &mut pending;
                 place(
-                    self, &txn, e, &actor_ids, article_id, change, &mut out, pending,
+                    self,
+                    &txn,
+                    e,
+                    &actor_ids,
+                    article_id,
+                    change,
+                    &mut out,
+                    &mut pending,
                 )
                 .await?;
                 continue;
