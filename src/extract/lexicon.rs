@@ -177,8 +177,8 @@ fn table() -> &'static HashMap<String, Lex> {
         add("دقيقة minute", Unit(self::Unit::Minute, Cnt::One));
         add("دقيقتين", Unit(self::Unit::Minute, Cnt::Two));
         add("دقائق minutes", Unit(self::Unit::Minute, Cnt::Many));
-        add("weekend", Unit(self::Unit::Weekend, Cnt::One));
-        add("weekends", Unit(self::Unit::Weekend, Cnt::Many));
+        add("weekend wkend", Unit(self::Unit::Weekend, Cnt::One));
+        add("weekends wkends", Unit(self::Unit::Weekend, Cnt::Many));
         add("quarter qtr الربع ربع", Unit(self::Unit::Quarter, Cnt::One));
         add("quarters", Unit(self::Unit::Quarter, Cnt::Many));
         add("الساعة o'clock", Hour);

@@ -899,6 +899,18 @@ impl<'x, 'a> Ctx<'x, 'a> {
         (pd.m.is_some() && pd.wd.is_none()).then_some(w)
     }
 
+    /// "week-end" or "week end" (English) with "week" at `j`: its end.
+    fn week_end(&self, j: usize) -> Option<usize> {
+        if !self.en {
+            return None;
+        }
+        if self.full(j + 1) == "end" && !self.is(j + 2, Lex::Of) {
+            return Some(j + 2);
+        }
+        (self.punct(j + 1, &['-']) && !self.has_space_before(j + 1) && self.full(j + 2) == "end")
+            .then_some(j + 3)
+    }
+
     /// "after next" (English) at `j`.
     fn after_next(&self, j: usize) -> bool {
         self.en && self.full(j) == "after" && self.full(j + 1) == "next"
@@ -1730,8 +1742,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
                     if self.en && r == 1 && matches!(u, Unit::Decade | Unit::Century) {
                         return None;
                     }
+                    // "this week-end", "next week end": the weekend, not the week
+                    let (u, mut k) = match self.week_end(j) {
+                        Some(k) if u == Unit::Week => (Unit::Weekend, k),
+                        _ => (u, j + 1),
+                    };
                     let mut v = self.unit_rel(u, r)?;
-                    let mut k = j + 1;
                     // احد الاسبوع الماضي handled elsewhere; "this fiscal year"
                     if self.en && self.full(j) == "fiscal" {
                         k += 1;
