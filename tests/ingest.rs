@@ -736,6 +736,23 @@ async fn exports_parse_back(app: &TestApp) {
     let rest_t = lines(String::from_utf8(out.stdout).unwrap());
     assert_eq!(rest_t.len(), 1);
     assert_eq!(rest_t[0]["event_id"].to_string(), *second);
+    // Rejecting an event (once) tells the feed too: exports leave it out.
+    for _ in 0..2 {
+        app.ok(
+            "mutation($id: ID!) { updateEvent(id: $id, input: {status: REJECTED}) { id } }",
+            json!({"id": first}),
+        )
+        .await;
+    }
+    let t = app.ok("{ tombstones { eventId reason } }", json!({})).await;
+    let rejected: Vec<&Value> = t["tombstones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["reason"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1, "{t}");
+    assert_eq!(rejected[0]["eventId"].as_str().unwrap(), first.as_str());
     for bad in [&["--after", "not-an-id"][..], &["--from", "2014-01-01"][..]] {
         let out = feed(bad);
         assert!(!out.status.success(), "{bad:?} was accepted");

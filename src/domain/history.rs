@@ -54,12 +54,12 @@ pub struct Revision {
     pub after: Option<Value>,
 }
 
-/// A deleted or merged event, for export jobs that mirror the store.
+/// A deleted, merged or rejected event, for export jobs that mirror the store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tombstone {
     pub id: Id,
     pub event_id: Id,
-    /// `deleted` or `merged`.
+    /// `deleted`, `merged` or `rejected` (rejected events are left out of exports by default).
     pub reason: String,
     pub merged_into: Option<Id>,
     pub at: DateTime<Utc>,

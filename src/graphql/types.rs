@@ -849,14 +849,14 @@ pub struct Revision {
     pub after: Option<async_graphql::Json<serde_json::Value>>,
 }
 
-/// A deleted or merged event.
+/// A deleted, merged or rejected event.
 #[derive(SimpleObject)]
 pub struct Tombstone {
     /// Feed position; pass it as `after` to resume.
     pub id: ID,
     /// The event that is gone.
     pub event_id: ID,
-    /// `deleted` or `merged`.
+    /// `deleted`, `merged` or `rejected` (rejected events are left out of exports by default).
     pub reason: String,
     /// The event it was merged into.
     pub merged_into: Option<ID>,

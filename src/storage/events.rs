@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entities::{actor, event, event_actor, mention};
-use super::history::{record, record_diff, remove_in, revision_row, snapshot_in};
+use super::history::{bury, record, record_diff, remove_in, revision_row, snapshot_in};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
 use crate::domain::{
@@ -682,6 +682,7 @@ pub(super) async fn update_in(
         .one(txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
+    let was_rejected = m.status == EventStatus::Rejected.as_str();
     let before = snapshot_in(txn, &to_event(m.clone())?).await?;
     let mut am = m.into_active_model();
     if let Some(t) = &patch.title {
@@ -705,6 +706,11 @@ pub(super) async fn update_in(
     }
     if let Some(s) = patch.status {
         am.status = Set(s.as_str().to_string());
+        // Exports leave rejected events out by default: a tombstone tells a
+        // mirror to drop it (a later change back shows in `updatedSince`).
+        if s == EventStatus::Rejected && !was_rejected {
+            bury(txn, id, "rejected", None).await?;
+        }
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(txn).await?;
