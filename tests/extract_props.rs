@@ -89,7 +89,36 @@ const PIECES: &[&str] = &[
     "every",
     "واشنطن",
     "البنتاغون",
+    "Sat",
+    "Sun",
+    ",",
+    "Sep",
+    "BC",
+    "a.d.",
+    "ides",
+    "week-end",
+    "within",
+    "after",
+    "next",
+    "'s",
+    "midnight",
+    "March",
+    "first",
+    "/",
 ];
+
+/// Long runs of one starter word must not recurse once per word (the
+/// test threads have small stacks) and must finish.
+#[test]
+fn long_repetitions_stay_linear() {
+    let day = NaiveDate::from_ymd_opt(2013, 2, 12).unwrap();
+    for piece in [
+        "Sat ", "Sun, ", "March ", "the ", "week's ", "14 ", "AD ", "within ",
+    ] {
+        let text = format!("{}Sep 21", piece.repeat(20_000));
+        check(&text, day, Lang::En);
+    }
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]

@@ -895,8 +895,13 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if self.punct(k, &[',', '.']) {
             k += 1;
         }
-        let (_, pd) = self.abs_date(k)?;
-        (pd.m.is_some() && pd.wd.is_none()).then_some(w)
+        // a month, or a day then its month (no recursion: "Sat Sat Sat …"
+        // must stay linear)
+        let month_at = |k: usize| self.month_expr(k, true).is_some();
+        let day_month = self.day_num(k).is_some_and(|(k2, _)| {
+            month_at(k2) || (matches!(self.lex(k2), Lex::Of) && month_at(k2 + 1))
+        });
+        (month_at(k) || day_month).then_some(w)
     }
 
     /// "week-end" or "week end" (English) with "week" at `j`: its end.
@@ -2997,7 +3002,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "qtr"
                         | "yr"
                 ))
-            && !(self.en && (self.holiday_starts(i) || self.era_en(i).is_some()))
+            && !(self.en
+                && (self.holiday_starts(i)
+                    || self.era_en(i).is_some()
+                    || self.weekday_abbrev(i).is_some()))
             && !matches!(
                 self.w(i),
                 "احد"
