@@ -113,7 +113,16 @@ const PIECES: &[&str] = &[
 fn long_repetitions_stay_linear() {
     let day = NaiveDate::from_ymd_opt(2013, 2, 12).unwrap();
     for piece in [
-        "Sat ", "Sun, ", "March ", "the ", "week's ", "14 ", "AD ", "within ",
+        "Sat ",
+        "Sun, ",
+        "March ",
+        "the ",
+        "week's ",
+        "14 ",
+        "AD ",
+        "within ",
+        "about ",
+        "حوالي ",
     ] {
         let text = format!("{}Sep 21", piece.repeat(20_000));
         check(&text, day, Lang::En);
