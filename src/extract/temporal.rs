@@ -1676,8 +1676,22 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if self.day_num(j + 1).is_some() && !self.en {
                     return None;
                 }
+                // "اليوم اللي بعد بكرة", "اليوم القبل البارحة": the day after
+                // tomorrow, the day before yesterday
+                let k = if matches!(self.w(j + 1), "الي" | "اللي" | "الذي") {
+                    j + 2
+                } else {
+                    j + 1
+                };
+                let before = self.is(k, Lex::Ago) || self.w(k) == "القبل";
                 // "اليوم الماضي/السابق" = yesterday (Duckling)
                 match self.lex(j + 1) {
+                    _ if !self.en && self.is(k, Lex::After) && self.is(k + 1, Lex::Tomorrow) => {
+                        (k + 2, add_days(p, 2)?)
+                    }
+                    _ if !self.en && before && self.is(k + 1, Lex::Yesterday) => {
+                        (k + 2, add_days(p, -2)?)
+                    }
                     Lex::Rel(-1) => (j + 2, add_days(p, -1)?),
                     Lex::Rel(1) => (j + 2, add_days(p, 1)?),
                     _ => (j + 1, p),
@@ -2299,12 +2313,20 @@ impl<'x, 'a> Ctx<'x, 'a> {
     /// "within two weeks" in a sentence about the future: from publication
     /// to the deadline ("within two weeks of the attack" is not from publication).
     fn p_within(&mut self, i: usize) -> M {
-        if !self.en || self.full(i) != "within" || !self.looks_forward() {
+        let within = if self.en {
+            self.full(i) == "within"
+        } else {
+            self.w(i) == "خلال"
+        };
+        if !within || !self.looks_forward() {
             return None;
         }
         let (k, n, u) = self.amount(i + 1)?;
         let n = i32::try_from(n?).ok()?;
-        if matches!(self.full(k), "of" | "after" | "before" | "from") {
+        // "within two weeks of the deal", "خلال أسبوعين من الاتفاق"
+        if matches!(self.full(k), "of" | "after" | "before" | "from")
+            || matches!(self.lex(k), Lex::From | Lex::After | Lex::Ago | Lex::Rel(_))
+        {
             return None;
         }
         let p = self.pubd;
@@ -3092,13 +3114,18 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 best = Some(c);
             }
         }
-        // "the third Tuesday after Christmas 2014": counted from that day
-        if self.en {
-            let j = if self.is(i, Lex::The) { i + 1 } else { i };
+        // "the third Tuesday after Christmas 2014", "ثالث ثلاثاء بعد كريسماس
+        // 2014": counted from that day
+        {
+            let j = if self.en && self.is(i, Lex::The) {
+                i + 1
+            } else {
+                i
+            };
             if let (Lex::Ord(n @ 1..=5), Lex::Weekday(w)) = (self.lex(j), self.lex(j + 1)) {
-                let dir = match self.full(j + 2) {
-                    "after" => 1,
-                    "before" => -1,
+                let dir = match (self.en, self.full(j + 2), self.lex(j + 2)) {
+                    (true, "after", _) | (false, _, Lex::After) => 1,
+                    (true, "before", _) | (false, _, Lex::Ago) => -1,
                     _ => 0,
                 };
                 if dir != 0 && best.as_ref().is_none_or(|b| b.0 <= j + 2) {
