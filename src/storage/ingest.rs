@@ -194,21 +194,11 @@ impl Store {
             created: vec![],
             merged: vec![],
         };
-        let mut pending = vec![];
-        for e in &p.events {
-            place(
-                self,
-                &txn,
-                e,
-                &actor_ids,
-                art.id,
-                change,
-                &mut out,
-                &mut pending,
-            )
-            .await?;
+        let mut placer = Placer::new(self, &txn, change, art.id, actor_ids, &p.events).await?;
+        for (i, e) in p.events.iter().enumerate() {
+            placer.place(i, e, &mut out).await?;
         }
-        create_pending(&txn, pending, change, &mut out).await?;
+        placer.finish(&mut out).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -314,20 +304,13 @@ fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
     links
 }
 
-/// Puts one extracted event into the store: a new mention of the stored
-/// event it duplicates, or a new event, left in `pending` for
-/// [`create_pending`].
-#[allow(clippy::too_many_arguments)]
-async fn place(
-    store: &Store,
-    txn: &DatabaseTransaction,
+/// An extracted event as deduplication sees it, with its actor links and
+/// its mention in the article.
+fn view_of(
     e: &IngestEvent,
     actor_ids: &[Id],
     article_id: Id,
-    change: &Change,
-    out: &mut IngestOutcome,
-    pending: &mut Vec<(NewEvent, NewMention)>,
-) -> StoreResult<()> {
+) -> (Vec<(Id, ActorRole)>, NewMention, DedupView) {
     let links = links_of(e, actor_ids);
     let mut m = e.mention.clone();
     m.article_id = article_id;
@@ -339,28 +322,84 @@ async fn place(
         sentences: vec![m.sentence.clone()],
         articles: vec![article_id],
     };
-    match best_match(store, txn, &view).await? {
-        Some(target) => {
-            merge_into(store, txn, target, e, &links, &m, change).await?;
-            if !out.merged.contains(&target) && !out.created.contains(&target) {
-                out.merged.push(target);
-            }
-        }
-        None => pending.push((
-            NewEvent {
-                title: e.title.clone(),
-                summary: None,
-                kind: e.kind,
-                date: e.date.clone(),
-                quantity: e.quantity.clone(),
-                confidence: e.confidence.clamp(0.0, 1.0),
-                status: EventStatus::Extracted,
-                actors: links,
-            },
-            m,
-        )),
+    (links, m, view)
+}
+
+/// Places the extracted events of one article inside its transaction:
+/// each becomes a new mention of the stored event it duplicates, or a new
+/// event, created with the others at the end ([`Placer::finish`]).
+struct Placer<'a> {
+    store: &'a Store,
+    txn: &'a DatabaseTransaction,
+    change: &'a Change,
+    article_id: Id,
+    actor_ids: Vec<Id>,
+    candidates: Candidates,
+    pending: Vec<(NewEvent, NewMention)>,
+}
+
+impl<'a> Placer<'a> {
+    async fn new(
+        store: &'a Store,
+        txn: &'a DatabaseTransaction,
+        change: &'a Change,
+        article_id: Id,
+        actor_ids: Vec<Id>,
+        events: &[IngestEvent],
+    ) -> StoreResult<Placer<'a>> {
+        let views: Vec<DedupView> = events
+            .iter()
+            .map(|e| view_of(e, &actor_ids, article_id).2)
+            .collect();
+        let candidates = Candidates::fetch(store, txn, &views).await?;
+        Ok(Placer {
+            store,
+            txn,
+            change,
+            article_id,
+            actor_ids,
+            candidates,
+            pending: vec![],
+        })
     }
-    Ok(())
+
+    /// Places event `i` of the article (`e`).
+    async fn place(
+        &mut self,
+        i: usize,
+        e: &IngestEvent,
+        out: &mut IngestOutcome,
+    ) -> StoreResult<()> {
+        let (links, m, view) = view_of(e, &self.actor_ids, self.article_id);
+        match self.candidates.best(i, &view) {
+            Some(target) => {
+                merge_into(self.store, self.txn, target, e, &links, &m, self.change).await?;
+                self.candidates.reported(target, self.article_id);
+                if !out.merged.contains(&target) {
+                    out.merged.push(target);
+                }
+            }
+            None => self.pending.push((
+                NewEvent {
+                    title: e.title.clone(),
+                    summary: None,
+                    kind: e.kind,
+                    date: e.date.clone(),
+                    quantity: e.quantity.clone(),
+                    confidence: e.confidence.clamp(0.0, 1.0),
+                    status: EventStatus::Extracted,
+                    actors: links,
+                },
+                m,
+            )),
+        }
+        Ok(())
+    }
+
+    /// Creates the new events.
+    async fn finish(self, out: &mut IngestOutcome) -> StoreResult<()> {
+        create_pending(self.txn, self.pending, self.change, out).await
+    }
 }
 
 /// Creates the events `place` left for the end of the article, all at
@@ -443,7 +482,8 @@ impl Store {
             .all(&txn)
             .await?;
         let mut res = ReextractOutcome::default();
-        let mut pending = vec![];
+        let mut placer =
+            Placer::new(self, &txn, change, article_id, actor_ids.clone(), &p.events).await?;
         let mut out = IngestOutcome {
             article: self
                 .articles_by_ids(&[article_id])
@@ -454,21 +494,11 @@ impl Store {
             created: vec![],
             merged: vec![],
         };
-        for e in &p.events {
+        for (n, e) in p.events.iter().enumerate() {
             let (s, en) = (e.mention.span.0, e.mention.span.1);
             let hit = old.iter().position(|m| m.span_start < en && s < m.span_end);
             let Some(i) = hit else {
-                place(
-                    self,
-                    &txn,
-                    e,
-                    &actor_ids,
-                    article_id,
-                    change,
-                    &mut out,
-                    &mut pending,
-                )
-                .await?;
+                placer.place(n, e, &mut out).await?;
                 continue;
             };
             let m = old.remove(i);
@@ -506,7 +536,7 @@ impl Store {
             am.when_end = Set(e.mention.when_span.map(|w| w.1));
             am.update(&txn).await?;
         }
-        create_pending(&txn, pending, change, &mut out).await?;
+        placer.finish(&mut out).await?;
         for m in old {
             let ev = load_event(&txn, m.event_id).await?;
             if ev.status != EventStatus::Extracted {
@@ -715,12 +745,10 @@ async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<I
 /// Most candidates looked at for one new event.
 const MAX_CANDIDATES: u64 = 50;
 
-/// The stored event that `new` duplicates, if any.
-async fn best_match(
-    store: &Store,
-    txn: &DatabaseTransaction,
-    new: &DedupView,
-) -> StoreResult<Option<Id>> {
+/// The condition on stored events that `new` could be a report of: a
+/// compatible kind, overlapping days, not rejected, a shared actor when it
+/// names any (`dedup::score` decides among them).
+fn candidate_condition(store: &Store, new: &DedupView) -> Condition {
     let (s, e) = new.date.day_numbers();
     let kinds: Vec<&str> = if new.kind == EventKind::Other {
         EventKind::ALL.iter().map(|k| k.as_str()).collect()
@@ -746,54 +774,136 @@ async fn best_match(
             ),
         );
     }
-    let candidates = event::Entity::find()
-        .filter(c)
-        .order_by_desc(event::Column::Id)
-        .limit(MAX_CANDIDATES)
-        .all(txn)
-        .await?;
-    if candidates.is_empty() {
-        return Ok(None);
-    }
-    let ids: Vec<Id> = candidates.iter().map(|m| m.id).collect();
-    let mut actors: HashMap<Id, Vec<Id>> = HashMap::new();
-    for r in event_actor::Entity::find()
-        .filter(store.id_in(event_actor::Column::EventId, &ids))
-        .all(txn)
-        .await?
-    {
-        actors.entry(r.event_id).or_default().push(r.actor_id);
-    }
-    let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
-    for m in mention::Entity::find()
-        .filter(store.id_in(mention::Column::EventId, &ids))
-        .all(txn)
-        .await?
-    {
-        let e = evidence.entry(m.event_id).or_default();
-        e.0.push(m.sentence);
-        e.1.push(m.article_id);
-    }
-    let mut best: Option<(f64, Id)> = None;
-    for m in candidates {
-        let id = m.id;
-        let ev = super::events::to_event(m)?;
-        let (sentences, articles) = evidence.remove(&id).unwrap_or_default();
-        let old = DedupView {
-            kind: ev.kind,
-            date: ev.date,
-            actors: actors.remove(&id).unwrap_or_default(),
-            quantity: ev.quantity,
-            sentences,
-            articles,
+    c
+}
+
+/// The stored events an article's events could duplicate, fetched once
+/// for the whole article: one statement for every event's candidates (a
+/// `UNION ALL` of the per-event queries, each planned as before) and two
+/// for their actors and evidence. Exact for the whole article because
+/// its own events, created or merged into while it is placed, can never
+/// be what a later event of it merges into (`dedup::score` refuses two
+/// reports of one article; [`Candidates::reported`] keeps that true).
+struct Candidates {
+    /// Per event of the article: its candidates, newest first.
+    of: Vec<Vec<Id>>,
+    views: HashMap<Id, DedupView>,
+}
+
+impl Candidates {
+    async fn fetch(
+        store: &Store,
+        txn: &DatabaseTransaction,
+        news: &[DedupView],
+    ) -> StoreResult<Candidates> {
+        use sea_orm::sea_query::{Alias, Asterisk, UnionType};
+        use sea_orm::{ConnectionTrait, FromQueryResult, QueryTrait};
+        let mut of: Vec<Vec<Id>> = vec![vec![]; news.len()];
+        let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
+        for (i, new) in news.iter().enumerate() {
+            let mut one = event::Entity::find()
+                .filter(candidate_condition(store, new))
+                .order_by_desc(event::Column::Id)
+                .limit(MAX_CANDIDATES)
+                .into_query();
+            one.expr_as(Expr::val(i as i64), Alias::new("for_event"));
+            let branch = Query::select()
+                .column(Asterisk)
+                .from_subquery(one, Alias::new(format!("c{i}")))
+                .to_owned();
+            union = Some(match union {
+                None => branch,
+                Some(mut u) => {
+                    u.union(UnionType::All, branch);
+                    u
+                }
+            });
+        }
+        let Some(union) = union else {
+            return Ok(Candidates {
+                of,
+                views: HashMap::new(),
+            });
         };
-        if let Some(score) = dedup::score(new, &old) {
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, id));
+        let rows = txn
+            .query_all_raw(txn.get_database_backend().build(&union))
+            .await?;
+        let mut models: HashMap<Id, event::Model> = HashMap::new();
+        for row in rows {
+            let i: i64 = row.try_get("", "for_event")?;
+            let m = event::Model::from_query_result(&row, "")?;
+            if let Some(list) = of.get_mut(i as usize) {
+                list.push(m.id);
+            }
+            models.insert(m.id, m);
+        }
+        if models.is_empty() {
+            return Ok(Candidates {
+                of,
+                views: HashMap::new(),
+            });
+        }
+        let ids: Vec<Id> = models.keys().copied().collect();
+        let mut actors: HashMap<Id, Vec<Id>> = HashMap::new();
+        for r in event_actor::Entity::find()
+            .filter(store.id_in(event_actor::Column::EventId, &ids))
+            .all(txn)
+            .await?
+        {
+            actors.entry(r.event_id).or_default().push(r.actor_id);
+        }
+        let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
+        for m in mention::Entity::find()
+            .filter(store.id_in(mention::Column::EventId, &ids))
+            .all(txn)
+            .await?
+        {
+            let e = evidence.entry(m.event_id).or_default();
+            e.0.push(m.sentence);
+            e.1.push(m.article_id);
+        }
+        let mut views = HashMap::with_capacity(models.len());
+        for (id, m) in models {
+            let ev = super::events::to_event(m)?;
+            let (sentences, articles) = evidence.remove(&id).unwrap_or_default();
+            views.insert(
+                id,
+                DedupView {
+                    kind: ev.kind,
+                    date: ev.date,
+                    actors: actors.remove(&id).unwrap_or_default(),
+                    quantity: ev.quantity,
+                    sentences,
+                    articles,
+                },
+            );
+        }
+        Ok(Candidates { of, views })
+    }
+
+    /// The stored event that event `i` of the article (seen as `new`)
+    /// duplicates, if any: the best score, the newest on a tie.
+    fn best(&self, i: usize, new: &DedupView) -> Option<Id> {
+        let mut best: Option<(f64, Id)> = None;
+        for id in self.of.get(i).into_iter().flatten() {
+            let Some(old) = self.views.get(id) else {
+                continue;
+            };
+            if let Some(score) = dedup::score(new, old) {
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, *id));
+                }
             }
         }
+        best.map(|(_, id)| id)
     }
-    Ok(best.map(|(_, id)| id))
+
+    /// `article` now reports `target` (it was merged into).
+    fn reported(&mut self, target: Id, article: Id) {
+        if let Some(v) = self.views.get_mut(&target) {
+            v.articles.push(article);
+        }
+    }
 }
 
 /// Adds a mention to `target`; an `extracted` target also takes the
