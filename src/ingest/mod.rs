@@ -188,15 +188,21 @@ const BATCH: usize = 256;
 
 type Prepared = (String, Result<PreparedArticle, String>);
 
-/// Runs the extractor over a batch on the rayon pool (all cores), in order.
+/// Runs the extractor over a batch on the rayon pool (all cores), in order,
+/// one result per item. The extractor is built never to panic; if it ever
+/// did, that article fails with a message instead of taking the batch down.
 async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
+    let locations: Vec<String> = chunk.iter().map(|i| i.location.clone()).collect();
     let (tx, rx) = tokio::sync::oneshot::channel();
     rayon::spawn(move || {
         let prepared: Vec<Prepared> = chunk
             .into_par_iter()
             .map(|item| {
                 let r = match &item.article {
-                    Ok(raw) => prepare(raw).map_err(|e| e.to_string()),
+                    Ok(raw) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        prepare(raw).map_err(|e| e.to_string())
+                    }))
+                    .unwrap_or_else(|_| Err("internal error in the extractor".to_string())),
                     Err(e) => Err(e.clone()),
                 };
                 (item.location, r)
@@ -204,7 +210,12 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
             .collect();
         let _ = tx.send(prepared);
     });
-    rx.await.unwrap_or_default()
+    rx.await.unwrap_or_else(|_| {
+        locations
+            .into_iter()
+            .map(|l| (l, Err("internal error in the extractor".to_string())))
+            .collect()
+    })
 }
 
 /// Writes one prepared article (its own transaction).
