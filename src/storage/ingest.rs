@@ -688,39 +688,8 @@ async fn resolve_actors(
 
 /// Finds (by Wikidata id, then by canonical name among aliases) or creates an actor.
 async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<Id> {
-    if let Some(q) = &a.wikidata {
-        if let Some(found) = actor::Entity::find()
-            .filter(actor::Column::Wikidata.eq(q.as_str()))
-            .one(txn)
-            .await?
-        {
-            return Ok(found.id);
-        }
-    }
-    let key = normalize_name(&a.name);
-    let hits: Vec<(Id, String)> = actor::Entity::find()
-        .select_only()
-        .column(actor::Column::Id)
-        .column(actor::Column::Name)
-        .filter(
-            actor::Column::Id.in_subquery(
-                Query::select()
-                    .column(actor_alias::Column::ActorId)
-                    .from(actor_alias::Entity)
-                    .and_where(actor_alias::Column::Normalized.eq(key.as_str()))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(actor::Column::Id)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    if let Some((id, _)) = hits
-        .iter()
-        .find(|(_, n)| normalize_name(n) == key)
-        .or(hits.first())
-    {
-        return Ok(*id);
+    if let Some(id) = find_actors(txn, std::slice::from_ref(a)).await?[0] {
+        return Ok(id);
     }
     let created = insert_actor(
         txn,
