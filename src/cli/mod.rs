@@ -272,29 +272,22 @@ async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// What `tarikh export` streams.
+enum Feed {
+    Events(crate::domain::EventFilter, Option<crate::storage::Cursor>),
+    Tombstones(
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<crate::domain::Id>,
+    ),
+}
+
 async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use futures::StreamExt;
     use std::io::Write;
-    let mut pairs: Vec<(String, String)> = vec![];
-    let mut push = |k: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            pairs.push((k.to_string(), v.clone()));
-        }
-    };
-    push("from", &args.from);
-    push("to", &args.to);
-    push("updatedSince", &args.updated_since);
-    push("after", &args.after);
-    for (k, vs) in [
-        ("actor", &args.actor),
-        ("kind", &args.kind),
-        ("status", &args.status),
-    ] {
-        pairs.extend(vs.iter().map(|v| (k.to_string(), v.clone())));
-    }
-    // The tombstone feed has its own cursor (a tombstone id) and no event
-    // filters: say so rather than ignore them.
-    let tombstone_after = if args.tombstones {
+    let pair = |k: &str, v: &Option<String>| v.as_ref().map(|v| (k.to_string(), v.clone()));
+    let feed = if args.tombstones {
+        // The tombstone feed has its own cursor (a tombstone id) and no
+        // event filters: say so rather than ignore them.
         let event_only = args.from.is_some()
             || args.to.is_some()
             || !args.actor.is_empty()
@@ -303,18 +296,37 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         if event_only {
             anyhow::bail!("--tombstones takes only --updated-since and --after (a tombstone id)");
         }
-        pairs.retain(|(k, _)| k != "after");
-        match &args.after {
-            None => None,
-            Some(a) => Some(a.trim().parse::<crate::domain::Id>().map_err(|_| {
-                anyhow::anyhow!("--after with --tombstones is a tombstone id (the `id` of the last line seen), got {a:?}")
-            })?),
-        }
+        let pairs: Vec<(String, String)> = [
+            pair("since", &args.updated_since),
+            pair("after", &args.after),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let (since, after) = crate::export::tombstone_params(&pairs)
+            .map_err(|e| anyhow::anyhow!("--tombstones: {e}"))?;
+        Feed::Tombstones(since, after)
     } else {
-        None
+        let mut pairs: Vec<(String, String)> = [
+            pair("from", &args.from),
+            pair("to", &args.to),
+            pair("updatedSince", &args.updated_since),
+            pair("after", &args.after),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for (k, vs) in [
+            ("actor", &args.actor),
+            ("kind", &args.kind),
+            ("status", &args.status),
+        ] {
+            pairs.extend(vs.iter().map(|v| (k.to_string(), v.clone())));
+        }
+        let (filter, cursor) =
+            crate::export::filter_from_pairs(&pairs).map_err(|e| anyhow::anyhow!(e))?;
+        Feed::Events(filter, cursor)
     };
-    let (filter, cursor) =
-        crate::export::filter_from_pairs(&pairs).map_err(|e| anyhow::anyhow!(e))?;
     let store = open(&args.db.database_url).await?;
     let (mut out, tmp): (Box<dyn Write>, Option<std::path::PathBuf>) = match &args.output {
         None => (
@@ -328,10 +340,13 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(std::io::BufWriter::new(f)), Some(tmp))
         }
     };
-    let chunks = if args.tombstones {
-        crate::export::tombstone_pages(store.clone(), filter.updated_since, tombstone_after).boxed()
-    } else {
-        crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
+    let chunks = match feed {
+        Feed::Tombstones(since, after) => {
+            crate::export::tombstone_pages(store.clone(), since, after).boxed()
+        }
+        Feed::Events(filter, cursor) => {
+            crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
+        }
     };
     futures::pin_mut!(chunks);
     let mut n = 0usize;

@@ -526,6 +526,35 @@ impl Encoder {
     }
 }
 
+/// Reads the tombstone feed's parameters from query pairs: `since` (RFC
+/// 3339) and `after` (the `id` of the last tombstone seen); any other
+/// parameter is refused.
+pub fn tombstone_params(
+    pairs: &[(String, String)],
+) -> Result<(Option<DateTime<Utc>>, Option<Id>), String> {
+    let (mut since, mut after) = (None, None);
+    for (k, v) in pairs {
+        match k.as_str() {
+            "since" => {
+                since = Some(
+                    DateTime::parse_from_rfc3339(v.trim())
+                        .map_err(|e| format!("since must be RFC 3339 ({e})"))?
+                        .with_timezone(&Utc),
+                )
+            }
+            "after" => {
+                after = Some(
+                    v.trim()
+                        .parse::<Id>()
+                        .map_err(|_| format!("after must be a tombstone id, got {v:?}"))?,
+                )
+            }
+            other => return Err(format!("unknown parameter {other:?}")),
+        }
+    }
+    Ok((since, after))
+}
+
 /// Builds a filter and resume cursor from query pairs: `from`, `to`
 /// (YYYY-MM-DD), `actor` (repeatable: name, alias or id), `kind`,
 /// `status` (repeatable or comma-separated), `updatedSince` (RFC 3339),

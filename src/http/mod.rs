@@ -205,27 +205,16 @@ fn chunk_bytes(
 }
 
 async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let mut since = None;
-    let mut after = None;
-    for (k, v) in query_pairs(&req) {
-        let parsed = match k.as_str() {
-            "since" => chrono::DateTime::parse_from_rfc3339(&v)
-                .map(|d| since = Some(d.with_timezone(&chrono::Utc)))
-                .map_err(|e| format!("since must be RFC 3339 ({e})")),
-            "after" => v
-                .parse::<i64>()
-                .map(|a| after = Some(a))
-                .map_err(|_| "after must be a tombstone id".to_string()),
-            other => Err(format!("unknown parameter {other:?}")),
-        };
-        if let Err(e) = parsed {
+    let (since, after) = match export::tombstone_params(&query_pairs(&req)) {
+        Ok(p) => p,
+        Err(e) => {
             return error_body(
                 actix_web::http::StatusCode::BAD_REQUEST,
                 graphql::errors::BAD_USER_INPUT,
                 &e,
-            );
+            )
         }
-    }
+    };
     let body = export::tombstone_pages(state.store.clone(), since, after).map(chunk_bytes);
     HttpResponse::Ok()
         .content_type(export::Format::Ndjson.content_type())
