@@ -718,22 +718,16 @@ async fn exports_parse_back(app: &TestApp) {
         args.extend_from_slice(extra);
         tarikh(app, &args)
     };
-    let out = feed(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let all_t = lines(String::from_utf8(out.stdout).unwrap());
+    let feed_ok = |extra: &[&str]| {
+        let out = feed(extra);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        lines(String::from_utf8(out.stdout).unwrap())
+    };
+    let all_t = feed_ok(&[]);
     assert_eq!(all_t.len(), 2);
     let first_t = all_t[0]["id"].to_string();
-    let out = feed(&["--after", &first_t]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rest_t = lines(String::from_utf8(out.stdout).unwrap());
+    let rest_t = feed_ok(&["--after", &first_t]);
     assert_eq!(rest_t.len(), 1);
     assert_eq!(rest_t[0]["event_id"].to_string(), *second);
     // Rejecting an event (once) tells the feed too: exports leave it out.
