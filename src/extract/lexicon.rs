@@ -53,6 +53,9 @@ pub enum Lex {
     HMonthPre(u8),
     /// ISO weekday, 1 = Monday … 7 = Sunday.
     Weekday(u8),
+    /// A weekday abbreviation that is also a word (Sat, Sun, Wed): needs
+    /// capitals and a date after it.
+    WeekdayWeak(u8),
     Unit(Unit, Cnt),
     NumWord(u16),
     Ord(u16),
@@ -152,6 +155,9 @@ fn table() -> &'static HashMap<String, Lex> {
         for (i, ws) in days.iter().enumerate() {
             add(ws, Weekday(i as u8 + 1));
         }
+        add("wed", WeekdayWeak(3));
+        add("sat", WeekdayWeak(6));
+        add("sun", WeekdayWeak(7));
         // Units.
         add("يوم day", Unit(self::Unit::Day, Cnt::One));
         add("يومين يومان", Unit(self::Unit::Day, Cnt::Two));

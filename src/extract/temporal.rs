@@ -882,15 +882,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
     /// "Sat", "Sun", "Wed" (also English words) as weekdays: capitalized
     /// and before a date with its month ("Sat, Sep 21", "Sun 15 March").
     fn weekday_abbrev(&self, j: usize) -> Option<u8> {
+        let Lex::WeekdayWeak(w) = self.lex(j) else {
+            return None;
+        };
         if !self.en || !self.upper(j) {
             return None;
         }
-        let w = match self.full(j) {
-            "wed" => 3,
-            "sat" => 6,
-            "sun" => 7,
-            _ => return None,
-        };
         let mut k = j + 1;
         if self.punct(k, &[',', '.']) {
             k += 1;
@@ -3024,10 +3021,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                         | "qtr"
                         | "yr"
                 ))
-            && !(self.en
-                && (self.holiday_starts(i)
-                    || self.era_en(i).is_some()
-                    || self.weekday_abbrev(i).is_some()))
+            && !(self.en && (self.holiday_starts(i) || self.era_en(i).is_some()))
             && !matches!(
                 self.w(i),
                 "احد"
