@@ -188,6 +188,9 @@ const BATCH: usize = 256;
 
 type Prepared = (String, Result<PreparedArticle, String>);
 
+/// What an article that made the extractor fail is reported with.
+const EXTRACTOR_FAILED: &str = "internal error in the extractor";
+
 /// Runs the extractor over a batch on the rayon pool (all cores), in order,
 /// one result per item. The extractor is built never to panic; if it ever
 /// did, that article fails with a message instead of taking the batch down.
@@ -202,7 +205,7 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
                     Ok(raw) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         prepare(raw).map_err(|e| e.to_string())
                     }))
-                    .unwrap_or_else(|_| Err("internal error in the extractor".to_string())),
+                    .unwrap_or_else(|_| Err(EXTRACTOR_FAILED.to_string())),
                     Err(e) => Err(e.clone()),
                 };
                 (item.location, r)
@@ -213,7 +216,7 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
     rx.await.unwrap_or_else(|_| {
         locations
             .into_iter()
-            .map(|l| (l, Err("internal error in the extractor".to_string())))
+            .map(|l| (l, Err(EXTRACTOR_FAILED.to_string())))
             .collect()
     })
 }
