@@ -686,7 +686,8 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn shift(&self, n: i32, u: Unit) -> Option<NaiveDate> {
+    /// The publication day moved by `n` units (days for any unit under a week).
+    pub(super) fn shift(&self, n: i32, u: Unit) -> Option<NaiveDate> {
         match u {
             Unit::Year => add_months(self.pubd, 12 * n),
             Unit::Month => add_months(self.pubd, n),

@@ -2327,13 +2327,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         let p = self.pubd;
-        let deadline = match u {
-            Unit::Day => add_days(p, n as i64),
-            Unit::Week => add_days(p, 7 * n as i64),
-            Unit::Month => add_months(p, n),
-            Unit::Year => add_months(p, 12 * n),
-            _ => None,
-        }?;
+        if !matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) {
+            return None;
+        }
+        let deadline = self.shift(n, u)?;
         let e = add_days(deadline, -1)?.max(p);
         let v = Val::date(
             p,
