@@ -7,9 +7,11 @@
 //! on the publication day (a sub-day amount from "now" too, moved by whole
 //! days when it reaches 24 hours).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
-use super::{add_days, day_val, daypart_code, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M};
+use super::{
+    add_days, clock_on, day_val, daypart_code, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M,
+};
 
 const ZONES: &[&str] = &[
     "gmt", "utc", "cst", "cdt", "pst", "pdt", "est", "edt", "mst", "mdt", "bst", "ist", "cet",
@@ -375,11 +377,7 @@ impl Ctx<'_, '_> {
 
     /// A clock time on the publication day (TIMEX3 `TIME`, `YYYY-MM-DDThh:mm`).
     pub(super) fn time_val(&self, h: u32, m: u32) -> Val {
-        self.time_on(self.pubd, h, m)
-    }
-
-    /// A clock time on day `d`.
-    fn time_on(&self, d: NaiveDate, h: u32, m: u32) -> Val {
+        let d = self.pubd;
         let mut v = day_val(d).rel();
         v.kind = TimexType::Time;
         v.timex3 = format!("{}T{:02}:{:02}", format_date(d), h.min(24), m.min(59));
@@ -465,7 +463,7 @@ impl Ctx<'_, '_> {
         // midnight, which starts the next day
         if (h, m) == (0, 0) && self.looks_forward() {
             let next = self.pubd.succ_opt()?;
-            return Some((k, self.time_on(next, 0, 0)));
+            return Some((k, clock_on(self.time_val(0, 0), next)));
         }
         Some((k, self.time_val(h, m)))
     }
