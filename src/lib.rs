@@ -12,7 +12,7 @@
 //! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
 //! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, streaming export endpoints, shutdown | `graphql`, use cases, `storage` (handle only) |
 //! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | use cases, `storage`, `domain` |
-//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports, the demo timeline | `extract`, `storage`, `domain` |
+//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports and the export documents they serve, the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
 //! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |
@@ -46,6 +46,12 @@
 //!   Re-extraction never rewrites `confirmed` or `rejected` events.
 //! - Writes of one article are one transaction: all of its events,
 //!   mentions, actors and links, or nothing.
+//! - Every write that changes what an export shows of an event (its row,
+//!   actor links, mentions, or its actors' names and Wikidata ids)
+//!   increases the event's content revision `rev` and `updated_at` in the
+//!   same transaction. A stored export document serves only while its
+//!   revision and format ([`export::DOC_VERSION`]) match, so it is never
+//!   out of date; it is a cache, and losing it costs only speed.
 
 pub mod cli;
 pub mod demo;

@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::{day, TestApp};
 use serde_json::{json, Value};
+use tarikh::export::DOC_VERSION;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_tarikh")
@@ -833,6 +834,156 @@ async fn concurrent_reports_make_one_event(app: &TestApp) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The NDJSON export of the whole store through the CLI.
+fn export_ndjson(app: &TestApp) -> String {
+    let out = tarikh(app, &["export", "--format", "ndjson"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// An export served from the stored documents equals one made from the
+/// rows alone (the documents dropped first), and the documents it stores
+/// again serve the same. Returns the export.
+async fn docs_agree(app: &TestApp, after: &str) -> String {
+    let warm = export_ndjson(app);
+    app.store.clear_docs().await.unwrap();
+    let cold = export_ndjson(app);
+    assert_eq!(warm, cold, "stored documents out of date after {after}");
+    assert_eq!(export_ndjson(app), cold, "documents stored after {after}");
+    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    assert!(stale.is_empty(), "after {after}: {stale:?}");
+    cold
+}
+
+/// Exports serve each event's stored document only while it is current:
+/// every kind of change (fields, actors' names, merges, splits, new
+/// evidence, deletion) makes the event's document stale in its own
+/// transaction, and ingestion stores the documents of what it wrote.
+async fn stored_export_documents_follow_every_change(app: &TestApp) {
+    let corpus = fixtures().join("articles.jsonl");
+    let out = tarikh(app, &["ingest", corpus.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
+    let first = docs_agree(app, "ingest").await;
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { id kind actors { actor { id } } mentions { id article { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let events = d["events"]["nodes"].as_array().unwrap().clone();
+    let id = |e: &Value| e["id"].as_str().unwrap().to_string();
+    let merged = events
+        .iter()
+        .find(|e| e["mentions"].as_array().unwrap().len() >= 2)
+        .expect("the corpus has a merged event");
+    let (m_id, m_mention) = (id(merged), merged["mentions"][0]["id"].clone());
+    let with_actor = events
+        .iter()
+        .find(|e| !e["actors"].as_array().unwrap().is_empty())
+        .unwrap();
+    let actor = with_actor["actors"][0]["actor"]["id"].clone();
+
+    app.ok(
+        "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"curated\"}) { id } }",
+        json!({"id": id(&events[0])}),
+    )
+    .await;
+    assert_ne!(docs_agree(app, "updateEvent").await, first);
+
+    app.ok(
+        "mutation($id: ID!) { updateActor(id: $id, input: {name: \"Renamed Actor\", wikidata: \"Q98765\"}) { id } }",
+        json!({"id": actor}),
+    )
+    .await;
+    let renamed = docs_agree(app, "updateActor").await;
+    assert!(renamed.contains("Renamed Actor") && renamed.contains("Q98765"));
+
+    app.ok(
+        "mutation($id: ID!) { splitMention(mentionId: $id) { id } }",
+        json!({"id": m_mention}),
+    )
+    .await;
+    docs_agree(app, "splitMention").await;
+
+    let same_kind: Vec<String> = events
+        .iter()
+        .filter(|e| e["kind"] == merged["kind"] && id(e) != m_id)
+        .take(1)
+        .map(id)
+        .collect();
+    if let Some(other) = same_kind.first() {
+        app.ok(
+            "mutation($ids: [ID!]!) { mergeEvents(ids: $ids) { id } }",
+            json!({"ids": [m_id, other]}),
+        )
+        .await;
+        docs_agree(app, "mergeEvents").await;
+    }
+
+    let article_id: i64 = merged["mentions"][0]["article"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let target: i64 = id(&events[1]).parse().unwrap();
+    app.store
+        .add_mention(
+            target,
+            &tarikh::domain::NewMention {
+                article_id,
+                sentence: "A sentence added by hand as evidence.".into(),
+                span: (0, 37),
+                when_text: None,
+                when_span: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(docs_agree(app, "add_mention")
+        .await
+        .contains("A sentence added by hand as evidence."));
+
+    app.ok(
+        "mutation($id: ID!) { deleteEvent(id: $id) }",
+        json!({"id": id(&events[1])}),
+    )
+    .await;
+    docs_agree(app, "deleteEvent").await;
+
+    // A new report of a stored event, ingested: merged, its document made.
+    let dir = tmpdir("docs");
+    let file = dir.join("more.jsonl");
+    let more = article(
+        "https://t.example/docs/extra",
+        "2024-03-16",
+        "en",
+        "A drone attack struck a base housing US troops in eastern Syria on March 14, 2024, officials confirmed on Saturday.",
+    );
+    ingest_ok(app, &file, &[more]);
+    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
+    let last = docs_agree(app, "a merging ingest").await;
+
+    // `tarikh refresh-docs` makes what is missing, and only that.
+    let n = app.store.clear_docs().await.unwrap();
+    let out = tarikh(app, &["refresh-docs"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(&format!("export documents made {n};")), "{err}");
+    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    assert!(stale.is_empty(), "{stale:?}");
+    assert_eq!(export_ndjson(app), last);
+    let again = tarikh(app, &["refresh-docs"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("export documents made 0;"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -845,4 +996,5 @@ on_both_backends!(
     confirmed_events_survive_reextraction,
     exports_parse_back,
     concurrent_reports_make_one_event,
+    stored_export_documents_follow_every_change,
 );

@@ -7,6 +7,7 @@ mod m20261129_000001_core;
 mod m20261129_000002_history;
 mod m20261129_000003_span_index;
 mod m20261129_000004_actor_timeline;
+mod m20261129_000005_export_doc;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_history::Migration),
             Box::new(m20261129_000003_span_index::Migration),
             Box::new(m20261129_000004_actor_timeline::Migration),
+            Box::new(m20261129_000005_export_doc::Migration),
         ]
     }
 }

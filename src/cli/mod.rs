@@ -37,6 +37,10 @@ pub enum Command {
     Reextract(ReextractArgs),
     /// Stream events (or tombstones) out in a standard format.
     Export(ExportArgs),
+    /// Make the stored export documents that are missing or out of date
+    /// (after an upgrade that changed the export format, or changes made
+    /// through the API). Exports work without it, only slower.
+    RefreshDocs(DbArgs),
 }
 
 /// `tarikh ingest`.
@@ -145,6 +149,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => runtime()?.block_on(ingest(args)),
         Command::Reextract(args) => runtime()?.block_on(reextract(args)),
         Command::Export(args) => runtime()?.block_on(export(args)),
+        Command::RefreshDocs(db) => runtime()?.block_on(refresh_docs(db)),
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)
@@ -216,15 +221,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+/// A spinner with a message on a terminal, hidden otherwise.
+fn spinner() -> indicatif::ProgressBar {
     use std::io::IsTerminal;
-    let store = open(&args.db.database_url).await?;
-    let opts = crate::ingest::SourceOptions {
-        published: args.published.clone(),
-        lang: args.lang.clone(),
-    };
-    let items = crate::ingest::read_sources(&args.paths, &opts);
-    let bar = if std::io::stderr().is_terminal() {
+    if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new_spinner();
         b.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
@@ -233,7 +233,17 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         b
     } else {
         indicatif::ProgressBar::hidden()
+    }
+}
+
+async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let store = open(&args.db.database_url).await?;
+    let opts = crate::ingest::SourceOptions {
+        published: args.published.clone(),
+        lang: args.lang.clone(),
     };
+    let items = crate::ingest::read_sources(&args.paths, &opts);
+    let bar = spinner();
     let summary = crate::ingest::ingest_all(
         &store,
         items,
@@ -270,6 +280,24 @@ async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+async fn refresh_docs(db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = open(&db.database_url).await?;
+    let start = std::time::Instant::now();
+    let bar = spinner();
+    let made = crate::export::refresh_stale_docs(&store, |n| {
+        bar.set_message(format!("{n} export documents made"));
+        bar.tick();
+    })
+    .await?;
+    bar.finish_and_clear();
+    eprintln!(
+        "export documents made {made}; {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `tarikh export` streams.

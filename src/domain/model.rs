@@ -56,6 +56,10 @@ pub struct Event {
     pub status: EventStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Content revision: increased by every change to what the event
+    /// shows (fields, actors and their names, sources), so a copy made at
+    /// one revision is known to be current while the numbers match.
+    pub rev: i64,
 }
 
 /// An event to store.

@@ -3,19 +3,27 @@
 //! job can resume after the last row it saw (`after` = that row's cursor).
 //! Formats: NDJSON (the full event), CSV (RFC 4180 with a header), EDTF CSV
 //! (id, EDTF, title, kind, actors) and TimelineJS 3 JSON.
+//!
+//! Every format is rendered from one [`Doc`] per event, whose JSON text
+//! (the NDJSON line) is stored beside the event at its content revision.
+//! A page is then one statement over the date-ordered events with their
+//! documents; only events whose document is missing or stale (changed
+//! since, or made by a build with another [`DOC_VERSION`]) are read with
+//! their actors, mentions and articles, and their new documents are stored
+//! for the next export. Ingestion stores the documents of what it wrote.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use futures::Stream;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     format_date, parse_date, Actor, ActorRole, ArticleRef, Event, EventFilter, EventKind,
-    EventOrder, EventStatus, Id, Mention, Precision, Tombstone,
+    EventOrder, EventStatus, Id, Mention, Precision, Quantity, Tombstone,
 };
-use crate::storage::{Cursor, Store, StoreError};
+use crate::storage::{Cursor, NewDoc, Store, StoreError};
 
 /// Rows fetched per page.
 pub const PAGE: u64 = 1000;
@@ -44,30 +52,28 @@ impl Format {
     }
 }
 
+/// Version of the stored document format: bump it whenever an event's
+/// NDJSON line changes (its fields, labels, EDTF, number formats), so that
+/// documents stored by an older build are made again instead of served.
+/// The test `export_doc_format_is_pinned` fails when the line changes.
+pub const DOC_VERSION: i32 = 1;
+
 /// An actor of a row with its role.
 pub type ActorLink = (Arc<Actor>, ActorRole);
 
-/// An event with everything an export shows (actors and articles are
-/// shared between the rows of a page, not copied).
+/// An event with everything an export shows, as read from the store
+/// (actors and articles are shared between the rows of a page, not copied).
 #[derive(Debug, Clone)]
 pub struct Row {
     pub event: Event,
     pub actors: Vec<ActorLink>,
     pub sources: Vec<(Mention, Option<Arc<ArticleRef>>)>,
-    pub cursor: String,
 }
 
-/// Loads one page of rows after `cursor`: four statements whatever the page size.
-pub async fn page(
-    store: &Store,
-    filter: &EventFilter,
-    cursor: Option<Cursor>,
-    limit: u64,
-) -> Result<(Vec<Row>, bool), StoreError> {
-    let p = store
-        .events_page(filter, EventOrder::DateAsc, cursor, limit, false)
-        .await?;
-    let ids: Vec<Id> = p.events.iter().map(|e| e.id).collect();
+/// Reads `events` with their actors and sources: four statements whatever
+/// their number.
+pub async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
+    let ids: Vec<Id> = events.iter().map(|e| e.id).collect();
     // Actors and sources are two independent chains: fetch them at once.
     let actors_chain = async {
         let links = store.event_actor_links(&ids).await?;
@@ -93,11 +99,9 @@ pub async fn page(
     };
     let (a, b) = futures::join!(actors_chain, sources_chain);
     let ((mut links, actors), (mut mentions, articles)) = (a?, b?);
-    let rows = p
-        .events
+    Ok(events
         .into_iter()
         .map(|e| {
-            let cursor = Cursor::of(&e, EventOrder::DateAsc).encode();
             let actors = links
                 .remove(&e.id)
                 .unwrap_or_default()
@@ -117,46 +121,158 @@ pub async fn page(
                 event: e,
                 actors,
                 sources,
-                cursor,
             }
         })
-        .collect();
-    Ok((rows, p.has_more))
+        .collect())
 }
 
-type PageResult = Result<(Vec<Row>, bool), StoreError>;
+/// Makes the documents of events `ids` from their rows, with the
+/// revisions they were made at (events gone meanwhile are left out).
+pub async fn make_docs(store: &Store, ids: &[Id]) -> Result<Vec<NewDoc>, StoreError> {
+    let events = store.events_by_ids(ids).await?;
+    let revs: HashMap<Id, i64> = events.iter().map(|e| (e.id, e.rev)).collect();
+    Ok(rows_of(store, events)
+        .await?
+        .iter()
+        .map(|r| (r.event.id, revs[&r.event.id], Doc::of(r).json()))
+        .collect())
+}
+
+/// Makes and stores the documents of events `ids` (after ingestion, or
+/// for `tarikh refresh-docs`).
+pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError> {
+    let docs = make_docs(store, ids).await?;
+    store.store_docs(&docs, DOC_VERSION).await?;
+    Ok(docs.len())
+}
+
+/// Makes and stores every missing or out-of-date document, a page at a
+/// time; `progress` gets the running count. Returns how many were made.
+pub async fn refresh_stale_docs(
+    store: &Store,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, StoreError> {
+    let (mut after, mut made) = (None, 0);
+    loop {
+        let ids = store.stale_docs(after, PAGE, DOC_VERSION).await?;
+        let Some(last) = ids.last() else {
+            return Ok(made);
+        };
+        after = Some(*last);
+        made += refresh_docs(store, &ids).await?;
+        progress(made);
+    }
+}
+
+/// Stores the documents an export had to make, one batch at a time on its
+/// own task beside the export. A batch made while the previous one is
+/// still being written is not stored (a later export or `tarikh
+/// refresh-docs` makes it again): the cache never holds an export up.
+/// Storing is an optimization; a failure (a read-only role, an event
+/// deleted meanwhile) is logged and costs only speed.
+#[derive(Clone, Default)]
+struct DocWriter(Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>);
+
+impl DocWriter {
+    fn offer(&self, store: &Store, docs: Vec<NewDoc>) {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        let store = store.clone();
+        *slot = Some(tokio::spawn(async move {
+            if let Err(e) = store.store_docs(&docs, DOC_VERSION).await {
+                tracing::warn!(error = %e, "export documents not stored");
+            }
+        }));
+    }
+
+    /// Waits for the batch being stored, if any.
+    async fn finish(&self) {
+        let handle = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(h) = handle {
+            let _ = h.await;
+        }
+    }
+}
+
+/// One exported event: its id and its document's JSON text (the NDJSON
+/// line without its newline).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: Id,
+    pub json: String,
+}
+
+/// Loads one page of lines after `cursor`, and the cursor of the next
+/// page when more follow: one statement when every document is current,
+/// five more when some must be made.
+async fn page(
+    store: &Store,
+    filter: &EventFilter,
+    cursor: Option<Cursor>,
+    limit: u64,
+    writer: &DocWriter,
+) -> Result<(Vec<Line>, Option<Cursor>), StoreError> {
+    let (rows, more) = store.doc_page(filter, cursor, limit, DOC_VERSION).await?;
+    let next = rows.last().filter(|_| more).map(|r| r.cursor());
+    let stale: Vec<Id> = rows
+        .iter()
+        .filter(|r| r.doc.is_none())
+        .map(|r| r.id)
+        .collect();
+    let mut made: HashMap<Id, String> = HashMap::new();
+    if !stale.is_empty() {
+        let docs = make_docs(store, &stale).await?;
+        made = docs.iter().map(|(id, _, d)| (*id, d.clone())).collect();
+        writer.offer(store, docs);
+    }
+    let lines = rows
+        .into_iter()
+        .filter_map(|r| {
+            // An event deleted since the page was read has no document.
+            let json = r.doc.or_else(|| made.remove(&r.id))?;
+            Some(Line { id: r.id, json })
+        })
+        .collect();
+    Ok((lines, next))
+}
+
+type PageResult = Result<(Vec<Line>, Option<Cursor>), StoreError>;
 
 /// Every matching event after `cursor`, page by page. The next page is
 /// fetched (on the runtime) while the caller writes the current one.
-pub fn rows(
+pub fn lines(
     store: Store,
     filter: EventFilter,
     cursor: Option<Cursor>,
-) -> impl Stream<Item = Result<Vec<Row>, StoreError>> {
+) -> impl Stream<Item = Result<Vec<Line>, StoreError>> {
+    let writer = DocWriter::default();
+    let done = writer.clone();
     let fetch = move |cursor: Option<Cursor>| -> tokio::task::JoinHandle<PageResult> {
-        let (store, filter) = (store.clone(), filter.clone());
-        tokio::spawn(async move { page(&store, &filter, cursor, PAGE).await })
+        let (store, filter, writer) = (store.clone(), filter.clone(), writer.clone());
+        tokio::spawn(async move { page(&store, &filter, cursor, PAGE, &writer).await })
     };
     let first = fetch(cursor);
     futures::stream::unfold(Some(first), move |state| {
-        let fetch = fetch.clone();
+        let (fetch, done) = (fetch.clone(), done.clone());
         async move {
-            let handle = state?;
+            let Some(handle) = state else {
+                done.finish().await;
+                return None;
+            };
             let fetched = match handle.await {
                 Ok(r) => r,
                 Err(e) => Err(StoreError::Invalid(format!("export task failed: {e}"))),
             };
             match fetched {
                 Err(e) => Some((Err(e), None)),
-                Ok((rows, more)) => {
-                    if rows.is_empty() {
+                Ok((lines, next)) => {
+                    if lines.is_empty() && next.is_none() {
+                        done.finish().await;
                         return None;
                     }
-                    let next = rows
-                        .last()
-                        .filter(|_| more)
-                        .map(|r| fetch(Some(Cursor::of(&r.event, EventOrder::DateAsc))));
-                    Some((Ok(rows), next))
+                    Some((Ok(lines), next.map(|c| fetch(Some(c)))))
                 }
             }
         }
@@ -174,11 +290,13 @@ pub fn encoded(
     use futures::StreamExt;
     let mut enc = Encoder::new(format);
     let (header, footer) = (enc.header(), enc.footer());
-    let pages = rows(store, filter, cursor).map(move |page| {
-        page.map(|rows| {
-            let text: String = rows.iter().map(|r| enc.row(r)).collect();
-            (text, rows.len())
-        })
+    let pages = lines(store, filter, cursor).map(move |page| {
+        let lines = page?;
+        let mut text = String::new();
+        for l in &lines {
+            text.push_str(&enc.row(l)?);
+        }
+        Ok((text, lines.len()))
     });
     futures::stream::once(async move { Ok((header, 0)) })
         .chain(pages)
@@ -252,170 +370,168 @@ fn csv_line(fields: &[String]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct NdActor<'a> {
-    id: Id,
-    name: &'a str,
-    name_ar: Option<&'a str>,
-    kind: &'a str,
-    wikidata: Option<&'a str>,
-    role: &'a str,
+/// An actor of an exported event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocActor {
+    pub id: Id,
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: String,
+    pub wikidata: Option<String>,
+    pub role: String,
 }
 
-#[derive(Serialize)]
-struct NdSource<'a> {
-    mention_id: Id,
-    article_id: Id,
-    url: Option<&'a str>,
-    outlet: Option<&'a str>,
-    published_on: Option<String>,
-    sentence: &'a str,
-    span: [i32; 2],
-    when_text: Option<&'a str>,
+/// A source of an exported event: the sentence and where it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocSource {
+    pub mention_id: Id,
+    pub article_id: Id,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub published_on: Option<String>,
+    pub sentence: String,
+    pub span: [i32; 2],
+    pub when_text: Option<String>,
 }
 
-fn source_count(r: &Row) -> usize {
-    crate::domain::source_count(r.sources.iter().map(|(m, _)| m))
+/// The date of an exported event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocDate {
+    pub start: String,
+    pub end: String,
+    pub precision: String,
+    pub approximate: bool,
+    pub modifier: Option<String>,
+    pub edtf: String,
+    pub label_en: String,
+    pub label_ar: String,
 }
 
-#[derive(Serialize)]
-struct NdDate {
-    start: String,
-    end: String,
-    precision: &'static str,
-    approximate: bool,
-    modifier: Option<&'static str>,
-    edtf: String,
-    label_en: String,
-    label_ar: String,
+/// An event as every export format shows it; its JSON text is the NDJSON
+/// line (field order included: [`DOC_VERSION`] names this shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    pub id: Id,
+    pub cursor: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub confidence: f64,
+    pub date: DocDate,
+    pub quantity: Option<Quantity>,
+    pub actors: Vec<DocActor>,
+    pub sources: Vec<DocSource>,
+    pub source_count: usize,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
-#[derive(Serialize)]
-struct NdEvent<'a> {
-    id: Id,
-    cursor: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    kind: &'static str,
-    status: &'static str,
-    confidence: f64,
-    date: NdDate,
-    quantity: Option<&'a crate::domain::Quantity>,
-    actors: Vec<NdActor<'a>>,
-    sources: Vec<NdSource<'a>>,
-    source_count: usize,
-    created_at: String,
-    updated_at: String,
+impl Doc {
+    /// The document of a row read from the store.
+    pub fn of(r: &Row) -> Doc {
+        let e = &r.event;
+        Doc {
+            id: e.id,
+            cursor: Cursor::of(e, EventOrder::DateAsc).encode(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            kind: e.kind.as_str().into(),
+            status: e.status.as_str().into(),
+            confidence: e.confidence,
+            date: DocDate {
+                start: format_date(e.date.start),
+                end: format_date(e.date.end),
+                precision: e.date.precision.as_str().into(),
+                approximate: e.date.approximate,
+                modifier: e.date.modifier.map(|m| m.as_str().into()),
+                edtf: e.date.edtf(),
+                label_en: e.date.label("en"),
+                label_ar: e.date.label("ar"),
+            },
+            quantity: e.quantity.clone(),
+            actors: r
+                .actors
+                .iter()
+                .map(|(a, role)| DocActor {
+                    id: a.id,
+                    name: a.name.clone(),
+                    name_ar: a.name_ar.clone(),
+                    kind: a.kind.as_str().into(),
+                    wikidata: a.wikidata.clone(),
+                    role: role.as_str().into(),
+                })
+                .collect(),
+            sources: r
+                .sources
+                .iter()
+                .map(|(m, a)| DocSource {
+                    mention_id: m.id,
+                    article_id: m.article_id,
+                    url: a.as_ref().and_then(|a| a.url.clone()),
+                    outlet: a.as_ref().and_then(|a| a.outlet.clone()),
+                    published_on: a.as_ref().map(|a| format_date(a.published_on)),
+                    sentence: m.sentence.clone(),
+                    span: [m.span.0, m.span.1],
+                    when_text: m.when_text.clone(),
+                })
+                .collect(),
+            source_count: crate::domain::source_count(r.sources.iter().map(|(m, _)| m)),
+            created_at: e.created_at.to_rfc3339(),
+            updated_at: e.updated_at.to_rfc3339(),
+        }
+    }
+
+    /// The JSON text (one line).
+    pub fn json(&self) -> String {
+        // Plain data with string keys: serialization cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
-fn ndjson(r: &Row) -> String {
-    let e = &r.event;
-    let row = NdEvent {
-        id: e.id,
-        cursor: &r.cursor,
-        title: &e.title,
-        summary: e.summary.as_deref(),
-        kind: e.kind.as_str(),
-        status: e.status.as_str(),
-        confidence: e.confidence,
-        date: NdDate {
-            start: format_date(e.date.start),
-            end: format_date(e.date.end),
-            precision: e.date.precision.as_str(),
-            approximate: e.date.approximate,
-            modifier: e.date.modifier.map(|m| m.as_str()),
-            edtf: e.date.edtf(),
-            label_en: e.date.label("en"),
-            label_ar: e.date.label("ar"),
-        },
-        quantity: e.quantity.as_ref(),
-        actors: r
-            .actors
-            .iter()
-            .map(|(a, role)| NdActor {
-                id: a.id,
-                name: &a.name,
-                name_ar: a.name_ar.as_deref(),
-                kind: a.kind.as_str(),
-                wikidata: a.wikidata.as_deref(),
-                role: role.as_str(),
-            })
-            .collect(),
-        sources: r
-            .sources
-            .iter()
-            .map(|(m, a)| NdSource {
-                mention_id: m.id,
-                article_id: m.article_id,
-                url: a.as_ref().and_then(|a| a.url.as_deref()),
-                outlet: a.as_ref().and_then(|a| a.outlet.as_deref()),
-                published_on: a.as_ref().map(|a| format_date(a.published_on)),
-                sentence: &m.sentence,
-                span: [m.span.0, m.span.1],
-                when_text: m.when_text.as_deref(),
-            })
-            .collect(),
-        source_count: source_count(r),
-        created_at: e.created_at.to_rfc3339(),
-        updated_at: e.updated_at.to_rfc3339(),
-    };
-    let mut out = serde_json::to_string(&row).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-fn csv_row(r: &Row) -> String {
-    let e = &r.event;
+fn csv_row(d: &Doc) -> String {
     let join =
-        |f: &dyn Fn(&ActorLink) -> String| r.actors.iter().map(f).collect::<Vec<_>>().join("; ");
-    let urls: Vec<String> = r
-        .sources
-        .iter()
-        .filter_map(|(_, a)| a.as_ref().and_then(|a| a.url.clone()))
-        .collect();
+        |f: &dyn Fn(&DocActor) -> String| d.actors.iter().map(f).collect::<Vec<_>>().join("; ");
+    let urls: Vec<&str> = d.sources.iter().filter_map(|s| s.url.as_deref()).collect();
     csv_line(&[
-        e.id.to_string(),
-        e.title.clone(),
-        e.summary.clone().unwrap_or_default(),
-        e.kind.as_str().into(),
-        e.status.as_str().into(),
-        format_date(e.date.start),
-        format_date(e.date.end),
-        e.date.precision.as_str().into(),
-        e.date.approximate.to_string(),
-        e.date
-            .modifier
-            .map(|m| m.as_str().to_string())
-            .unwrap_or_default(),
-        e.date.edtf(),
-        e.date.label("en"),
-        e.quantity
+        d.id.to_string(),
+        d.title.clone(),
+        d.summary.clone().unwrap_or_default(),
+        d.kind.clone(),
+        d.status.clone(),
+        d.date.start.clone(),
+        d.date.end.clone(),
+        d.date.precision.clone(),
+        d.date.approximate.to_string(),
+        d.date.modifier.clone().unwrap_or_default(),
+        d.date.edtf.clone(),
+        d.date.label_en.clone(),
+        d.quantity
             .as_ref()
             .map(|q| q.value.to_string())
             .unwrap_or_default(),
-        e.quantity
+        d.quantity
             .as_ref()
             .map(|q| q.unit.clone())
             .unwrap_or_default(),
-        e.confidence.to_string(),
-        join(&|(a, _)| a.name.clone()),
-        join(&|(a, _)| a.wikidata.clone().unwrap_or_default()),
-        source_count(r).to_string(),
+        d.confidence.to_string(),
+        join(&|a| a.name.clone()),
+        join(&|a| a.wikidata.clone().unwrap_or_default()),
+        d.source_count.to_string(),
         urls.join(" "),
-        e.created_at.to_rfc3339(),
-        e.updated_at.to_rfc3339(),
-        r.cursor.clone(),
+        d.created_at.clone(),
+        d.updated_at.clone(),
+        d.cursor.clone(),
     ])
 }
 
-fn edtf_row(r: &Row) -> String {
-    let e = &r.event;
-    let actors: Vec<&str> = r.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+fn edtf_row(d: &Doc) -> String {
+    let actors: Vec<&str> = d.actors.iter().map(|a| a.name.as_str()).collect();
     csv_line(&[
-        e.id.to_string(),
-        e.date.edtf(),
-        e.title.clone(),
-        e.kind.as_str().into(),
+        d.id.to_string(),
+        d.date.edtf.clone(),
+        d.title.clone(),
+        d.kind.clone(),
         actors.join("; "),
     ])
 }
@@ -443,46 +559,54 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn timeline_row(r: &Row, lang: &str) -> String {
-    let e = &r.event;
-    let mut text = e.summary.as_deref().map(esc).unwrap_or_default();
-    let sources: Vec<String> = r
+fn timeline_row(d: &Doc, lang: &str) -> Result<String, String> {
+    let day = |s: &str| parse_date(s).map_err(|e| e.to_string());
+    let (start, end) = (day(&d.date.start)?, day(&d.date.end)?);
+    let precision = Precision::parse(&d.date.precision)
+        .ok_or_else(|| format!("unknown precision {:?}", d.date.precision))?;
+    let mut text = d.summary.as_deref().map(esc).unwrap_or_default();
+    let sources: Vec<String> = d
         .sources
         .iter()
-        .map(|(m, a)| match a.as_ref().and_then(|a| a.url.as_deref()) {
-            Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&m.sentence)),
-            None => esc(&m.sentence),
+        .map(|s| match s.url.as_deref() {
+            Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&s.sentence)),
+            None => esc(&s.sentence),
         })
         .collect();
     if !sources.is_empty() {
         text.push_str(&format!("<ul><li>{}</li></ul>", sources.join("</li><li>")));
     }
-    let group = r
+    let group = d
         .actors
         .iter()
-        .find(|(_, role)| *role == ActorRole::Agent)
-        .or(r.actors.first())
-        .map(|(a, _)| {
+        .find(|a| a.role == ActorRole::Agent.as_str())
+        .or(d.actors.first())
+        .map(|a| {
             if lang == "ar" {
                 a.name_ar.clone().unwrap_or(a.name.clone())
             } else {
                 a.name.clone()
             }
         });
-    let whole = e.date.precision.period_end(e.date.start) == Some(e.date.end);
+    let whole = precision.period_end(start) == Some(end);
+    let label = if lang == "ar" {
+        &d.date.label_ar
+    } else {
+        &d.date.label_en
+    };
     let mut v = serde_json::json!({
-        "unique_id": format!("event-{}", e.id),
-        "start_date": tl_date(e.date.start, e.date.precision),
-        "display_date": e.date.label(lang),
-        "text": {"headline": esc(&e.title), "text": text},
+        "unique_id": format!("event-{}", d.id),
+        "start_date": tl_date(start, precision),
+        "display_date": label,
+        "text": {"headline": esc(&d.title), "text": text},
     });
     if !whole {
-        v["end_date"] = tl_date(e.date.end, e.date.precision);
+        v["end_date"] = tl_date(end, precision);
     }
     if let Some(g) = group {
         v["group"] = serde_json::Value::String(g);
     }
-    v.to_string()
+    Ok(v.to_string())
 }
 
 impl Encoder {
@@ -503,18 +627,32 @@ impl Encoder {
         }
     }
 
-    /// One row.
-    pub fn row(&mut self, r: &Row) -> String {
+    /// One event. NDJSON is the document's text as it is; the other
+    /// formats read it back first. A document that does not read back (it
+    /// never should: it was written by this version) is an error, not a
+    /// wrong row.
+    pub fn row(&mut self, line: &Line) -> Result<String, StoreError> {
+        if self.format == Format::Ndjson {
+            self.rows += 1;
+            let mut out = String::with_capacity(line.json.len() + 1);
+            out.push_str(&line.json);
+            out.push('\n');
+            return Ok(out);
+        }
+        let unreadable = |e: String| {
+            let id = line.id;
+            StoreError::corrupt(format!("stored export document of event {id}: {e}"))
+        };
+        let d: Doc = serde_json::from_str(&line.json).map_err(|e| unreadable(e.to_string()))?;
         self.rows += 1;
-        match self.format {
-            Format::Ndjson => ndjson(r),
-            Format::Csv => csv_row(r),
-            Format::EdtfCsv => edtf_row(r),
+        Ok(match self.format {
+            Format::Ndjson | Format::Csv => csv_row(&d),
+            Format::EdtfCsv => edtf_row(&d),
             Format::Timelinejs => {
                 let sep = if self.rows > 1 { "," } else { "" };
-                format!("{sep}\n{}", timeline_row(r, "en"))
+                format!("{sep}\n{}", timeline_row(&d, "en").map_err(unreadable)?)
             }
-        }
+        })
     }
 
     /// What comes after the last row.
@@ -611,4 +749,104 @@ pub fn filter_from_pairs(
 /// One tombstone as an NDJSON line.
 pub fn tombstone_line(t: &Tombstone) -> String {
     format!("{}\n", serde_json::to_string(t).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ActorKind, EventDate};
+    use chrono::{NaiveDate, TimeZone};
+
+    fn row() -> Row {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let at = Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap();
+        let actor = Actor {
+            id: 7,
+            name: "Example State".into(),
+            name_ar: Some("دولة المثال".into()),
+            kind: ActorKind::State,
+            wikidata: Some("Q42".into()),
+            status: "active".into(),
+        };
+        let article = ArticleRef {
+            id: 3,
+            url: Some("https://t.example/a".into()),
+            title: None,
+            outlet: Some("Test Wire".into()),
+            published_on: day(2024, 3, 15),
+        };
+        Row {
+            event: Event {
+                id: 11,
+                title: "Talks \"resume\"".into(),
+                summary: None,
+                kind: EventKind::Meeting,
+                date: EventDate {
+                    start: day(2014, 9, 1),
+                    end: day(2014, 9, 30),
+                    precision: Precision::Month,
+                    approximate: true,
+                    modifier: None,
+                },
+                quantity: Some(Quantity {
+                    value: 61.0,
+                    unit: "attacks".into(),
+                }),
+                confidence: 0.85,
+                status: EventStatus::Extracted,
+                created_at: at,
+                updated_at: at,
+                rev: 2,
+            },
+            actors: vec![(Arc::new(actor), ActorRole::Agent)],
+            sources: vec![(
+                Mention {
+                    id: 5,
+                    event_id: 11,
+                    article_id: 3,
+                    sentence: "Talks resumed in September 2014.".into(),
+                    span: (0, 32),
+                    when_text: Some("September 2014".into()),
+                    when_span: Some((16, 30)),
+                },
+                Some(Arc::new(article)),
+            )],
+        }
+    }
+
+    /// The stored documents' format: when this line changes, bump
+    /// `DOC_VERSION` (documents stored by older builds are then made
+    /// again) and update the expected text.
+    #[test]
+    fn export_doc_format_is_pinned() {
+        assert_eq!(DOC_VERSION, 1, "update the expected line with the version");
+        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)"},"quantity":{"value":61.0,"unit":"attacks"},"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
+        assert_eq!(Doc::of(&row()).json(), expected);
+    }
+
+    /// Every format reads the document back to the same fields.
+    #[test]
+    fn doc_reads_back() {
+        let d = Doc::of(&row());
+        let back: Doc = serde_json::from_str(&d.json()).unwrap();
+        assert_eq!(back, d);
+        let line = Line {
+            id: 11,
+            json: d.json(),
+        };
+        let mut enc = Encoder::new(Format::Timelinejs);
+        let t = enc.row(&line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(t.trim()).unwrap();
+        assert_eq!(
+            v["start_date"],
+            serde_json::json!({"year": 2014, "month": 9})
+        );
+        assert!(v.get("end_date").is_none());
+        assert_eq!(v["group"], "Example State");
+        let bad = Line {
+            id: 11,
+            json: "{".into(),
+        };
+        assert!(Encoder::new(Format::Csv).row(&bad).is_err());
+    }
 }

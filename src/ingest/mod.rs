@@ -274,6 +274,7 @@ pub async fn ingest_all(
         })
         .buffer_unordered(store.write_concurrency());
     futures::pin_mut!(writes);
+    let mut docs = DocRefresh::new(store);
     while let Some((location, r)) = writes.next().await {
         s.read += 1;
         match r {
@@ -281,13 +282,70 @@ pub async fn ingest_all(
                 s.failed += 1;
                 on_failure(&Failure { location, message });
             }
-            Ok(out) => count(&mut s, &out),
+            Ok(out) => {
+                count(&mut s, &out);
+                if out.new {
+                    docs.add(out.created.iter().chain(&out.merged));
+                }
+            }
         }
         s.seconds = start.elapsed().as_secs_f64();
         progress(&s);
     }
+    docs.finish().await;
     s.seconds = start.elapsed().as_secs_f64();
     s
+}
+
+/// Makes the export documents of the events a run wrote, a thousand at a
+/// time on their own tasks beside the writes, so exports find them
+/// current. An event written again later is added again after that write,
+/// so its last document is made after its last change. A failure only
+/// leaves documents for the next export to make.
+struct DocRefresh {
+    store: Store,
+    ids: Vec<Id>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl DocRefresh {
+    fn new(store: &Store) -> DocRefresh {
+        DocRefresh {
+            store: store.clone(),
+            ids: vec![],
+            tasks: vec![],
+        }
+    }
+
+    fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a Id>) {
+        self.ids.extend(ids);
+        if self.ids.len() >= crate::export::PAGE as usize {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return;
+        }
+        let store = self.store.clone();
+        self.tasks.push(tokio::spawn(async move {
+            if let Err(e) = crate::export::refresh_docs(&store, &ids).await {
+                tracing::warn!(error = %e, "export documents not made");
+            }
+        }));
+        self.tasks.retain(|t| !t.is_finished());
+    }
+
+    async fn finish(mut self) {
+        self.flush();
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
 }
 
 /// Counts for the re-extraction summary.
@@ -350,6 +408,7 @@ pub async fn reextract_all(
                 }),
             })
             .collect();
+        let mut docs = DocRefresh::new(store);
         for (a, (location, prepared)) in articles.iter().zip(prepare_batch(items).await) {
             match prepared {
                 Err(message) => {
@@ -363,9 +422,11 @@ pub async fn reextract_all(
                     s.kept += r.kept.len();
                     s.new_evidence += r.created.len() + r.merged.len();
                     s.removed += r.removed.len();
+                    docs.add(r.updated.iter().chain(&r.created).chain(&r.merged));
                 }
             }
         }
+        docs.finish().await;
     }
     if let (Some(id), 0, 0) = (only, s.articles, s.failed) {
         return Err(StoreError::NotFound(format!("article {id}")));

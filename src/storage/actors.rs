@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::entities::{actor, actor_alias};
+use super::entities::{actor, actor_alias, event, event_actor};
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::{normalize_name, Actor, ActorKind, ActorPatch, Alias, Id, NewActor};
 
@@ -116,6 +117,21 @@ impl Store {
             .await
             .map_err(|e| classify(e, "an actor with that wikidata id"))?;
         insert_aliases(&txn, id, &new_aliases).await?;
+        // Exports show an event's actors by name, kind and Wikidata id:
+        // their events changed too.
+        let visible = patch.name.is_some()
+            || patch.name_ar.is_some()
+            || patch.kind.is_some()
+            || patch.wikidata.is_some();
+        let links = Query::select()
+            .column(event_actor::Column::EventId)
+            .from(event_actor::Entity)
+            .and_where(event_actor::Column::ActorId.eq(id))
+            .to_owned();
+        if visible {
+            let cond = Condition::all().add(event::Column::Id.in_subquery(links));
+            super::events::bump(&txn, cond).await?;
+        }
         txn.commit().await?;
         Ok(to_actor(m))
     }

@@ -48,10 +48,39 @@ pub mod event {
         pub edtf: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Increased by every change to what the event's export shows.
+        pub rev: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod event_doc {
+    use sea_orm::entity::prelude::*;
+
+    /// An event's export document as of revision `rev`, format `version`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_doc")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub event_id: i64,
+        pub rev: i64,
+        pub version: i32,
+        pub doc: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::event::Entity",
+            from = "Column::EventId",
+            to = "super::event::Column::Id"
+        )]
+        Event,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -113,6 +113,7 @@ pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
         confidence: m.confidence,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        rev: m.rev,
     })
 }
 
@@ -354,9 +355,12 @@ impl Store {
 
     /// Adds evidence to an event.
     pub async fn add_mention(&self, event_id: Id, m: &NewMention) -> StoreResult<Mention> {
-        Ok(to_mention(
-            super::ingest::insert_mention(&self.db, event_id, m).await?,
-        ))
+        let _writer = self.write_lock().await;
+        let txn = self.db.begin().await?;
+        let m = super::ingest::insert_mention(&txn, event_id, m).await?;
+        bump(&txn, Condition::all().add(event::Column::Id.eq(event_id))).await?;
+        txn.commit().await?;
+        Ok(to_mention(m))
     }
 
     /// The filter as a query plan; `None` when it can match nothing (an
@@ -369,7 +373,11 @@ impl Store {
     ///
     /// `resume_at` is the start day of the cursor a date-ordered page
     /// resumes from, if any.
-    async fn plan(&self, f: &EventFilter, resume_at: Option<i32>) -> StoreResult<Option<Plan>> {
+    pub(super) async fn plan(
+        &self,
+        f: &EventFilter,
+        resume_at: Option<i32>,
+    ) -> StoreResult<Option<Plan>> {
         if let (Some(from), Some(to)) = (f.from, f.to) {
             if from > to {
                 return Err(StoreError::Invalid("`from` is after `to`".into()));
@@ -563,10 +571,10 @@ impl Store {
 /// A filter ready to run: the select (events, joined with one actor's
 /// links on the actor-timeline path), its condition, and which table's
 /// day columns to filter, sort and page on.
-struct Plan {
-    select: sea_orm::Select<event::Entity>,
-    cond: Condition,
-    days: Days,
+pub(super) struct Plan {
+    pub(super) select: sea_orm::Select<event::Entity>,
+    pub(super) cond: Condition,
+    pub(super) days: Days,
     /// Every condition is on the `event_actor` row (dates, status, actor):
     /// counts can skip the events table.
     on_links: bool,
@@ -574,7 +582,7 @@ struct Plan {
 
 /// Where a plan reads the sort key `(start_day, end_day, event id)` from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Days {
+pub(super) enum Days {
     /// The event row.
     Event,
     /// The joined `event_actor` row (equal by trigger; indexed per actor).
@@ -589,15 +597,15 @@ impl Days {
         }
     }
 
-    fn start(self) -> Expr {
+    pub(super) fn start(self) -> Expr {
         self.col(event::Column::StartDay, "start_day")
     }
 
-    fn end(self) -> Expr {
+    pub(super) fn end(self) -> Expr {
         self.col(event::Column::EndDay, "end_day")
     }
 
-    fn id(self) -> Expr {
+    pub(super) fn id(self) -> Expr {
         self.col(event::Column::Id, "event_id")
     }
 
@@ -607,7 +615,7 @@ impl Days {
 }
 
 /// Rows strictly after `c` in ascending (or, with `desc`, descending) order.
-fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
+pub(super) fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
     let (start, end, id) = (days.start(), days.end(), days.id());
     match c {
         Cursor::Date(s, e, i) => {
@@ -684,6 +692,7 @@ pub(super) async fn update_in(
         .ok_or_else(|| StoreError::NotFound(format!("event {id}")))?;
     let was_rejected = m.status == EventStatus::Rejected.as_str();
     let before = snapshot_in(txn, &to_event(m.clone())?).await?;
+    let rev = m.rev;
     let mut am = m.into_active_model();
     if let Some(t) = &patch.title {
         am.title = Set(non_empty(t, "title")?);
@@ -712,7 +721,7 @@ pub(super) async fn update_in(
             bury(txn, id, "rejected", None).await?;
         }
     }
-    am.updated_at = Set(Utc::now());
+    changed(&mut am, rev);
     let m = am.update(txn).await?;
     if let Some(actors) = &patch.actors {
         replace_links(txn, id, actors).await?;
@@ -751,11 +760,33 @@ fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
         status: Set(new.status.as_str().to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        rev: Set(0),
         ..Default::default()
     };
     set_date(&mut am, &new.date);
     set_quantity(&mut am, &new.quantity);
     Ok(am)
+}
+
+/// Marks the event row of `am` (at revision `rev`) changed: the next
+/// content revision and a new `updated_at`, which incremental exports and
+/// stored export documents go by.
+pub(super) fn changed(am: &mut event::ActiveModel, rev: i64) {
+    am.rev = Set(rev + 1);
+    am.updated_at = Set(Utc::now());
+}
+
+/// Marks the events matching `cond` changed (see [`changed`]), for changes
+/// made beside their rows: a mention added, moved or removed, an actor
+/// renamed.
+pub(super) async fn bump<C: sea_orm::ConnectionTrait>(c: &C, cond: Condition) -> StoreResult<()> {
+    event::Entity::update_many()
+        .col_expr(event::Column::Rev, Expr::col(event::Column::Rev).add(1))
+        .col_expr(event::Column::UpdatedAt, Expr::val(Utc::now()))
+        .filter(cond)
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 /// Inserts several events with their actor links and creation revisions:

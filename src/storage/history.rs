@@ -241,13 +241,14 @@ impl Store {
             .await?;
         }
         replace_links(&txn, target.id, &links).await?;
-        let mut am = event::Entity::find_by_id(target.id)
+        let row = event::Entity::find_by_id(target.id)
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("event {}", target.id)))?
-            .into_active_model();
+            .ok_or_else(|| StoreError::NotFound(format!("event {}", target.id)))?;
+        let rev = row.rev;
+        let mut am = row.into_active_model();
         set_date(&mut am, &date);
-        am.updated_at = Set(Utc::now());
+        super::events::changed(&mut am, rev);
         let merged = to_event(am.update(&txn).await?)?;
         let after = snapshot_in(&txn, &merged).await?;
         let note = change.noted(format!("merged events {:?}", &uniq[1..]));
@@ -297,6 +298,7 @@ impl Store {
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
+        super::events::bump(&txn, Condition::all().add(event::Column::Id.eq(old.id))).await?;
         record(&txn, old.id, &note, "split", None, None).await?;
         txn.commit().await?;
         Ok(new)

@@ -545,6 +545,7 @@ impl Store {
             }
             let event_id = m.event_id;
             mention::Entity::delete_by_id(m.id).exec(&txn).await?;
+            super::events::bump(&txn, Condition::all().add(event::Column::Id.eq(event_id))).await?;
             let left = mention::Entity::find()
                 .filter(mention::Column::EventId.eq(event_id))
                 .count(&txn)
@@ -929,14 +930,9 @@ async fn merge_into(
     }
 }
 
-/// Records a new source of an event whose fields stay, and bumps its
-/// `updated_at` so incremental exports see the change.
+/// Records a new source of an event whose fields stay, and marks it
+/// changed so incremental exports see the change.
 async fn touch(txn: &DatabaseTransaction, target: Id, note: &Change) -> StoreResult<()> {
     record(txn, target, note, "merge", None, None).await?;
-    event::Entity::update_many()
-        .col_expr(event::Column::UpdatedAt, Expr::val(chrono::Utc::now()))
-        .filter(event::Column::Id.eq(target))
-        .exec(txn)
-        .await?;
-    Ok(())
+    super::events::bump(txn, Condition::all().add(event::Column::Id.eq(target))).await
 }

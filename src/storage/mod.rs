@@ -8,6 +8,7 @@
 
 mod actors;
 mod articles;
+mod docs;
 mod entities;
 mod events;
 mod history;
@@ -23,6 +24,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use crate::domain::Id;
 
 pub use articles::content_hash;
+pub use docs::{DocRow, NewDoc};
 pub use events::{Cursor, EventPage};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 
@@ -41,6 +43,14 @@ pub enum StoreError {
     /// The database failed; details are logged, never shown to clients.
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+}
+
+impl StoreError {
+    /// Stored data no valid write could produce: a server fault, logged,
+    /// not the caller's.
+    pub fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Db(DbErr::Custom(what.into()))
+    }
 }
 
 /// Result of storage operations.
