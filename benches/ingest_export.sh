@@ -39,6 +39,8 @@ echo "== fill: $EVENTS events"
 /usr/bin/time -f "   %e s wall" psql "$URL" -q -v n="$EVENTS" -f benches/fill_events.sql
 echo "== tarikh export --format ndjson: $EVENTS events, first run (no stored documents: each made from the rows and stored)"
 /usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" export --database-url "$URL" --format ndjson --output "$WORK/cold.ndjson"
+echo "== tarikh refresh-docs: the documents the first export left to make"
+/usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" refresh-docs --database-url "$URL"
 for fmt in ndjson csv; do
   echo "== tarikh export --format $fmt: $EVENTS events, documents stored"
   /usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" export --database-url "$URL" --format "$fmt" --output "$WORK/out.$fmt"

@@ -975,7 +975,10 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
     let out = tarikh(app, &["refresh-docs"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains(&format!("export documents made {n};")), "{err}");
+    assert!(
+        err.contains(&format!("export documents made {n};")),
+        "{err}"
+    );
     let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
     assert!(stale.is_empty(), "{stale:?}");
     assert_eq!(export_ndjson(app), last);

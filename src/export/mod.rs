@@ -147,21 +147,39 @@ pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError
 }
 
 /// Makes and stores every missing or out-of-date document, a page at a
-/// time; `progress` gets the running count. Returns how many were made.
+/// time, the next page made while the last is stored; `progress` gets the
+/// running count. Returns how many were made.
 pub async fn refresh_stale_docs(
     store: &Store,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, StoreError> {
+    type Storing = tokio::task::JoinHandle<Result<usize, StoreError>>;
+    async fn stored(t: Storing) -> Result<usize, StoreError> {
+        t.await
+            .map_err(|e| StoreError::Invalid(format!("refresh task failed: {e}")))?
+    }
     let (mut after, mut made) = (None, 0);
+    let mut storing: Option<Storing> = None;
     loop {
         let ids = store.stale_docs(after, PAGE, DOC_VERSION).await?;
-        let Some(last) = ids.last() else {
-            return Ok(made);
-        };
+        let Some(last) = ids.last() else { break };
         after = Some(*last);
-        made += refresh_docs(store, &ids).await?;
+        let docs = make_docs(store, &ids).await?;
+        if let Some(t) = storing.take() {
+            made += stored(t).await?;
+            progress(made);
+        }
+        let store = store.clone();
+        storing = Some(tokio::spawn(async move {
+            store.store_docs(&docs, DOC_VERSION).await?;
+            Ok(docs.len())
+        }));
+    }
+    if let Some(t) = storing {
+        made += stored(t).await?;
         progress(made);
     }
+    Ok(made)
 }
 
 /// Stores the documents an export had to make, one batch at a time on its

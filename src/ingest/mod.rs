@@ -285,7 +285,7 @@ pub async fn ingest_all(
             Ok(out) => {
                 count(&mut s, &out);
                 if out.new {
-                    docs.add(out.created.iter().chain(&out.merged));
+                    docs.add(out.created.iter().chain(&out.merged)).await;
                 }
             }
         }
@@ -298,14 +298,16 @@ pub async fn ingest_all(
 }
 
 /// Makes the export documents of the events a run wrote, a thousand at a
-/// time on their own tasks beside the writes, so exports find them
-/// current. An event written again later is added again after that write,
-/// so its last document is made after its last change. A failure only
-/// leaves documents for the next export to make.
+/// time on a task beside the writes, so exports find them current. An
+/// event written again later is added again after that write, so its last
+/// document is made after its last change. One batch at a time: when the
+/// next is ready before the last is done, the run waits for it, so memory
+/// stays flat however far the documents fall behind. A failure only leaves
+/// documents for the next export to make.
 struct DocRefresh {
     store: Store,
     ids: Vec<Id>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl DocRefresh {
@@ -313,36 +315,38 @@ impl DocRefresh {
         DocRefresh {
             store: store.clone(),
             ids: vec![],
-            tasks: vec![],
+            task: None,
         }
     }
 
-    fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a Id>) {
+    async fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a Id>) {
         self.ids.extend(ids);
         if self.ids.len() >= crate::export::PAGE as usize {
-            self.flush();
+            self.flush().await;
         }
     }
 
-    fn flush(&mut self) {
+    async fn flush(&mut self) {
         let mut ids = std::mem::take(&mut self.ids);
         ids.sort_unstable();
         ids.dedup();
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
         if ids.is_empty() {
             return;
         }
         let store = self.store.clone();
-        self.tasks.push(tokio::spawn(async move {
+        self.task = Some(tokio::spawn(async move {
             if let Err(e) = crate::export::refresh_docs(&store, &ids).await {
                 tracing::warn!(error = %e, "export documents not made");
             }
         }));
-        self.tasks.retain(|t| !t.is_finished());
     }
 
     async fn finish(mut self) {
-        self.flush();
-        for t in self.tasks {
+        self.flush().await;
+        if let Some(t) = self.task.take() {
             let _ = t.await;
         }
     }
@@ -422,7 +426,8 @@ pub async fn reextract_all(
                     s.kept += r.kept.len();
                     s.new_evidence += r.created.len() + r.merged.len();
                     s.removed += r.removed.len();
-                    docs.add(r.updated.iter().chain(&r.created).chain(&r.merged));
+                    docs.add(r.updated.iter().chain(&r.created).chain(&r.merged))
+                        .await;
                 }
             }
         }
