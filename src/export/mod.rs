@@ -1,16 +1,17 @@
-//! Export use case: every matching event, streamed in pages over a keyset
-//! (start day, end day, id), so memory stays flat whatever the size and a
-//! job can resume after the last row it saw (`after` = that row's cursor).
+//! Export use case: every matching event in the order of a keyset (start
+//! day, end day, id), streamed from one statement in batches, so memory
+//! stays flat whatever the size, the rows come from one snapshot, and a job
+//! can resume after the last row it saw (`after` = that row's cursor).
 //! Formats: NDJSON (the full event), CSV (RFC 4180 with a header), EDTF CSV
 //! (id, EDTF, title, kind, actors) and TimelineJS 3 JSON.
 //!
 //! Every format is rendered from one [`Doc`] per event, whose JSON text
 //! (the NDJSON line) is stored beside the event at its content revision.
-//! A page is then one statement over the date-ordered events with their
-//! documents; only events whose document is missing or stale (changed
-//! since, or made by a build with another [`DOC_VERSION`]) are read with
-//! their actors, mentions and articles, and their new documents are stored
-//! for the next export. Ingestion stores the documents of what it wrote.
+//! The statement reads the date-ordered events with their documents; only
+//! events whose document is missing or stale (changed since, or made by a
+//! build with another [`DOC_VERSION`]) are read with their actors, mentions
+//! and articles, a batch at a time, and their new documents are stored for
+//! the next export. Ingestion stores the documents of what it wrote.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,9 +24,9 @@ use crate::domain::{
     format_date, parse_date, Actor, ActorRole, ArticleRef, Event, EventFilter, EventKind,
     EventOrder, EventStatus, Id, Mention, Precision, Quantity, Tombstone,
 };
-use crate::storage::{Cursor, NewDoc, Store, StoreError};
+use crate::storage::{Cursor, DocRow, NewDoc, Store, StoreError};
 
-/// Rows fetched per page.
+/// Events per batch: rows read ahead, documents made and stored together.
 pub const PAGE: u64 = 1000;
 
 /// Output formats.
@@ -222,18 +223,14 @@ pub struct Line {
     pub json: String,
 }
 
-/// Loads one page of lines after `cursor`, and the cursor of the next
-/// page when more follow: one statement when every document is current,
-/// five more when some must be made.
-async fn page(
+/// The lines of one batch of rows: their stored documents, and for rows
+/// without a current one a document made now (five statements for the
+/// batch) and offered to `writer`.
+async fn lines_of(
     store: &Store,
-    filter: &EventFilter,
-    cursor: Option<Cursor>,
-    limit: u64,
+    rows: Vec<DocRow>,
     writer: &DocWriter,
-) -> Result<(Vec<Line>, Option<Cursor>), StoreError> {
-    let (rows, more) = store.doc_page(filter, cursor, limit, DOC_VERSION).await?;
-    let next = rows.last().filter(|_| more).map(|r| r.cursor());
+) -> Result<Vec<Line>, StoreError> {
     let stale: Vec<Id> = rows
         .iter()
         .filter(|r| r.doc.is_none())
@@ -245,52 +242,40 @@ async fn page(
         made = docs.iter().map(|(id, _, d)| (*id, d.clone())).collect();
         writer.offer(store, docs);
     }
-    let lines = rows
+    Ok(rows
         .into_iter()
         .filter_map(|r| {
-            // An event deleted since the page was read has no document.
+            // An event deleted since the rows were read has no document.
             let json = r.doc.or_else(|| made.remove(&r.id))?;
             Some(Line { id: r.id, json })
         })
-        .collect();
-    Ok((lines, next))
+        .collect())
 }
 
-type PageResult = Result<(Vec<Line>, Option<Cursor>), StoreError>;
-
-/// Every matching event after `cursor`, page by page. The next page is
-/// fetched (on the runtime) while the caller writes the current one.
+/// Every matching event after `cursor`, a batch of up to [`PAGE`] lines
+/// at a time. The rows come from one statement read on its own task a
+/// couple of batches ahead ([`Store::doc_stream`]) while the caller
+/// writes the current batch.
 pub fn lines(
     store: Store,
     filter: EventFilter,
     cursor: Option<Cursor>,
 ) -> impl Stream<Item = Result<Vec<Line>, StoreError>> {
-    let writer = DocWriter::default();
-    let done = writer.clone();
-    let fetch = move |cursor: Option<Cursor>| -> tokio::task::JoinHandle<PageResult> {
-        let (store, filter, writer) = (store.clone(), filter.clone(), writer.clone());
-        tokio::spawn(async move { page(&store, &filter, cursor, PAGE, &writer).await })
-    };
-    let first = fetch(cursor);
-    futures::stream::unfold(Some(first), move |state| {
-        let (fetch, done) = (fetch.clone(), done.clone());
+    let rx = store.doc_stream(filter, cursor, PAGE as usize, DOC_VERSION);
+    futures::stream::unfold(Some((rx, DocWriter::default())), move |state| {
+        let store = store.clone();
         async move {
-            let Some(handle) = state else {
-                done.finish().await;
-                return None;
-            };
-            let fetched = match handle.await {
-                Ok(r) => r,
-                Err(e) => Err(StoreError::Invalid(format!("export task failed: {e}"))),
-            };
-            match fetched {
-                Err(e) => Some((Err(e), None)),
-                Ok((lines, next)) => {
-                    if lines.is_empty() && next.is_none() {
-                        done.finish().await;
-                        return None;
-                    }
-                    Some((Ok(lines), next.map(|c| fetch(Some(c)))))
+            let (mut rx, writer) = state?;
+            match rx.recv().await {
+                None => {
+                    writer.finish().await;
+                    None
+                }
+                Some(Err(e)) => Some((Err(e), None)),
+                Some(Ok(rows)) => {
+                    let lines = lines_of(&store, rows, &writer).await;
+                    let next = lines.is_ok().then_some((rx, writer));
+                    Some((lines, next))
                 }
             }
         }

@@ -5,18 +5,19 @@
 //! match, so a change that increases the revision makes it stale in the
 //! same transaction, with no list of documents to forget to delete.
 
+use futures::StreamExt;
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, EntityTrait, ExprTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, Set,
+    RelationTrait, SelectGetableTuple, Selector, Set,
 };
 
 use super::entities::{event, event_doc};
 use super::events::{keyset, Cursor};
-use super::{Store, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::domain::{EventFilter, Id};
 
-/// One event of an export page: its place in date order and its stored
+/// One event of an export: its place in date order and its stored
 /// document when that is current.
 #[derive(Debug, Clone)]
 pub struct DocRow {
@@ -39,24 +40,71 @@ impl DocRow {
 pub type NewDoc = (Id, i64, String);
 
 impl Store {
-    /// One page of the events matching `filter` in ascending date order,
-    /// strictly after `cursor`: each with its current document (made at
-    /// the event's revision in format `version`) or none; and whether
-    /// more follow. One statement: the events' date-ordered range with the
-    /// document table joined by primary key.
-    pub async fn doc_page(
+    /// Every event matching `filter` strictly after `cursor`, in ascending
+    /// date order, each with its current document (made at the event's
+    /// revision in format `version`) or none, in batches of `batch` rows.
+    /// One statement, read as it streams on its own task (one snapshot for
+    /// the whole export, no per-page restarts), at most two batches ahead
+    /// of the receiver: memory stays flat whatever the size. The task ends
+    /// when the receiver is dropped.
+    pub fn doc_stream(
+        &self,
+        filter: EventFilter,
+        cursor: Option<Cursor>,
+        batch: usize,
+        version: i32,
+    ) -> tokio::sync::mpsc::Receiver<StoreResult<Vec<DocRow>>> {
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        let store = self.clone();
+        tokio::spawn(async move {
+            let read = async {
+                let Some(q) = store.doc_select(&filter, cursor, version).await? else {
+                    return Ok(());
+                };
+                let mut rows = q.stream(&store.db).await?;
+                let mut buf = Vec::with_capacity(batch);
+                while let Some(row) = rows.next().await {
+                    let (id, start_day, end_day, doc) = row?;
+                    buf.push(DocRow {
+                        id,
+                        start_day,
+                        end_day,
+                        doc,
+                    });
+                    if buf.len() >= batch {
+                        let full = std::mem::replace(&mut buf, Vec::with_capacity(batch));
+                        if tx.send(Ok(full)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                if !buf.is_empty() {
+                    let _ = tx.send(Ok(buf)).await;
+                }
+                Ok::<_, StoreError>(())
+            };
+            if let Err(e) = read.await {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        rx
+    }
+
+    /// The statement of [`Store::doc_stream`]: `(id, start day, end day,
+    /// current document)` in date order; `None` when the filter can match
+    /// nothing.
+    async fn doc_select(
         &self,
         filter: &EventFilter,
         cursor: Option<Cursor>,
-        limit: u64,
         version: i32,
-    ) -> StoreResult<(Vec<DocRow>, bool)> {
+    ) -> StoreResult<Option<Selector<SelectGetableTuple<(Id, i32, i32, Option<String>)>>>> {
         let resume_at = match cursor {
             Some(Cursor::Date(start, ..)) => Some(start),
             _ => None,
         };
         let Some(plan) = self.plan(filter, resume_at).await? else {
-            return Ok((vec![], false));
+            return Ok(None);
         };
         let mut cond = plan.cond;
         if let Some(c) = cursor {
@@ -72,34 +120,20 @@ impl Store {
             )
             .into();
         let days = plan.days;
-        let rows: Vec<(Id, i32, i32, Option<String>)> = plan
-            .select
-            .select_only()
-            .column_as(days.id(), "id")
-            .column_as(days.start(), "start_day")
-            .column_as(days.end(), "end_day")
-            .column_as(doc, "doc")
-            .join(JoinType::LeftJoin, event_doc::Relation::Event.def().rev())
-            .filter(cond)
-            .order_by_asc(days.start())
-            .order_by_asc(days.end())
-            .order_by_asc(days.id())
-            .limit(limit + 1)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let more = rows.len() as u64 > limit;
-        let rows = rows
-            .into_iter()
-            .take(limit as usize)
-            .map(|(id, start_day, end_day, doc)| DocRow {
-                id,
-                start_day,
-                end_day,
-                doc,
-            })
-            .collect();
-        Ok((rows, more))
+        Ok(Some(
+            plan.select
+                .select_only()
+                .column_as(days.id(), "id")
+                .column_as(days.start(), "start_day")
+                .column_as(days.end(), "end_day")
+                .column_as(doc, "doc")
+                .join(JoinType::LeftJoin, event_doc::Relation::Event.def().rev())
+                .filter(cond)
+                .order_by_asc(days.start())
+                .order_by_asc(days.end())
+                .order_by_asc(days.id())
+                .into_tuple(),
+        ))
     }
 
     /// Stores documents in format `version`, one statement. A stored
