@@ -123,12 +123,12 @@ impl Store {
             || patch.name_ar.is_some()
             || patch.kind.is_some()
             || patch.wikidata.is_some();
-        let links = Query::select()
-            .column(event_actor::Column::EventId)
-            .from(event_actor::Entity)
-            .and_where(event_actor::Column::ActorId.eq(id))
-            .to_owned();
         if visible {
+            let links = Query::select()
+                .column(event_actor::Column::EventId)
+                .from(event_actor::Entity)
+                .and_where(event_actor::Column::ActorId.eq(id))
+                .to_owned();
             let cond = Condition::all().add(event::Column::Id.in_subquery(links));
             super::events::bump(&txn, cond).await?;
         }

@@ -29,11 +29,12 @@ pub struct DocRow {
     pub doc: Option<String>,
 }
 
-impl DocRow {
-    /// The keyset cursor of this row (date order).
-    pub fn cursor(&self) -> Cursor {
-        Cursor::Date(self.start_day, self.end_day, self.id)
-    }
+/// The joined document was made at the event's revision in format
+/// `version`.
+fn current(version: i32) -> Expr {
+    Expr::col((event_doc::Entity, event_doc::Column::Rev))
+        .equals((event::Entity, event::Column::Rev))
+        .and(Expr::col((event_doc::Entity, event_doc::Column::Version)).eq(version))
 }
 
 /// A document to store: event id, the revision it was made at, the text.
@@ -128,12 +129,9 @@ impl Store {
         if let Some(c) = cursor {
             cond = cond.add(keyset(plan.days, c, false));
         }
-        let current = Expr::col((event_doc::Entity, event_doc::Column::Rev))
-            .equals((event::Entity, event::Column::Rev))
-            .and(Expr::col((event_doc::Entity, event_doc::Column::Version)).eq(version));
         let doc: Expr = CaseStatement::new()
             .case(
-                current,
+                current(version),
                 Expr::col((event_doc::Entity, event_doc::Column::Doc)),
             )
             .into();
@@ -196,14 +194,11 @@ impl Store {
         limit: u64,
         version: i32,
     ) -> StoreResult<Vec<Id>> {
-        let current = Expr::col((event_doc::Entity, event_doc::Column::Rev))
-            .equals((event::Entity, event::Column::Rev))
-            .and(Expr::col((event_doc::Entity, event_doc::Column::Version)).eq(version));
         let mut q = event::Entity::find()
             .select_only()
             .column(event::Column::Id)
             .join(JoinType::LeftJoin, event_doc::Relation::Event.def().rev())
-            .filter(current.not().or(event_doc::Column::EventId.is_null()));
+            .filter(current(version).not().or(event_doc::Column::EventId.is_null()));
         if let Some(a) = after {
             q = q.filter(event::Column::Id.gt(a));
         }
