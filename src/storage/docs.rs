@@ -198,7 +198,11 @@ impl Store {
             .select_only()
             .column(event::Column::Id)
             .join(JoinType::LeftJoin, event_doc::Relation::Event.def().rev())
-            .filter(current(version).not().or(event_doc::Column::EventId.is_null()));
+            .filter(
+                current(version)
+                    .not()
+                    .or(event_doc::Column::EventId.is_null()),
+            );
         if let Some(a) = after {
             q = q.filter(event::Column::Id.gt(a));
         }
