@@ -987,6 +987,58 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// An export longer than one batch: every event once, in date order, the
+/// same from stored documents as from the rows, and a job that resumes
+/// after a row's cursor (at a batch edge or not) gets exactly the rest.
+async fn long_exports_span_batches(app: &TestApp) {
+    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
+    let n = tarikh::export::PAGE as usize + 150;
+    let change = Change::by("test");
+    let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    for i in 0..n {
+        // Days out of id order, many shared: the order is by day, then id.
+        let day = first + chrono::Days::new(((i * 7919) % 600) as u64);
+        let new = NewEvent {
+            title: format!("Event {i}"),
+            summary: None,
+            kind: EventKind::Other,
+            date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
+            quantity: None,
+            confidence: 0.5,
+            status: EventStatus::Extracted,
+            actors: vec![],
+        };
+        app.store.create_event(&new, &change).await.unwrap();
+    }
+    // No documents yet: every one is made, across two batches.
+    let cold = export_ndjson(app);
+    assert_eq!(export_ndjson(app), cold);
+    let rows: Vec<Value> = cold
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), n);
+    let key = |v: &Value| {
+        let start = v["date"]["start"].as_str().unwrap().to_string();
+        (start, v["id"].as_i64().unwrap())
+    };
+    assert!(rows.windows(2).all(|w| key(&w[0]) < key(&w[1])));
+    for at in [PAGE_EDGE - 1, PAGE_EDGE, n - 2] {
+        let cursor = rows[at]["cursor"].as_str().unwrap();
+        let out = tarikh(app, &["export", "--after", cursor]);
+        assert!(out.status.success());
+        let rest = String::from_utf8(out.stdout).unwrap();
+        let expected: String = cold
+            .lines()
+            .skip(at + 1)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(rest, expected, "resumed after row {at}");
+    }
+}
+
+const PAGE_EDGE: usize = tarikh::export::PAGE as usize;
+
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -1000,4 +1052,5 @@ on_both_backends!(
     exports_parse_back,
     concurrent_reports_make_one_event,
     stored_export_documents_follow_every_change,
+    long_exports_span_batches,
 );
