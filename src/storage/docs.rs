@@ -47,7 +47,8 @@ impl Store {
     /// One statement, read as it streams on its own task (one snapshot for
     /// the whole export, no per-page restarts), at most two batches ahead
     /// of the receiver: memory stays flat whatever the size. The task ends
-    /// when the receiver is dropped.
+    /// when the receiver is dropped. It holds a connection throughout, so
+    /// only a quarter of the pool streams at once; later exports wait.
     pub fn doc_stream(
         &self,
         filter: EventFilter,
@@ -59,6 +60,9 @@ impl Store {
         let store = self.clone();
         tokio::spawn(async move {
             let read = async {
+                let Ok(_turn) = store.streams.acquire().await else {
+                    return Ok(());
+                };
                 let Some(q) = store.doc_select(&filter, cursor, version).await? else {
                     return Ok(());
                 };

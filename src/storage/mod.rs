@@ -64,6 +64,10 @@ pub struct Store {
     /// SQLite allows one writer: write transactions queue here instead of
     /// failing with "database is locked" when they upgrade from reading.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Streaming exports hold a connection for their whole length: at most
+    /// a quarter of the pool at once, the others wait their turn, so API
+    /// requests always find a connection.
+    streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Store {
@@ -81,11 +85,12 @@ impl Store {
         opt.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(10));
+        let pool = if url.starts_with("sqlite:") { 8 } else { 32 };
         if url.starts_with("sqlite:") {
             // One writer at a time; readers share the pool.
-            opt.max_connections(8).min_connections(1);
+            opt.max_connections(pool).min_connections(1);
         } else {
-            opt.max_connections(32);
+            opt.max_connections(pool);
         }
         let mut db = Database::connect(opt).await?;
         let statements = Arc::new(AtomicU64::new(0));
@@ -97,6 +102,7 @@ impl Store {
             db,
             statements,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            streams: Arc::new(tokio::sync::Semaphore::new(pool as usize / 4)),
         };
         if store.db.get_database_backend() == DbBackend::Sqlite {
             // sqlx turns foreign keys on and waits 5 s on a busy database for
