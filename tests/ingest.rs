@@ -426,6 +426,9 @@ async fn confirmed_events_survive_reextraction(app: &TestApp) {
     assert_eq!(d0["ingestArticle"]["new"], true);
     let events = d0["ingestArticle"]["events"].as_array().unwrap().clone();
     assert!(events.len() >= 2, "{events:?}");
+    // Its export documents are made with it.
+    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    assert!(stale.is_empty(), "{stale:?}");
     // Idempotent through the API too.
     let again = app.ok(q, input).await;
     assert_eq!(again["ingestArticle"]["new"], false);

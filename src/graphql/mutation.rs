@@ -382,6 +382,14 @@ impl MutationRoot {
             .map_err(|e| bad_input(e.to_string()))?;
         let st = ctx.data::<Store>()?;
         let out = st.ingest_article(&prepared, &change).await.map_err(store)?;
+        if out.new {
+            // As `tarikh ingest` does: exports find the documents current.
+            // Only speed depends on it, so a failure is logged, not returned.
+            let made = crate::export::refresh_docs(st, &out.event_ids()).await;
+            if let Err(e) = made {
+                tracing::warn!(error = %e, "export documents not made");
+            }
+        }
         let events = st.events_by_ids(&out.event_ids()).await.map_err(store)?;
         Ok(IngestResult {
             article: Article(out.article),
