@@ -6,7 +6,7 @@ use base64::Engine;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, ExprTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, ExprTrait,
     IntoActiveModel, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
@@ -85,7 +85,7 @@ pub struct EventPage {
 pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
     let corrupt =
         // A row no valid write could produce: a server fault, not the caller's.
-        |what: &str| StoreError::Db(DbErr::Custom(format!("stored event {} has a bad {what}", m.id)));
+        |what: &str| StoreError::corrupt(format!("stored event {} has a bad {what}", m.id));
     let start = from_day_number(m.start_day).ok_or_else(|| corrupt("start day"))?;
     let end = from_day_number(m.end_day).ok_or_else(|| corrupt("end day"))?;
     let precision = Precision::parse(&m.precision).ok_or_else(|| corrupt("precision"))?;
@@ -358,7 +358,7 @@ impl Store {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = super::ingest::insert_mention(&txn, event_id, m).await?;
-        bump(&txn, Condition::all().add(event::Column::Id.eq(event_id))).await?;
+        bump_event(&txn, event_id).await?;
         txn.commit().await?;
         Ok(to_mention(m))
     }
@@ -787,6 +787,11 @@ pub(super) async fn bump<C: sea_orm::ConnectionTrait>(c: &C, cond: Condition) ->
         .exec(c)
         .await?;
     Ok(())
+}
+
+/// Marks one event changed (see [`bump`]).
+pub(super) async fn bump_event<C: sea_orm::ConnectionTrait>(c: &C, id: Id) -> StoreResult<()> {
+    bump(c, Condition::all().add(event::Column::Id.eq(id))).await
 }
 
 /// Inserts several events with their actor links and creation revisions:

@@ -95,6 +95,19 @@ pub(super) async fn remove_in(
     record(txn, id, change, action, Some(before), None).await
 }
 
+/// Records a change made beside an event's fields (a source added or
+/// split off) as a revision without field values (`action`), and marks
+/// the event changed so incremental exports see it.
+pub(super) async fn touch(
+    txn: &DatabaseTransaction,
+    id: Id,
+    change: &Change,
+    action: &str,
+) -> StoreResult<()> {
+    record(txn, id, change, action, None, None).await?;
+    super::events::bump_event(txn, id).await
+}
+
 /// Writes a tombstone inside `txn`.
 pub(super) async fn bury(
     txn: &DatabaseTransaction,
@@ -298,8 +311,7 @@ impl Store {
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
-        super::events::bump(&txn, Condition::all().add(event::Column::Id.eq(old.id))).await?;
-        record(&txn, old.id, &note, "split", None, None).await?;
+        touch(&txn, old.id, &note, "split").await?;
         txn.commit().await?;
         Ok(new)
     }

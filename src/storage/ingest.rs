@@ -13,7 +13,7 @@ use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
 use super::entities::{actor, actor_alias, article, event, event_actor, mention};
 use super::events::{create_many_in, links_in, load_event, update_in};
-use super::history::record;
+use super::history::touch;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
 use crate::domain::{
@@ -545,7 +545,7 @@ impl Store {
             }
             let event_id = m.event_id;
             mention::Entity::delete_by_id(m.id).exec(&txn).await?;
-            super::events::bump(&txn, Condition::all().add(event::Column::Id.eq(event_id))).await?;
+            super::events::bump_event(&txn, event_id).await?;
             let left = mention::Entity::find()
                 .filter(mention::Column::EventId.eq(event_id))
                 .count(&txn)
@@ -903,7 +903,7 @@ async fn merge_into(
     note.note = Some(format!("new source: article {}", m.article_id));
     if old.status != EventStatus::Extracted {
         // Curated: extraction adds the source, never changes the fields.
-        return touch(txn, target, &note).await;
+        return touch(txn, target, &note, "merge").await;
     }
     let mut patch = EventPatch::default();
     if old.kind == EventKind::Other && e.kind != EventKind::Other {
@@ -926,13 +926,6 @@ async fn merge_into(
         update_in(txn, target, &patch, &note, "merge").await?;
         Ok(())
     } else {
-        touch(txn, target, &note).await
+        touch(txn, target, &note, "merge").await
     }
-}
-
-/// Records a new source of an event whose fields stay, and marks it
-/// changed so incremental exports see the change.
-async fn touch(txn: &DatabaseTransaction, target: Id, note: &Change) -> StoreResult<()> {
-    record(txn, target, note, "merge", None, None).await?;
-    super::events::bump(txn, Condition::all().add(event::Column::Id.eq(target))).await
 }
