@@ -73,7 +73,7 @@ pub struct Row {
 
 /// Reads `events` with their actors and sources: four statements whatever
 /// their number.
-pub async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
+async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
     let ids: Vec<Id> = events.iter().map(|e| e.id).collect();
     // Actors and sources are two independent chains: fetch them at once.
     let actors_chain = async {
@@ -131,11 +131,10 @@ pub async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, Stor
 /// revisions they were made at (events gone meanwhile are left out).
 pub async fn make_docs(store: &Store, ids: &[Id]) -> Result<Vec<NewDoc>, StoreError> {
     let events = store.events_by_ids(ids).await?;
-    let revs: HashMap<Id, i64> = events.iter().map(|e| (e.id, e.rev)).collect();
     Ok(rows_of(store, events)
         .await?
         .iter()
-        .map(|r| (r.event.id, revs[&r.event.id], Doc::of(r).json()))
+        .map(|r| (r.event.id, r.event.rev, Doc::of(r).json()))
         .collect())
 }
 
@@ -148,39 +147,99 @@ pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError
 }
 
 /// Makes and stores every missing or out-of-date document, a page at a
-/// time, the next page made while the last is stored; `progress` gets the
+/// time, the next page found while the last is made; `progress` gets the
 /// running count. Returns how many were made.
 pub async fn refresh_stale_docs(
     store: &Store,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, StoreError> {
-    type Storing = tokio::task::JoinHandle<Result<usize, StoreError>>;
-    async fn stored(t: Storing) -> Result<usize, StoreError> {
-        t.await
-            .map_err(|e| StoreError::Invalid(format!("refresh task failed: {e}")))?
-    }
+    let mut docs = DocRefresh::new(store);
     let (mut after, mut made) = (None, 0);
-    let mut storing: Option<Storing> = None;
     loop {
         let ids = store.stale_docs(after, PAGE, DOC_VERSION).await?;
         let Some(last) = ids.last() else { break };
         after = Some(*last);
-        let docs = make_docs(store, &ids).await?;
-        if let Some(t) = storing.take() {
-            made += stored(t).await?;
-            progress(made);
-        }
-        let store = store.clone();
-        storing = Some(tokio::spawn(async move {
-            store.store_docs(&docs, DOC_VERSION).await?;
-            Ok(docs.len())
-        }));
-    }
-    if let Some(t) = storing {
-        made += stored(t).await?;
+        made += docs.add(ids).await?;
         progress(made);
     }
+    made += docs.finish().await?;
+    progress(made);
     Ok(made)
+}
+
+/// Makes and stores the documents of events as they come, [`PAGE`] at a
+/// time on tasks beside the caller, two batches in flight: when the next
+/// batch is full before the oldest is done, the caller waits for it, so
+/// memory stays flat however far the documents fall behind. An event
+/// added again after a later change gets its document made again after it
+/// (a document made from an older state is never served: see
+/// [`Store::store_docs`]).
+pub struct DocRefresh {
+    store: Store,
+    ids: Vec<Id>,
+    tasks: std::collections::VecDeque<tokio::task::JoinHandle<Result<usize, StoreError>>>,
+}
+
+/// Batches a [`DocRefresh`] makes at once.
+const IN_FLIGHT: usize = 2;
+
+impl DocRefresh {
+    /// Nothing pending yet.
+    pub fn new(store: &Store) -> DocRefresh {
+        DocRefresh {
+            store: store.clone(),
+            ids: vec![],
+            tasks: Default::default(),
+        }
+    }
+
+    /// Adds events; with a full batch, waits for the oldest in flight if
+    /// need be and starts this one. Returns how many documents the batches
+    /// waited for made.
+    pub async fn add(&mut self, ids: impl IntoIterator<Item = Id>) -> Result<usize, StoreError> {
+        self.ids.extend(ids);
+        if self.ids.len() < PAGE as usize {
+            return Ok(0);
+        }
+        self.start().await
+    }
+
+    /// Starts what is pending and waits for everything: how many documents
+    /// the batches not reported yet made.
+    pub async fn finish(mut self) -> Result<usize, StoreError> {
+        let mut made = self.start().await?;
+        while !self.tasks.is_empty() {
+            made += self.wait_oldest().await?;
+        }
+        Ok(made)
+    }
+
+    async fn start(&mut self) -> Result<usize, StoreError> {
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.sort_unstable();
+        ids.dedup();
+        let done = if self.tasks.len() >= IN_FLIGHT {
+            self.wait_oldest().await
+        } else {
+            Ok(0)
+        };
+        if !ids.is_empty() {
+            let store = self.store.clone();
+            self.tasks.push_back(tokio::spawn(
+                async move { refresh_docs(&store, &ids).await },
+            ));
+        }
+        done
+    }
+
+    async fn wait_oldest(&mut self) -> Result<usize, StoreError> {
+        match self.tasks.pop_front() {
+            None => Ok(0),
+            Some(t) => t
+                .await
+                .map_err(|e| StoreError::Invalid(format!("refresh task failed: {e}")))?,
+        }
+    }
 }
 
 /// Stores the documents an export had to make, one batch at a time on its
@@ -189,17 +248,16 @@ pub async fn refresh_stale_docs(
 /// refresh-docs` makes it again): the cache never holds an export up.
 /// Storing is an optimization; a failure (a read-only role, an event
 /// deleted meanwhile) is logged and costs only speed.
-#[derive(Clone, Default)]
-struct DocWriter(Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>);
+#[derive(Default)]
+struct DocWriter(Option<tokio::task::JoinHandle<()>>);
 
 impl DocWriter {
-    fn offer(&self, store: &Store, docs: Vec<NewDoc>) {
-        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
+    fn offer(&mut self, store: &Store, docs: Vec<NewDoc>) {
+        if self.0.as_ref().is_some_and(|h| !h.is_finished()) {
             return;
         }
         let store = store.clone();
-        *slot = Some(tokio::spawn(async move {
+        self.0 = Some(tokio::spawn(async move {
             if let Err(e) = store.store_docs(&docs, DOC_VERSION).await {
                 tracing::warn!(error = %e, "export documents not stored");
             }
@@ -207,9 +265,8 @@ impl DocWriter {
     }
 
     /// Waits for the batch being stored, if any.
-    async fn finish(&self) {
-        let handle = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(h) = handle {
+    async fn finish(&mut self) {
+        if let Some(h) = self.0.take() {
             let _ = h.await;
         }
     }
@@ -229,7 +286,7 @@ pub struct Line {
 async fn lines_of(
     store: &Store,
     rows: Vec<DocRow>,
-    writer: &DocWriter,
+    writer: &mut DocWriter,
 ) -> Result<Vec<Line>, StoreError> {
     let stale: Vec<Id> = rows
         .iter()
@@ -265,7 +322,7 @@ pub fn lines(
     futures::stream::unfold(Some((rx, DocWriter::default())), move |state| {
         let store = store.clone();
         async move {
-            let (mut rx, writer) = state?;
+            let (mut rx, mut writer) = state?;
             match rx.recv().await {
                 None => {
                     writer.finish().await;
@@ -273,7 +330,7 @@ pub fn lines(
                 }
                 Some(Err(e)) => Some((Err(e), None)),
                 Some(Ok(rows)) => {
-                    let lines = lines_of(&store, rows, &writer).await;
+                    let lines = lines_of(&store, rows, &mut writer).await;
                     let next = lines.is_ok().then_some((rx, writer));
                     Some((lines, next))
                 }

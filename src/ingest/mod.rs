@@ -16,6 +16,7 @@ use serde::Deserialize;
 pub use source::{read_sources, SourceItem, SourceOptions};
 
 use crate::domain::{parse_date, Change, Id, NewArticle, NewMention};
+use crate::export::DocRefresh;
 use crate::extract::{extract, gazetteer, ExtractedEvent, Lang};
 use crate::storage::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, Store, StoreError};
 
@@ -274,6 +275,7 @@ pub async fn ingest_all(
         })
         .buffer_unordered(store.write_concurrency());
     futures::pin_mut!(writes);
+    // Exports find the documents of what the run wrote current.
     let mut docs = DocRefresh::new(store);
     while let Some((location, r)) = writes.next().await {
         s.read += 1;
@@ -285,71 +287,16 @@ pub async fn ingest_all(
             Ok(out) => {
                 count(&mut s, &out);
                 if out.new {
-                    docs.add(out.created.iter().chain(&out.merged)).await;
+                    docs_made(docs.add(out.event_ids()).await);
                 }
             }
         }
         s.seconds = start.elapsed().as_secs_f64();
         progress(&s);
     }
-    docs.finish().await;
+    docs_made(docs.finish().await);
     s.seconds = start.elapsed().as_secs_f64();
     s
-}
-
-/// Makes the export documents of the events a run wrote, a thousand at a
-/// time on a task beside the writes, so exports find them current. An
-/// event written again later is added again after that write, so its last
-/// document is made after its last change. One batch at a time: when the
-/// next is ready before the last is done, the run waits for it, so memory
-/// stays flat however far the documents fall behind. A failure only leaves
-/// documents for the next export to make.
-struct DocRefresh {
-    store: Store,
-    ids: Vec<Id>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl DocRefresh {
-    fn new(store: &Store) -> DocRefresh {
-        DocRefresh {
-            store: store.clone(),
-            ids: vec![],
-            task: None,
-        }
-    }
-
-    async fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a Id>) {
-        self.ids.extend(ids);
-        if self.ids.len() >= crate::export::PAGE as usize {
-            self.flush().await;
-        }
-    }
-
-    async fn flush(&mut self) {
-        let mut ids = std::mem::take(&mut self.ids);
-        ids.sort_unstable();
-        ids.dedup();
-        if let Some(t) = self.task.take() {
-            let _ = t.await;
-        }
-        if ids.is_empty() {
-            return;
-        }
-        let store = self.store.clone();
-        self.task = Some(tokio::spawn(async move {
-            if let Err(e) = crate::export::refresh_docs(&store, &ids).await {
-                tracing::warn!(error = %e, "export documents not made");
-            }
-        }));
-    }
-
-    async fn finish(mut self) {
-        self.flush().await;
-        if let Some(t) = self.task.take() {
-            let _ = t.await;
-        }
-    }
 }
 
 /// Counts for the re-extraction summary.
@@ -426,17 +373,25 @@ pub async fn reextract_all(
                     s.kept += r.kept.len();
                     s.new_evidence += r.created.len() + r.merged.len();
                     s.removed += r.removed.len();
-                    docs.add(r.updated.iter().chain(&r.created).chain(&r.merged))
-                        .await;
+                    let written = r.updated.iter().chain(&r.created).chain(&r.merged);
+                    docs_made(docs.add(written.copied()).await);
                 }
             }
         }
-        docs.finish().await;
+        docs_made(docs.finish().await);
     }
     if let (Some(id), 0, 0) = (only, s.articles, s.failed) {
         return Err(StoreError::NotFound(format!("article {id}")));
     }
     Ok(s)
+}
+
+/// Only export speed depends on the documents of what was written: a
+/// failure to make them is logged, and the next export makes them.
+fn docs_made(r: Result<usize, StoreError>) {
+    if let Err(e) = r {
+        tracing::warn!(error = %e, "export documents not made");
+    }
 }
 
 fn count(s: &mut Summary, out: &IngestOutcome) {
