@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
 //! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, streaming export endpoints, shutdown | `graphql`, use cases, `storage` (handle only) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes | use cases, `storage`, `domain` |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the export documents' keeper woken after mutations | use cases, `storage`, `domain` |
 //! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports and the export documents they serve, the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
@@ -51,7 +51,10 @@
 //!   increases the event's content revision `rev` and `updated_at` in the
 //!   same transaction. A stored export document serves only while its
 //!   revision and format ([`export::DOC_VERSION`]) match, so it is never
-//!   out of date; it is a cache, and losing it costs only speed.
+//!   out of date; it is a cache, and losing it costs only speed. Writers
+//!   keep it warm: ingestion makes the documents of what it wrote, and a
+//!   keeper behind the GraphQL mutations ([`export::DocKeeper`]) those of
+//!   the events they changed, without holding the mutation up.
 
 pub mod cli;
 pub mod demo;

@@ -427,7 +427,11 @@ async fn confirmed_events_survive_reextraction(app: &TestApp) {
     let events = d0["ingestArticle"]["events"].as_array().unwrap().clone();
     assert!(events.len() >= 2, "{events:?}");
     // Its export documents are made with it.
-    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    let stale = app
+        .store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap();
     assert!(stale.is_empty(), "{stale:?}");
     // Idempotent through the API too.
     let again = app.ok(q, input).await;
@@ -857,7 +861,11 @@ async fn docs_agree(app: &TestApp, after: &str) -> String {
     let cold = export_ndjson(app);
     assert_eq!(warm, cold, "stored documents out of date after {after}");
     assert_eq!(export_ndjson(app), cold, "documents stored after {after}");
-    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    let stale = app
+        .store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap();
     assert!(stale.is_empty(), "after {after}: {stale:?}");
     cold
 }
@@ -870,7 +878,11 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
     let corpus = fixtures().join("articles.jsonl");
     let out = tarikh(app, &["ingest", corpus.to_str().unwrap()]);
     assert!(out.status.success());
-    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    let stale = app
+        .store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap();
     assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
     let first = docs_agree(app, "ingest").await;
     let d = app
@@ -969,7 +981,11 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
         "A drone attack struck a base housing US troops in eastern Syria on March 14, 2024, officials confirmed on Saturday.",
     );
     ingest_ok(app, &file, &[more]);
-    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    let stale = app
+        .store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap();
     assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
     let last = docs_agree(app, "a merging ingest").await;
 
@@ -982,12 +998,85 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
         err.contains(&format!("export documents made {n};")),
         "{err}"
     );
-    let stale = app.store.stale_docs(None, 10, DOC_VERSION).await.unwrap();
+    let stale = app
+        .store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap();
     assert!(stale.is_empty(), "{stale:?}");
     assert_eq!(export_ndjson(app), last);
     let again = tarikh(app, &["refresh-docs"]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("export documents made 0;"));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Waits until no event has a stale export document (the keeper works
+/// behind the writes); fails after 30 s.
+async fn docs_kept(app: &TestApp, after: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let stale = app
+            .store
+            .stale_docs(None, None, 10, DOC_VERSION)
+            .await
+            .unwrap();
+        if stale.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after {after}, documents still stale: {stale:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Curation through the API leaves no export document stale for long:
+/// the keeper behind the mutations makes them again, with no export or
+/// `tarikh refresh-docs` in between, and they equal documents made from
+/// the rows.
+async fn api_writes_keep_export_documents_current(app: &TestApp) {
+    let corpus = fixtures().join("articles.jsonl");
+    assert!(tarikh(app, &["ingest", corpus.to_str().unwrap()])
+        .status
+        .success());
+    docs_kept(app, "ingest").await;
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { id kind actors { actor { id } } mentions { id } } } }",
+            json!({}),
+        )
+        .await;
+    let events = d["events"]["nodes"].as_array().unwrap().clone();
+    let merged = events
+        .iter()
+        .find(|e| e["mentions"].as_array().unwrap().len() >= 2)
+        .expect("the corpus has a merged event");
+    let actor = events
+        .iter()
+        .find_map(|e| e["actors"].as_array().unwrap().first().cloned())
+        .expect("the corpus has an event with an actor");
+
+    app.ok(
+        "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"kept\"}) { id } }",
+        json!({"id": events[0]["id"]}),
+    )
+    .await;
+    docs_kept(app, "updateEvent").await;
+    app.ok(
+        "mutation($id: ID!) { updateActor(id: $id, input: {name: \"Kept Actor\"}) { id } }",
+        json!({"id": actor["actor"]["id"]}),
+    )
+    .await;
+    docs_kept(app, "updateActor").await;
+    app.ok(
+        "mutation($id: ID!) { splitMention(mentionId: $id) { id } }",
+        json!({"id": merged["mentions"][0]["id"]}),
+    )
+    .await;
+    docs_kept(app, "splitMention").await;
+    let kept = docs_agree(app, "the keeper's passes").await;
+    assert!(kept.contains("\"kept\"") && kept.contains("Kept Actor"));
 }
 
 /// An export longer than one batch: every event once, in date order, the
@@ -1055,5 +1144,6 @@ on_both_backends!(
     exports_parse_back,
     concurrent_reports_make_one_event,
     stored_export_documents_follow_every_change,
+    api_writes_keep_export_documents_current,
     long_exports_span_batches,
 );

@@ -286,7 +286,7 @@ async fn refresh_docs(db: DbArgs) -> anyhow::Result<ExitCode> {
     let store = open(&db.database_url).await?;
     let start = std::time::Instant::now();
     let bar = spinner();
-    let made = crate::export::refresh_stale_docs(&store, |n| {
+    let made = crate::export::refresh_stale_docs(&store, None, |n| {
         bar.set_message(format!("{n} export documents made"));
         bar.tick();
     })

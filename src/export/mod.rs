@@ -146,17 +146,21 @@ pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError
     Ok(docs.len())
 }
 
-/// Makes and stores every missing or out-of-date document, a page at a
-/// time, the next page found while the last is made; `progress` gets the
-/// running count. Returns how many were made.
+/// Makes and stores every missing or out-of-date document (of the events
+/// written at or after `changed_since`, when given), a page at a time, the
+/// next page found while the last is made; `progress` gets the running
+/// count. Returns how many were made.
 pub async fn refresh_stale_docs(
     store: &Store,
+    changed_since: Option<DateTime<Utc>>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, StoreError> {
     let mut docs = DocRefresh::new(store);
     let (mut after, mut made) = (None, 0);
     loop {
-        let ids = store.stale_docs(after, PAGE, DOC_VERSION).await?;
+        let ids = store
+            .stale_docs(changed_since, after, PAGE, DOC_VERSION)
+            .await?;
         let Some(last) = ids.last() else { break };
         after = Some(*last);
         made += docs.add(ids).await?;
@@ -239,6 +243,64 @@ impl DocRefresh {
                 .await
                 .map_err(|e| StoreError::Invalid(format!("refresh task failed: {e}")))?,
         }
+    }
+}
+
+/// Keeps export documents current behind the API's writes (curation:
+/// updateEvent, mergeEvents, splitMention, updateActor, …), so the next
+/// export finds them made. [`DocKeeper::changed`] wakes a task that makes
+/// the stale documents of events written since its previous pass; writes
+/// never wait for it, and a burst of writes costs one pass. Each pass
+/// looks [`LATE_COMMIT`] further back than the previous one started, for
+/// writes stamped before it began but committed after. Only speed depends
+/// on it: a failure is logged, and an export (or `tarikh refresh-docs`)
+/// makes what it missed.
+#[derive(Clone)]
+pub struct DocKeeper(Arc<Keeper>);
+
+struct Keeper {
+    store: Store,
+    wake: Arc<tokio::sync::Notify>,
+    created: DateTime<Utc>,
+    task: std::sync::OnceLock<()>,
+}
+
+/// How long a write may take between its timestamp and its commit and
+/// still be seen by the keeper's next pass.
+pub const LATE_COMMIT: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+impl DocKeeper {
+    /// A keeper for `store`; it looks after writes from now on (earlier
+    /// ones are `tarikh refresh-docs`'s job). Its task starts on the first
+    /// [`DocKeeper::changed`], on that caller's runtime.
+    pub fn new(store: &Store) -> DocKeeper {
+        DocKeeper(Arc::new(Keeper {
+            store: store.clone(),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            created: Utc::now(),
+            task: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// Something was committed: a pass will follow.
+    pub fn changed(&self) {
+        let k = &self.0;
+        k.task.get_or_init(|| {
+            let (store, wake) = (k.store.clone(), k.wake.clone());
+            let mut since = k.created - LATE_COMMIT;
+            tokio::spawn(async move {
+                loop {
+                    wake.notified().await;
+                    let pass = Utc::now();
+                    match refresh_stale_docs(&store, Some(since), |_| {}).await {
+                        Ok(n) => tracing::debug!(made = n, "export documents kept current"),
+                        Err(e) => tracing::warn!(error = %e, "export documents not made"),
+                    }
+                    since = pass - LATE_COMMIT;
+                }
+            });
+        });
+        k.wake.notify_one();
     }
 }
 

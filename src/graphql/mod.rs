@@ -11,10 +11,20 @@ pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{BatchRequest, EmptySubscription, ErrorExtensions, Response, Schema};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{
+    BatchRequest, EmptySubscription, ErrorExtensions, Response, Schema, ServerResult, Variables,
+};
 
 pub use auth::{Bearer, WriteTokens};
 
+use crate::export::DocKeeper;
 use crate::storage::Store;
 
 /// The schema type.
@@ -28,11 +38,63 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 /// Builds the schema over a store.
 pub fn build_schema(store: Store, tokens: WriteTokens) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .extension(KeepDocs(DocKeeper::new(&store)))
         .data(store)
         .data(tokens)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
+}
+
+/// Wakes the export documents' keeper after every request that holds a
+/// mutation, once it has run (its writes committed), whatever it wrote:
+/// the keeper finds the events from their write times.
+struct KeepDocs(DocKeeper);
+
+impl ExtensionFactory for KeepDocs {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(KeepDocsRequest {
+            keeper: self.0.clone(),
+            writes: AtomicBool::new(false),
+        })
+    }
+}
+
+struct KeepDocsRequest {
+    keeper: DocKeeper,
+    writes: AtomicBool,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for KeepDocsRequest {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let writes = doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == OperationType::Mutation);
+        self.writes.store(writes, Ordering::Relaxed);
+        Ok(doc)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let resp = next.run(ctx, operation_name).await;
+        if self.writes.load(Ordering::Relaxed) {
+            self.keeper.changed();
+        }
+        resp
+    }
 }
 
 /// Attaches what one request needs: its caller's bearer token and fresh

@@ -191,9 +191,12 @@ impl Store {
     }
 
     /// Up to `limit` ids of events, ascending after `after`, whose document
-    /// is missing or not current for format `version`.
+    /// is missing or not current for format `version`; with `changed_since`,
+    /// only events written at or after that time (found by the
+    /// `updated_at` index, so a recent window costs little in any store).
     pub async fn stale_docs(
         &self,
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
         after: Option<Id>,
         limit: u64,
         version: i32,
@@ -209,6 +212,9 @@ impl Store {
             );
         if let Some(a) = after {
             q = q.filter(event::Column::Id.gt(a));
+        }
+        if let Some(t) = changed_since {
+            q = q.filter(event::Column::UpdatedAt.gte(t));
         }
         let txn = self.doc_reads().await?;
         let ids = q
