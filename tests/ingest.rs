@@ -1079,6 +1079,71 @@ async fn api_writes_keep_export_documents_current(app: &TestApp) {
     assert!(kept.contains("\"kept\"") && kept.contains("Kept Actor"));
 }
 
+/// Streaming exports take turns: each holds a connection while it runs,
+/// so only some stream at once; the next one waits (it does not fail),
+/// the API still answers meanwhile, and the waiting export runs to its
+/// end as soon as another one is dropped.
+async fn exports_take_turns(app: &TestApp) {
+    use std::time::Duration;
+    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
+    let day = chrono::NaiveDate::from_ymd_opt(2001, 2, 3).unwrap();
+    for i in 0..5 {
+        let new = NewEvent {
+            title: format!("Queued {i}"),
+            summary: None,
+            kind: EventKind::Other,
+            date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
+            quantity: None,
+            confidence: 0.5,
+            status: EventStatus::Extracted,
+            actors: vec![],
+        };
+        app.store
+            .create_event(&new, &Change::by("test"))
+            .await
+            .unwrap();
+    }
+    // Batches of one row, never read past the first: each running export
+    // fills its channel and holds its turn.
+    let open = || {
+        app.store
+            .doc_stream(Default::default(), None, 1, DOC_VERSION)
+    };
+    let mut running = vec![];
+    let mut waiting = None;
+    for _ in 0..64 {
+        let mut rx = open();
+        match tokio::time::timeout(Duration::from_millis(500), rx.recv()).await {
+            Ok(first) => {
+                assert_eq!(first.unwrap().unwrap().len(), 1);
+                running.push(rx);
+            }
+            Err(_) => {
+                waiting = Some(rx);
+                break;
+            }
+        }
+    }
+    let mut waiting = waiting.expect("some export waits for a turn");
+    assert!(!running.is_empty());
+    let d = app
+        .ok("{ events(first: 10) { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(d["events"]["nodes"].as_array().unwrap().len(), 5);
+    drop(running.pop());
+    let mut rows = 0;
+    loop {
+        let batch = tokio::time::timeout(Duration::from_secs(30), waiting.recv())
+            .await
+            .expect("the waiting export gets its turn");
+        match batch {
+            Some(b) => rows += b.unwrap().len(),
+            None => break,
+        }
+    }
+    assert_eq!(rows, 5);
+}
+
 /// An export longer than one batch: every event once, in date order, the
 /// same from stored documents as from the rows, and a job that resumes
 /// after a row's cursor (at a batch edge or not) gets exactly the rest.
@@ -1145,5 +1210,6 @@ on_both_backends!(
     concurrent_reports_make_one_event,
     stored_export_documents_follow_every_change,
     api_writes_keep_export_documents_current,
+    exports_take_turns,
     long_exports_span_batches,
 );
