@@ -756,6 +756,7 @@ async fn no_n_plus_one(app: &TestApp) {
     }
     let q = "query($n: Int) { events(first: $n, filter: {actors: [\"alpha\"]}) { nodes { title actors { role actor { name aliases { alias } } } mentions { sentence article { url } } sourceCount } } }";
     let mut counts = vec![];
+    app.settle().await;
     for n in [2, 40] {
         let before = app.store.statement_count();
         let d = app.ok(q, json!({"n": n})).await;

@@ -128,6 +128,23 @@ impl TestApp {
         resp.json().await.expect("JSON body")
     }
 
+    /// Waits until the server runs no statements for 300 ms (the export
+    /// documents' keeper works behind mutations), so that a test counting
+    /// the statements of one request counts only its own.
+    pub async fn settle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut last = self.store.statement_count();
+        while std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            let now = self.store.statement_count();
+            if now == last {
+                return;
+            }
+            last = now;
+        }
+        panic!("the server kept running statements for 20 s");
+    }
+
     /// The data of a response that must not have errors.
     pub async fn ok(&self, query: &str, vars: Value) -> Value {
         let body = self.gql_w(query, vars).await;
