@@ -55,6 +55,10 @@
 //!   keep it warm: ingestion makes the documents of what it wrote, and a
 //!   keeper behind the GraphQL mutations ([`export::DocKeeper`]) those of
 //!   the events they changed, without holding the mutation up.
+//! - The database itself numbers every write of an event or tombstone
+//!   (`change_seq`, migration 6's triggers), and a sync token is taken
+//!   before a read: `changedSince` then misses no write, whatever order
+//!   writers commit in. No write path sets `change_seq` by hand.
 
 pub mod cli;
 pub mod demo;

@@ -101,6 +101,11 @@ pub struct ExportArgs {
     /// Only events changed after this time (RFC 3339).
     #[arg(long)]
     pub updated_since: Option<String>,
+    /// Only events (or tombstones) written after this sync token was
+    /// taken: the token a previous export printed. Unlike a time, it
+    /// misses no write that committed late.
+    #[arg(long)]
+    pub changed_since: Option<String>,
     /// Resume after this cursor (the `cursor` of the last row seen; with
     /// `--tombstones`, the `id` of the last tombstone seen).
     #[arg(long)]
@@ -303,10 +308,7 @@ async fn refresh_docs(db: DbArgs) -> anyhow::Result<ExitCode> {
 /// What `tarikh export` streams.
 enum Feed {
     Events(crate::domain::EventFilter, Option<crate::storage::Cursor>),
-    Tombstones(
-        Option<chrono::DateTime<chrono::Utc>>,
-        Option<crate::domain::Id>,
-    ),
+    Tombstones(crate::export::TombstoneParams),
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -322,23 +324,27 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             || !args.kind.is_empty()
             || !args.status.is_empty();
         if event_only {
-            anyhow::bail!("--tombstones takes only --updated-since and --after (a tombstone id)");
+            anyhow::bail!(
+                "--tombstones takes only --updated-since, --changed-since and --after (a tombstone id)"
+            );
         }
         let pairs: Vec<(String, String)> = [
             pair("since", &args.updated_since),
+            pair("changedSince", &args.changed_since),
             pair("after", &args.after),
         ]
         .into_iter()
         .flatten()
         .collect();
-        let (since, after) = crate::export::tombstone_params(&pairs)
+        let params = crate::export::tombstone_params(&pairs)
             .map_err(|e| anyhow::anyhow!("--tombstones: {e}"))?;
-        Feed::Tombstones(since, after)
+        Feed::Tombstones(params)
     } else {
         let mut pairs: Vec<(String, String)> = [
             pair("from", &args.from),
             pair("to", &args.to),
             pair("updatedSince", &args.updated_since),
+            pair("changedSince", &args.changed_since),
             pair("after", &args.after),
         ]
         .into_iter()
@@ -368,10 +374,10 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(std::io::BufWriter::new(f)), Some(tmp))
         }
     };
+    // Taken before the read starts: the next sync passes it back.
+    let token = store.sync_token().await?;
     let chunks = match feed {
-        Feed::Tombstones(since, after) => {
-            crate::export::tombstone_pages(store.clone(), since, after).boxed()
-        }
+        Feed::Tombstones(params) => crate::export::tombstone_pages(store.clone(), params).boxed(),
         Feed::Events(filter, cursor) => {
             crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
         }
@@ -388,7 +394,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if let (Some(tmp), Some(path)) = (tmp, &args.output) {
         std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    eprintln!("exported {n} rows");
+    eprintln!("exported {n} rows; sync token {token} (next time: --changed-since {token})");
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -201,6 +201,35 @@ pub struct EventFilter {
     pub status: Vec<EventStatus>,
     pub min_precision: Option<Precision>,
     pub updated_since: Option<DateTime<Utc>>,
+    /// Events written (created or changed) after a sync token was taken.
+    pub changed_since: Option<SyncToken>,
+}
+
+/// A point to sync from, taken from the store before a read
+/// (`Store::sync_token`): every write the read could not see has a change
+/// number at least the token's, so passing the token back as
+/// `changedSince` next time returns everything written since, whatever
+/// the order writers committed in. Writes seen already may come again
+/// (at least once: apply them by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SyncToken(pub i64);
+
+impl SyncToken {
+    /// Reads a token as the store gave it (a decimal number).
+    pub fn parse(s: &str) -> Result<SyncToken, String> {
+        match s.trim().parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(SyncToken(n)),
+            _ => Err(format!(
+                "a sync token is the number a previous sync gave, got {s:?}"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for SyncToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
 }
 
 /// Sort orders with a keyset each.

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     format_date, parse_date, Actor, ActorRole, ArticleRef, Event, EventFilter, EventKind,
-    EventOrder, EventStatus, Id, Mention, Precision, Quantity, Tombstone,
+    EventOrder, EventStatus, Id, Mention, Precision, Quantity, SyncToken, Tombstone,
 };
 use crate::storage::{Cursor, DocRow, NewDoc, Store, StoreError};
 
@@ -429,14 +429,14 @@ pub fn encoded(
 /// first, as NDJSON text, a page at a time, each with its line count.
 pub fn tombstone_pages(
     store: Store,
-    since: Option<DateTime<Utc>>,
-    after: Option<Id>,
+    params: TombstoneParams,
 ) -> impl Stream<Item = Result<(String, usize), StoreError>> {
-    futures::stream::unfold(Some(after), move |state| {
+    futures::stream::unfold(Some(params.after), move |state| {
         let store = store.clone();
         async move {
             let after = state?;
-            match store.tombstones(since, after, PAGE).await {
+            let page = store.tombstones(params.since, params.changed_since, after, PAGE);
+            match page.await {
                 Ok(page) if page.is_empty() => None,
                 Ok(page) => {
                     let next = page.last().map(|t| t.id);
@@ -786,24 +786,32 @@ impl Encoder {
     }
 }
 
+/// Where a tombstone feed starts: `since` a time (exclusive), written
+/// after sync token `changed_since` was taken, after tombstone `after`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TombstoneParams {
+    pub since: Option<DateTime<Utc>>,
+    pub changed_since: Option<SyncToken>,
+    pub after: Option<Id>,
+}
+
 /// Reads the tombstone feed's parameters from query pairs: `since` (RFC
-/// 3339) and `after` (the `id` of the last tombstone seen); any other
-/// parameter is refused.
-pub fn tombstone_params(
-    pairs: &[(String, String)],
-) -> Result<(Option<DateTime<Utc>>, Option<Id>), String> {
-    let (mut since, mut after) = (None, None);
+/// 3339), `changedSince` (a sync token) and `after` (the `id` of the last
+/// tombstone seen); any other parameter is refused.
+pub fn tombstone_params(pairs: &[(String, String)]) -> Result<TombstoneParams, String> {
+    let mut p = TombstoneParams::default();
     for (k, v) in pairs {
         match k.as_str() {
             "since" => {
-                since = Some(
+                p.since = Some(
                     DateTime::parse_from_rfc3339(v.trim())
                         .map_err(|e| format!("since must be RFC 3339 ({e})"))?
                         .with_timezone(&Utc),
                 )
             }
+            "changedSince" | "changed_since" => p.changed_since = Some(SyncToken::parse(v)?),
             "after" => {
-                after = Some(
+                p.after = Some(
                     v.trim()
                         .parse::<Id>()
                         .map_err(|_| format!("after must be a tombstone id, got {v:?}"))?,
@@ -812,13 +820,13 @@ pub fn tombstone_params(
             other => return Err(format!("unknown parameter {other:?}")),
         }
     }
-    Ok((since, after))
+    Ok(p)
 }
 
 /// Builds a filter and resume cursor from query pairs: `from`, `to`
 /// (YYYY-MM-DD), `actor` (repeatable: name, alias or id), `kind`,
 /// `status` (repeatable or comma-separated), `updatedSince` (RFC 3339),
-/// `after` (a cursor from a previous export).
+/// `changedSince` (a sync token), `after` (a cursor from a previous export).
 pub fn filter_from_pairs(
     pairs: &[(String, String)],
 ) -> Result<(EventFilter, Option<Cursor>), String> {
@@ -854,6 +862,7 @@ pub fn filter_from_pairs(
                         .with_timezone(&Utc),
                 )
             }
+            "changedSince" | "changed_since" => f.changed_since = Some(SyncToken::parse(v)?),
             "after" => {
                 after = Some(Cursor::decode(v, EventOrder::DateAsc).ok_or("invalid cursor")?);
             }

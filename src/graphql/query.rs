@@ -131,12 +131,22 @@ impl QueryRoot {
             .map(Article))
     }
 
-    /// Deleted and merged events since a time, oldest first: with
-    /// `events(filter: {updatedSince})` it lets a job mirror the store.
+    /// A sync token: read it before a sync, and pass it as `changedSince`
+    /// (to `events` and `tombstones`) in the next one to get everything
+    /// written meanwhile, whatever order writers committed in (at least
+    /// once: a write may come again; apply by id).
+    async fn sync_token(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let st = ctx.data::<Store>()?;
+        Ok(st.sync_token().await.map_err(store)?.to_string())
+    }
+
+    /// Deleted and merged events since a time or sync token, oldest first:
+    /// with `events(filter: {changedSince})` it lets a job mirror the store.
     async fn tombstones(
         &self,
         ctx: &Context<'_>,
         since: Option<chrono::DateTime<chrono::Utc>>,
+        changed_since: Option<String>,
         after: Option<ID>,
         #[graphql(default = 500)] first: i32,
     ) -> async_graphql::Result<Vec<Tombstone>> {
@@ -147,9 +157,10 @@ impl QueryRoot {
             .as_ref()
             .map(|a| parse_id(a, "tombstone"))
             .transpose()?;
+        let changed_since = changed_since.as_deref().map(parse_token).transpose()?;
         let st = ctx.data::<Store>()?;
         Ok(st
-            .tombstones(since, after, first as u64)
+            .tombstones(since, changed_since, after, first as u64)
             .await
             .map_err(store)?
             .into_iter()

@@ -158,18 +158,44 @@ fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
 }
 
 async fn export_ndjson(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    export_events(req, state, export::Format::Ndjson)
+    export_events(req, state, export::Format::Ndjson).await
 }
 
 async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    export_events(req, state, export::Format::Csv)
+    export_events(req, state, export::Format::Csv).await
+}
+
+/// The header carrying the sync token taken before an export's read: pass
+/// it back as `changedSince` for what changed after it.
+pub const SYNC_TOKEN_HEADER: &str = "X-Tarikh-Sync-Token";
+
+/// A streaming response with the sync token taken before `body` starts
+/// its read.
+async fn streamed<S>(state: &AppState, content_type: &str, body: impl FnOnce() -> S) -> HttpResponse
+where
+    S: futures::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static,
+{
+    match state.store.sync_token().await {
+        Ok(token) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header((SYNC_TOKEN_HEADER, token.to_string()))
+            .streaming(body()),
+        Err(e) => {
+            tracing::error!(error = %e, "sync token");
+            error_body(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                graphql::errors::INTERNAL,
+                "the database is unavailable",
+            )
+        }
+    }
 }
 
 /// Streams every matching event: pages are fetched as the client reads,
 /// so memory stays flat whatever the size. A database failure mid-stream
 /// ends the body early (the client sees a truncated download; resume with
-/// `after`).
-fn export_events(
+/// `after`). The sync token is taken before the stream starts reading.
+async fn export_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     format: export::Format,
@@ -184,10 +210,9 @@ fn export_events(
             )
         }
     };
-    let body = export::encoded(state.store.clone(), filter, cursor, format).map(chunk_bytes);
-    HttpResponse::Ok()
-        .content_type(format.content_type())
-        .streaming(body)
+    let store = state.store.clone();
+    let body = move || export::encoded(store, filter, cursor, format).map(chunk_bytes);
+    streamed(&state, format.content_type(), body).await
 }
 
 /// One chunk of an export as body bytes; a database failure is logged and
@@ -205,7 +230,7 @@ fn chunk_bytes(
 }
 
 async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let (since, after) = match export::tombstone_params(&query_pairs(&req)) {
+    let params = match export::tombstone_params(&query_pairs(&req)) {
         Ok(p) => p,
         Err(e) => {
             return error_body(
@@ -215,8 +240,7 @@ async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> Http
             )
         }
     };
-    let body = export::tombstone_pages(state.store.clone(), since, after).map(chunk_bytes);
-    HttpResponse::Ok()
-        .content_type(export::Format::Ndjson.content_type())
-        .streaming(body)
+    let store = state.store.clone();
+    let body = move || export::tombstone_pages(store, params).map(chunk_bytes);
+    streamed(&state, export::Format::Ndjson.content_type(), body).await
 }

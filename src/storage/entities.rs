@@ -50,6 +50,9 @@ pub mod event {
         pub updated_at: DateTimeUtc,
         /// Increased by every change to what the event's export shows.
         pub rev: i64,
+        /// Set by the database on every write (migration 6): the writing
+        /// transaction on PostgreSQL, a commit-ordered counter on SQLite.
+        pub change_seq: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -205,6 +208,8 @@ pub mod tombstone {
         pub reason: String,
         pub merged_into: Option<i64>,
         pub at: DateTimeUtc,
+        /// As `event.change_seq`.
+        pub change_seq: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -447,6 +447,7 @@ impl Store {
             && f.kinds.is_empty()
             && f.min_precision.is_none()
             && f.updated_since.is_none()
+            && f.changed_since.is_none()
             && f.article_id.is_none()
             && f.text.as_deref().is_none_or(|t| t.trim().is_empty())
             && groups.is_empty();
@@ -458,6 +459,9 @@ impl Store {
         }
         if let Some(t) = f.updated_since {
             c = c.add(event::Column::UpdatedAt.gt(t));
+        }
+        if let Some(t) = f.changed_since {
+            c = c.add(event::Column::ChangeSeq.gte(t.0));
         }
         if let Some(a) = f.article_id {
             c = c.add(
@@ -761,6 +765,8 @@ fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
         created_at: Set(now),
         updated_at: Set(now),
         rev: Set(0),
+        // The database sets it (migration 6's triggers).
+        change_seq: Set(0),
         ..Default::default()
     };
     set_date(&mut am, &new.date);

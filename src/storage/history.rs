@@ -14,7 +14,7 @@ use super::entities::{event, event_actor, mention, revision, tombstone};
 use super::events::{links_in, load_event, replace_links, set_date, to_event};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::{diff, snapshot};
-use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, Tombstone};
+use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, SyncToken, Tombstone};
 
 /// Writes a revision inside `txn`.
 pub(super) async fn record(
@@ -158,17 +158,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Deleted and merged events since `since` (exclusive), after tombstone
+    /// Deleted and merged events since `since` (exclusive) and written
+    /// after sync token `changed_since` was taken, after tombstone
     /// `after_id`, oldest first, at most `limit`.
     pub async fn tombstones(
         &self,
         since: Option<chrono::DateTime<Utc>>,
+        changed_since: Option<SyncToken>,
         after_id: Option<Id>,
         limit: u64,
     ) -> StoreResult<Vec<Tombstone>> {
         let mut c = Condition::all();
         if let Some(s) = since {
             c = c.add(tombstone::Column::At.gt(s));
+        }
+        if let Some(t) = changed_since {
+            c = c.add(tombstone::Column::ChangeSeq.gte(t.0));
         }
         if let Some(a) = after_id {
             c = c.add(tombstone::Column::Id.gt(a));

@@ -21,7 +21,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
-use crate::domain::Id;
+use crate::domain::{Id, SyncToken};
 
 pub use articles::content_hash;
 pub use docs::{DocRow, NewDoc};
@@ -127,6 +127,25 @@ impl Store {
     pub async fn migrate(&self) -> StoreResult<()> {
         Migrator::up(&self.db, None).await?;
         Ok(())
+    }
+
+    /// A sync token to take before reading what a sync sends: every write
+    /// the read does not see (committed later, or running now) gets a change
+    /// number at least this one (migration 6), so `changedSince` = this
+    /// token next time misses nothing.
+    pub async fn sync_token(&self) -> StoreResult<SyncToken> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = if self.is_postgres() {
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS t"
+        } else {
+            "SELECT seq + 1 AS t FROM change_counter WHERE id = 1"
+        };
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await?
+            .ok_or_else(|| StoreError::corrupt("the change counter is missing"))?;
+        Ok(SyncToken(row.try_get("", "t")?))
     }
 
     /// Is the database reachable?
