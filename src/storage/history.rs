@@ -104,8 +104,31 @@ pub(super) async fn touch(
     change: &Change,
     action: &str,
 ) -> StoreResult<()> {
-    record(txn, id, change, action, None, None).await?;
-    super::events::bump_event(txn, id).await
+    touch_all(txn, &[id], change, action).await
+}
+
+/// [`touch`] for several events: one statement for the revisions, one for
+/// the marks.
+pub(super) async fn touch_all(
+    txn: &DatabaseTransaction,
+    ids: &[Id],
+    change: &Change,
+    action: &str,
+) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    revision::Entity::insert_many(
+        ids.iter()
+            .map(|id| revision_row(*id, change, action, None, None)),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    super::events::bump(
+        txn,
+        Condition::all().add(event::Column::Id.is_in(ids.to_vec())),
+    )
+    .await
 }
 
 /// Writes a tombstone inside `txn`.

@@ -13,7 +13,7 @@ use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
 use super::entities::{actor, actor_alias, article, event, event_actor, mention};
 use super::events::{create_many_in, links_in, load_event, update_in};
-use super::history::touch;
+use super::history::touch_all;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
 use crate::domain::{
@@ -336,6 +336,17 @@ struct Placer<'a> {
     actor_ids: Vec<Id>,
     candidates: Candidates,
     pending: Vec<(NewEvent, NewMention)>,
+    merges: Vec<Merge>,
+}
+
+/// An extracted event placed as a new report of stored event `target`,
+/// written with the others at the article's end.
+struct Merge {
+    target: Id,
+    kind: EventKind,
+    date: EventDate,
+    links: Vec<(Id, ActorRole)>,
+    mention: NewMention,
 }
 
 impl<'a> Placer<'a> {
@@ -360,10 +371,12 @@ impl<'a> Placer<'a> {
             actor_ids,
             candidates,
             pending: vec![],
+            merges: vec![],
         })
     }
 
-    /// Places event `i` of the article (`e`).
+    /// Places event `i` of the article (`e`): decides only; [`Placer::finish`]
+    /// writes.
     async fn place(
         &mut self,
         i: usize,
@@ -373,11 +386,17 @@ impl<'a> Placer<'a> {
         let (links, m, view) = view_of(e, &self.actor_ids, self.article_id);
         match self.candidates.best(i, &view) {
             Some(target) => {
-                merge_into(self.store, self.txn, target, e, &links, &m, self.change).await?;
                 self.candidates.reported(target, self.article_id);
                 if !out.merged.contains(&target) {
                     out.merged.push(target);
                 }
+                self.merges.push(Merge {
+                    target,
+                    kind: e.kind,
+                    date: e.date.clone(),
+                    links,
+                    mention: m,
+                });
             }
             None => self.pending.push((
                 NewEvent {
@@ -396,29 +415,41 @@ impl<'a> Placer<'a> {
         Ok(())
     }
 
-    /// Creates the new events.
+    /// Writes what `place` decided: the merges (see [`merge_all`]), then
+    /// the new events, with every mention in one statement.
     async fn finish(self, out: &mut IngestOutcome) -> StoreResult<()> {
-        create_pending(self.txn, self.pending, self.change, out).await
+        let mentions = merge_all(
+            self.store,
+            self.txn,
+            &self.candidates,
+            &self.merges,
+            self.change,
+            self.article_id,
+        )
+        .await?;
+        create_pending(self.txn, self.pending, mentions, self.change, out).await
     }
 }
 
 /// Creates the events `place` left for the end of the article, all at
-/// once, with their mentions. (They cannot be what a later event of the
+/// once, and inserts their mentions with `rows` (the merges'). (They cannot be what a later event of the
 /// same article merges into: `dedup::score` never merges two reports of
 /// one article.)
 async fn create_pending(
     txn: &DatabaseTransaction,
     pending: Vec<(NewEvent, NewMention)>,
+    mut rows: Vec<mention::ActiveModel>,
     change: &Change,
     out: &mut IngestOutcome,
 ) -> StoreResult<()> {
     let (news, mentions): (Vec<NewEvent>, Vec<NewMention>) = pending.into_iter().unzip();
     let created = create_many_in(txn, &news, change, "create").await?;
-    let rows: Vec<mention::ActiveModel> = created
-        .iter()
-        .zip(&mentions)
-        .map(|(ev, m)| mention_row(ev.id, m))
-        .collect();
+    rows.extend(
+        created
+            .iter()
+            .zip(&mentions)
+            .map(|(ev, m)| mention_row(ev.id, m)),
+    );
     if !rows.is_empty() {
         mention::Entity::insert_many(rows)
             .exec_without_returning(txn)
@@ -758,6 +789,8 @@ struct Candidates {
     /// Per event of the article: its candidates, newest first.
     of: Vec<Vec<Id>>,
     views: HashMap<Id, DedupView>,
+    /// Each candidate's revision when fetched and its actor links then.
+    links: HashMap<Id, (i64, Vec<(Id, ActorRole)>)>,
 }
 
 impl Candidates {
@@ -793,6 +826,7 @@ impl Candidates {
             return Ok(Candidates {
                 of,
                 views: HashMap::new(),
+                links: HashMap::new(),
             });
         };
         let rows = txn
@@ -811,16 +845,22 @@ impl Candidates {
             return Ok(Candidates {
                 of,
                 views: HashMap::new(),
+                links: HashMap::new(),
             });
         }
         let ids: Vec<Id> = models.keys().copied().collect();
-        let mut actors: HashMap<Id, Vec<Id>> = HashMap::new();
+        let mut links: HashMap<Id, (i64, Vec<(Id, ActorRole)>)> =
+            models.values().map(|m| (m.id, (m.rev, vec![]))).collect();
         for r in event_actor::Entity::find()
             .filter(store.id_in(event_actor::Column::EventId, &ids))
+            .order_by_asc(event_actor::Column::ActorId)
             .all(txn)
             .await?
         {
-            actors.entry(r.event_id).or_default().push(r.actor_id);
+            if let Some((_, l)) = links.get_mut(&r.event_id) {
+                let role = ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned);
+                l.push((r.actor_id, role));
+            }
         }
         let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
         for m in mention::Entity::find()
@@ -841,14 +881,26 @@ impl Candidates {
                 DedupView {
                     kind: ev.kind,
                     date: ev.date,
-                    actors: actors.remove(&id).unwrap_or_default(),
+                    actors: links
+                        .get(&id)
+                        .map(|(_, l)| l.iter().map(|(a, _)| *a).collect())
+                        .unwrap_or_default(),
                     quantity: ev.quantity,
                     sentences,
                     articles,
                 },
             );
         }
-        Ok(Candidates { of, views })
+        Ok(Candidates { of, views, links })
+    }
+
+    /// The actor links of candidate `id` as fetched, if it is still at
+    /// revision `rev` (every change to its links moves the revision).
+    fn links(&self, id: Id, rev: i64) -> Option<&[(Id, ActorRole)]> {
+        match self.links.get(&id) {
+            Some((r, l)) if *r == rev => Some(l),
+            _ => None,
+        }
     }
 
     /// The stored event that event `i` of the article (seen as `new`)
@@ -876,56 +928,84 @@ impl Candidates {
     }
 }
 
-/// Adds a mention to `target`; an `extracted` target also takes the
-/// narrower date and the new actors (recorded as a merge). Confirmed and
-/// rejected events are never rewritten by extraction.
-async fn merge_into(
+/// Applies an article's merges: locks their targets (one statement, in id
+/// order), and for each an `extracted` target takes the narrower date, a
+/// specific kind and the new actors (recorded as a merge, with the fields
+/// before and after); curated targets, and extracted ones with nothing to
+/// change, get a revision without fields and a new revision mark, both in
+/// one statement for all. Confirmed and rejected events are never
+/// rewritten by extraction. The actor links seen when candidates were
+/// fetched serve when the target's revision has not moved since. Returns
+/// the merges' mentions, for the caller to insert with the others.
+async fn merge_all(
     store: &Store,
     txn: &DatabaseTransaction,
-    target: Id,
-    e: &IngestEvent,
-    links: &[(Id, ActorRole)],
-    m: &NewMention,
+    candidates: &Candidates,
+    merges: &[Merge],
     change: &Change,
-) -> StoreResult<()> {
-    let mut find = event::Entity::find_by_id(target);
+    article_id: Id,
+) -> StoreResult<Vec<mention::ActiveModel>> {
+    if merges.is_empty() {
+        return Ok(vec![]);
+    }
+    let targets: Vec<Id> = merges.iter().map(|m| m.target).collect();
+    let mut find = event::Entity::find()
+        .filter(store.id_in(event::Column::Id, &targets))
+        .order_by_asc(event::Column::Id);
     if store.is_postgres() {
-        // Serialize changes to the target between concurrent writers.
+        // Serialize changes to the targets between concurrent writers.
         find = find.lock_exclusive();
     }
-    let old = find
-        .one(txn)
+    let olds: HashMap<Id, event::Model> = find
+        .all(txn)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
-    let old = super::events::to_event(old)?;
-    insert_mention(txn, target, m).await?;
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let mut note = change.clone();
-    note.note = Some(format!("new source: article {}", m.article_id));
-    if old.status != EventStatus::Extracted {
-        // Curated: extraction adds the source, never changes the fields.
-        return touch(txn, target, &note, "merge").await;
-    }
-    let mut patch = EventPatch::default();
-    if old.kind == EventKind::Other && e.kind != EventKind::Other {
-        patch.kind = Some(e.kind);
-    }
-    if dedup::narrower(&e.date, &old.date) {
-        patch.date = Some(e.date.clone());
-    }
-    let mut current = links_in(txn, target).await?;
-    let before = current.len();
-    for (a, r) in links {
-        if !current.iter().any(|(x, _)| x == a) {
-            current.push((*a, *r));
+    note.note = Some(format!("new source: article {article_id}"));
+    let mut touched = vec![];
+    for mg in merges {
+        let target = mg.target;
+        let old = olds
+            .get(&target)
+            .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
+        let rev = old.rev;
+        let old = super::events::to_event(old.clone())?;
+        if old.status != EventStatus::Extracted {
+            // Curated: extraction adds the source, never changes the fields.
+            touched.push(target);
+            continue;
+        }
+        let mut patch = EventPatch::default();
+        if old.kind == EventKind::Other && mg.kind != EventKind::Other {
+            patch.kind = Some(mg.kind);
+        }
+        if dedup::narrower(&mg.date, &old.date) {
+            patch.date = Some(mg.date.clone());
+        }
+        let mut current = match candidates.links(target, rev) {
+            Some(links) => links.to_vec(),
+            None => links_in(txn, target).await?,
+        };
+        let before = current.len();
+        for (a, r) in &mg.links {
+            if !current.iter().any(|(x, _)| x == a) {
+                current.push((*a, *r));
+            }
+        }
+        if current.len() > before {
+            patch.actors = Some(current);
+        }
+        if patch != EventPatch::default() {
+            update_in(txn, target, &patch, &note, "merge").await?;
+        } else {
+            touched.push(target);
         }
     }
-    if current.len() > before {
-        patch.actors = Some(current);
-    }
-    if patch != EventPatch::default() {
-        update_in(txn, target, &patch, &note, "merge").await?;
-        Ok(())
-    } else {
-        touch(txn, target, &note, "merge").await
-    }
+    touch_all(txn, &touched, &note, "merge").await?;
+    Ok(merges
+        .iter()
+        .map(|mg| mention_row(mg.target, &mg.mention))
+        .collect())
 }
