@@ -1079,29 +1079,36 @@ async fn api_writes_keep_export_documents_current(app: &TestApp) {
     assert!(kept.contains("\"kept\"") && kept.contains("Kept Actor"));
 }
 
+/// Stores an extracted event of kind `kind` on one day, with no actors;
+/// returns its id.
+async fn store_event(app: &TestApp, title: &str, kind: &str, day: chrono::NaiveDate) -> i64 {
+    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
+    let new = NewEvent {
+        title: title.into(),
+        summary: None,
+        kind: EventKind::parse(kind).unwrap(),
+        date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
+        quantity: None,
+        confidence: 0.5,
+        status: EventStatus::Extracted,
+        actors: vec![],
+    };
+    app.store
+        .create_event(&new, &Change::by("test"))
+        .await
+        .unwrap()
+        .id
+}
+
 /// Streaming exports take turns: each holds a connection while it runs,
 /// so only some stream at once; the next one waits (it does not fail),
 /// the API still answers meanwhile, and the waiting export runs to its
 /// end as soon as another one is dropped.
 async fn exports_take_turns(app: &TestApp) {
     use std::time::Duration;
-    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
     let day = chrono::NaiveDate::from_ymd_opt(2001, 2, 3).unwrap();
     for i in 0..5 {
-        let new = NewEvent {
-            title: format!("Queued {i}"),
-            summary: None,
-            kind: EventKind::Other,
-            date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
-            quantity: None,
-            confidence: 0.5,
-            status: EventStatus::Extracted,
-            actors: vec![],
-        };
-        app.store
-            .create_event(&new, &Change::by("test"))
-            .await
-            .unwrap();
+        store_event(app, &format!("Queued {i}"), "other", day).await;
     }
     // Batches of one row, never read past the first: each running export
     // fills its channel and holds its turn.
@@ -1151,27 +1158,11 @@ async fn exports_take_turns(app: &TestApp) {
 /// once on PostgreSQL (other transactions may hold the token back).
 async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
     use sea_orm::{ConnectionTrait, TransactionTrait};
-    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
+    use tarikh::domain::Change;
     let day = chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap();
     let mut ids = vec![];
     for title in ["first", "second"] {
-        let new = NewEvent {
-            title: title.into(),
-            summary: None,
-            kind: EventKind::Meeting,
-            date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
-            quantity: None,
-            confidence: 0.5,
-            status: EventStatus::Extracted,
-            actors: vec![],
-        };
-        ids.push(
-            app.store
-                .create_event(&new, &Change::by("test"))
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(store_event(app, title, "meeting", day).await);
     }
     let changed = |token: String| async move {
         let d = app
@@ -1297,24 +1288,12 @@ async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
 /// same from stored documents as from the rows, and a job that resumes
 /// after a row's cursor (at a batch edge or not) gets exactly the rest.
 async fn long_exports_span_batches(app: &TestApp) {
-    use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
     let n = tarikh::export::PAGE as usize + 150;
-    let change = Change::by("test");
     let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     for i in 0..n {
         // Days out of id order, many shared: the order is by day, then id.
         let day = first + chrono::Days::new(((i * 7919) % 600) as u64);
-        let new = NewEvent {
-            title: format!("Event {i}"),
-            summary: None,
-            kind: EventKind::Other,
-            date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
-            quantity: None,
-            confidence: 0.5,
-            status: EventStatus::Extracted,
-            actors: vec![],
-        };
-        app.store.create_event(&new, &change).await.unwrap();
+        store_event(app, &format!("Event {i}"), "other", day).await;
     }
     // No documents yet: every one is made, across two batches.
     let cold = export_ndjson(app);

@@ -21,57 +21,29 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
-enum Event {
-    Table,
-    Id,
-    ChangeSeq,
-}
-
-#[derive(DeriveIden)]
-enum Tombstone {
-    Table,
-    Id,
-    ChangeSeq,
-}
-
 const TABLES: [&str; 2] = ["event", "tombstone"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(Event::Table)
-                .add_column(big_integer(Event::ChangeSeq).default(0))
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(Tombstone::Table)
-                .add_column(big_integer(Tombstone::ChangeSeq).default(0))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_event_change")
-                .table(Event::Table)
-                .col(Event::ChangeSeq)
-                .col(Event::Id)
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_tombstone_change")
-                .table(Tombstone::Table)
-                .col(Tombstone::ChangeSeq)
-                .col(Tombstone::Id)
-                .to_owned(),
-        )
-        .await?;
+        for t in TABLES {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new(t))
+                    .add_column(big_integer(Alias::new("change_seq")).default(0))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(
+                Index::create()
+                    .name(format!("ix_{t}_change"))
+                    .table(Alias::new(t))
+                    .col(Alias::new("change_seq"))
+                    .col(Alias::new("id"))
+                    .to_owned(),
+            )
+            .await?;
+        }
         let db = m.get_connection();
         if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             db.execute_unprepared(
@@ -138,26 +110,22 @@ impl MigrationTrait for Migration {
             db.execute_unprepared("DROP TABLE IF EXISTS change_counter")
                 .await?;
         }
-        for (t, ix) in [
-            ("event", "ix_event_change"),
-            ("tombstone", "ix_tombstone_change"),
-        ] {
-            m.drop_index(Index::drop().name(ix).table(Alias::new(t)).to_owned())
-                .await?;
+        for t in TABLES {
+            m.drop_index(
+                Index::drop()
+                    .name(format!("ix_{t}_change"))
+                    .table(Alias::new(t))
+                    .to_owned(),
+            )
+            .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new(t))
+                    .drop_column(Alias::new("change_seq"))
+                    .to_owned(),
+            )
+            .await?;
         }
-        m.alter_table(
-            Table::alter()
-                .table(Event::Table)
-                .drop_column(Event::ChangeSeq)
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(Tombstone::Table)
-                .drop_column(Tombstone::ChangeSeq)
-                .to_owned(),
-        )
-        .await
+        Ok(())
     }
 }
