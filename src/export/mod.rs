@@ -262,7 +262,7 @@ struct Keeper {
     store: Store,
     wake: Arc<tokio::sync::Notify>,
     created: DateTime<Utc>,
-    task: std::sync::OnceLock<()>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 /// How long a write may take between its timestamp and its commit and
@@ -272,35 +272,43 @@ pub const LATE_COMMIT: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 impl DocKeeper {
     /// A keeper for `store`; it looks after writes from now on (earlier
     /// ones are `tarikh refresh-docs`'s job). Its task starts on the first
-    /// [`DocKeeper::changed`], on that caller's runtime.
+    /// [`DocKeeper::changed`], on that caller's runtime, and starts again
+    /// (from the keeper's creation) if that runtime has gone.
     pub fn new(store: &Store) -> DocKeeper {
         DocKeeper(Arc::new(Keeper {
             store: store.clone(),
             wake: Arc::new(tokio::sync::Notify::new()),
             created: Utc::now(),
-            task: std::sync::OnceLock::new(),
+            task: std::sync::Mutex::new(None),
         }))
     }
 
     /// Something was committed: a pass will follow.
     pub fn changed(&self) {
         let k = &self.0;
-        k.task.get_or_init(|| {
+        let mut task = k.task.lock().unwrap_or_else(|p| p.into_inner());
+        if task.as_ref().is_none_or(|t| t.is_finished()) {
             let (store, wake) = (k.store.clone(), k.wake.clone());
-            let mut since = k.created - LATE_COMMIT;
-            tokio::spawn(async move {
-                loop {
-                    wake.notified().await;
-                    let pass = Utc::now();
-                    match refresh_stale_docs(&store, Some(since), |_| {}).await {
-                        Ok(n) => tracing::debug!(made = n, "export documents kept current"),
-                        Err(e) => tracing::warn!(error = %e, "export documents not made"),
-                    }
-                    since = pass - LATE_COMMIT;
-                }
-            });
-        });
+            let since = k.created - LATE_COMMIT;
+            *task = Some(tokio::spawn(keep_docs(store, wake, since)));
+        }
         k.wake.notify_one();
+    }
+}
+
+/// The keeper's task: a pass per wake-up; a failed pass is logged and its
+/// window looked at again by the next one.
+async fn keep_docs(store: Store, wake: Arc<tokio::sync::Notify>, mut since: DateTime<Utc>) {
+    loop {
+        wake.notified().await;
+        let pass = Utc::now();
+        match refresh_stale_docs(&store, Some(since), |_| {}).await {
+            Ok(n) => {
+                tracing::debug!(made = n, "export documents kept current");
+                since = pass - LATE_COMMIT;
+            }
+            Err(e) => tracing::warn!(error = %e, "export documents not made"),
+        }
     }
 }
 
