@@ -810,6 +810,20 @@ async fn health_and_graphiql(app: &TestApp) {
             .map(|v| v.to_str().unwrap()),
         Some("https://dash.example")
     );
+    // A browser on that origin can read an export's sync token.
+    let r = app
+        .client
+        .get(format!("{}/export/events.ndjson", app.addr))
+        .header("Origin", "https://dash.example")
+        .send()
+        .await
+        .unwrap();
+    let exposed = r
+        .headers()
+        .get("access-control-expose-headers")
+        .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+        .unwrap_or_default();
+    assert!(exposed.contains("x-tarikh-sync-token"), "{exposed:?}");
 }
 
 on_both_backends!(

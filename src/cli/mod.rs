@@ -374,8 +374,13 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(std::io::BufWriter::new(f)), Some(tmp))
         }
     };
-    // Taken before the read starts: the next sync passes it back.
-    let token = store.sync_token().await?;
+    // Taken before the read starts: the next sync passes it back. A resumed
+    // export skips what came before its cursor: the token of the export it
+    // resumes is the one to keep.
+    let token = match args.after {
+        None => Some(store.sync_token().await?),
+        Some(_) => None,
+    };
     let chunks = match feed {
         Feed::Tombstones(params) => crate::export::tombstone_pages(store.clone(), params).boxed(),
         Feed::Events(filter, cursor) => {
@@ -394,7 +399,10 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if let (Some(tmp), Some(path)) = (tmp, &args.output) {
         std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    eprintln!("exported {n} rows; sync token {token} (next time: --changed-since {token})");
+    match token {
+        Some(t) => eprintln!("exported {n} rows; sync token {t} (next time: --changed-since {t})"),
+        None => eprintln!("exported {n} rows (resumed: keep the sync token of the export resumed)"),
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

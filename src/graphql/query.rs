@@ -131,10 +131,11 @@ impl QueryRoot {
             .map(Article))
     }
 
-    /// A sync token: read it before a sync, and pass it as `changedSince`
-    /// (to `events` and `tombstones`) in the next one to get everything
-    /// written meanwhile, whatever order writers committed in (at least
-    /// once: a write may come again; apply by id).
+    /// A sync token: read it in its own request before a sync (fields of one
+    /// request run concurrently), and pass it as `changedSince` (to `events`
+    /// and `tombstones`) in the next one to get everything written
+    /// meanwhile, whatever order writers committed in (at least once: a
+    /// write may come again; apply tombstones first, then events, by id).
     async fn sync_token(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let st = ctx.data::<Store>()?;
         Ok(st.sync_token().await.map_err(store)?.to_string())

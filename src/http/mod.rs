@@ -74,6 +74,7 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::ACCEPT,
         ])
+        .expose_headers(vec![SYNC_TOKEN_HEADER])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
         return base.allow_any_origin();
@@ -166,15 +167,27 @@ async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
 }
 
 /// The header carrying the sync token taken before an export's read: pass
-/// it back as `changedSince` for what changed after it.
+/// it back as `changedSince` for what changed after it. A resumed export
+/// (`after`) sends none: its read skips what came before the cursor, so
+/// the token of the export it resumes is the one to keep.
 pub const SYNC_TOKEN_HEADER: &str = "X-Tarikh-Sync-Token";
 
 /// A streaming response with the sync token taken before `body` starts
-/// its read.
-async fn streamed<S>(state: &AppState, content_type: &str, body: impl FnOnce() -> S) -> HttpResponse
+/// its read (none when `resumed`).
+async fn streamed<S>(
+    state: &AppState,
+    content_type: &str,
+    resumed: bool,
+    body: impl FnOnce() -> S,
+) -> HttpResponse
 where
     S: futures::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static,
 {
+    if resumed {
+        return HttpResponse::Ok()
+            .content_type(content_type)
+            .streaming(body());
+    }
     match state.store.sync_token().await {
         Ok(token) => HttpResponse::Ok()
             .content_type(content_type)
@@ -211,8 +224,9 @@ async fn export_events(
         }
     };
     let store = state.store.clone();
+    let resumed = cursor.is_some();
     let body = move || export::encoded(store, filter, cursor, format).map(chunk_bytes);
-    streamed(&state, format.content_type(), body).await
+    streamed(&state, format.content_type(), resumed, body).await
 }
 
 /// One chunk of an export as body bytes; a database failure is logged and
@@ -242,5 +256,6 @@ async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> Http
     };
     let store = state.store.clone();
     let body = move || export::tombstone_pages(store, params).map(chunk_bytes);
-    streamed(&state, export::Format::Ndjson.content_type(), body).await
+    let ndjson = export::Format::Ndjson.content_type();
+    streamed(&state, ndjson, params.after.is_some(), body).await
 }
