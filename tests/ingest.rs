@@ -1305,6 +1305,39 @@ async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
     assert_eq!(codes, ["BAD_USER_INPUT"]);
 }
 
+/// Migration 6 rolls back and applies again on a store with rows: the
+/// triggers, the counter and the columns go and come back, and writes
+/// are numbered again.
+async fn change_numbers_migrate_down_and_up(app: &TestApp) {
+    use migration::{Migrator, MigratorTrait};
+    let day = chrono::NaiveDate::from_ymd_opt(2016, 3, 4).unwrap();
+    store_event(app, "before", "meeting", day).await;
+    let db = sea_orm::Database::connect(app.url.as_str()).await.unwrap();
+    Migrator::down(&db, Some(1)).await.unwrap();
+    // Writes work without the triggers (the code before migration 6 would
+    // run here) ...
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("UPDATE event SET title = 'between'")
+        .await
+        .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    db.close().await.unwrap();
+    // ... and after it again, every write is numbered past a token.
+    let t = app.store.sync_token().await.unwrap();
+    let id = store_event(app, "after", "meeting", day).await;
+    let f = tarikh::domain::EventFilter {
+        changed_since: Some(t),
+        ..Default::default()
+    };
+    let page = app
+        .store
+        .events_page(&f, tarikh::domain::EventOrder::DateAsc, None, 10, false)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = page.events.iter().map(|e| e.id).collect();
+    assert_eq!(ids, [id]);
+}
+
 /// An export longer than one batch: every event once, in date order, the
 /// same from stored documents as from the rows, and a job that resumes
 /// after a row's cursor (at a batch edge or not) gets exactly the rest.
@@ -1361,5 +1394,6 @@ on_both_backends!(
     api_writes_keep_export_documents_current,
     exports_take_turns,
     sync_tokens_miss_no_late_commit,
+    change_numbers_migrate_down_and_up,
     long_exports_span_batches,
 );
