@@ -68,6 +68,7 @@ pub struct Store {
     /// a quarter of the pool at once, the others wait their turn, so API
     /// requests always find a connection.
     streams: Arc<tokio::sync::Semaphore>,
+    stream_slots: usize,
 }
 
 impl std::fmt::Debug for Store {
@@ -98,11 +99,13 @@ impl Store {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
+        let stream_slots = pool as usize / 4;
         let store = Store {
             db,
             statements,
             writer: Arc::new(tokio::sync::Mutex::new(())),
-            streams: Arc::new(tokio::sync::Semaphore::new(pool as usize / 4)),
+            streams: Arc::new(tokio::sync::Semaphore::new(stream_slots)),
+            stream_slots,
         };
         if store.db.get_database_backend() == DbBackend::Sqlite {
             // sqlx turns foreign keys on and waits 5 s on a busy database for
@@ -160,6 +163,11 @@ impl Store {
             DbBackend::Sqlite => "sqlite",
             _ => "other",
         }
+    }
+
+    /// How many streaming exports run at once; later ones wait their turn.
+    pub fn stream_slots(&self) -> usize {
+        self.stream_slots
     }
 
     /// How many SQL statements this store has run (for tests and metrics).
