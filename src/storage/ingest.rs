@@ -432,9 +432,9 @@ impl<'a> Placer<'a> {
 }
 
 /// Creates the events `place` left for the end of the article, all at
-/// once, and inserts their mentions with `rows` (the merges'). (They cannot be what a later event of the
-/// same article merges into: `dedup::score` never merges two reports of
-/// one article.)
+/// once, and inserts their mentions with `rows` (the merges'). (They
+/// cannot be what a later event of the same article merges into:
+/// `dedup::score` never merges two reports of one article.)
 async fn create_pending(
     txn: &DatabaseTransaction,
     pending: Vec<(NewEvent, NewMention)>,
