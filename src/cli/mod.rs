@@ -222,7 +222,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");
     eprintln!("Tarikh is serving GraphiQL at http://{addr}/graphql (Ctrl-C to stop)");
-    http::serve(listener, store, config)?.await?;
+    http::serve(listener, store, config).await?.await?;
     Ok(())
 }
 

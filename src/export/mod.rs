@@ -147,12 +147,12 @@ pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError
 }
 
 /// Makes and stores every missing or out-of-date document (of the events
-/// written at or after `changed_since`, when given), a page at a time, the
+/// written after sync token `changed_since` was taken, when given), a page at a time, the
 /// next page found while the last is made; `progress` gets the running
 /// count. Returns how many were made.
 pub async fn refresh_stale_docs(
     store: &Store,
-    changed_since: Option<DateTime<Utc>>,
+    changed_since: Option<SyncToken>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, StoreError> {
     let mut docs = DocRefresh::new(store);
@@ -251,34 +251,31 @@ impl DocRefresh {
 /// export finds them made. [`DocKeeper::changed`] wakes a task that makes
 /// the stale documents of events written since its previous pass; writes
 /// never wait for it, and a burst of writes costs one pass. Each pass
-/// looks [`LATE_COMMIT`] further back than the previous one started, for
-/// writes stamped before it began but committed after. Only speed depends
-/// on it: a failure is logged, and an export (or `tarikh refresh-docs`)
-/// makes what it missed.
+/// takes a sync token before it reads ([`Store::sync_token`]) and the next
+/// one starts from it, so no write is missed whatever order writers commit
+/// in. Only speed depends on it: a failed pass is logged and its writes
+/// looked at again by the next one; an export (or `tarikh refresh-docs`)
+/// makes what it has not made yet.
 #[derive(Clone)]
 pub struct DocKeeper(Arc<Keeper>);
 
 struct Keeper {
     store: Store,
     wake: Arc<tokio::sync::Notify>,
-    created: DateTime<Utc>,
+    from: SyncToken,
     task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
-/// How long a write may take between its timestamp and its commit and
-/// still be seen by the keeper's next pass.
-pub const LATE_COMMIT: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
-
 impl DocKeeper {
-    /// A keeper for `store`; it looks after writes from now on (earlier
-    /// ones are `tarikh refresh-docs`'s job). Its task starts on the first
-    /// [`DocKeeper::changed`], on that caller's runtime, and starts again
-    /// (from the keeper's creation) if that runtime has gone.
-    pub fn new(store: &Store) -> DocKeeper {
+    /// A keeper for `store` that looks after the writes made since token
+    /// `from` (earlier ones are `tarikh refresh-docs`'s job). Its task
+    /// starts on the first [`DocKeeper::changed`], on that caller's
+    /// runtime, and starts again (from `from`) if that runtime has gone.
+    pub fn new(store: &Store, from: SyncToken) -> DocKeeper {
         DocKeeper(Arc::new(Keeper {
             store: store.clone(),
             wake: Arc::new(tokio::sync::Notify::new()),
-            created: Utc::now(),
+            from,
             task: std::sync::Mutex::new(None),
         }))
     }
@@ -289,23 +286,26 @@ impl DocKeeper {
         let mut task = k.task.lock().unwrap_or_else(|p| p.into_inner());
         if task.as_ref().is_none_or(|t| t.is_finished()) {
             let (store, wake) = (k.store.clone(), k.wake.clone());
-            let since = k.created - LATE_COMMIT;
-            *task = Some(tokio::spawn(keep_docs(store, wake, since)));
+            *task = Some(tokio::spawn(keep_docs(store, wake, k.from)));
         }
         k.wake.notify_one();
     }
 }
 
-/// The keeper's task: a pass per wake-up; a failed pass is logged and its
-/// window looked at again by the next one.
-async fn keep_docs(store: Store, wake: Arc<tokio::sync::Notify>, mut since: DateTime<Utc>) {
+/// The keeper's task: a pass per wake-up over the writes since the last
+/// pass that completed.
+async fn keep_docs(store: Store, wake: Arc<tokio::sync::Notify>, mut since: SyncToken) {
     loop {
         wake.notified().await;
-        let pass = Utc::now();
-        match refresh_stale_docs(&store, Some(since), |_| {}).await {
-            Ok(n) => {
-                tracing::debug!(made = n, "export documents kept current");
-                since = pass - LATE_COMMIT;
+        let pass = async {
+            let next = store.sync_token().await?;
+            let made = refresh_stale_docs(&store, Some(since), |_| {}).await?;
+            Ok::<_, StoreError>((next, made))
+        };
+        match pass.await {
+            Ok((next, made)) => {
+                tracing::debug!(made, "export documents kept current");
+                since = next;
             }
             Err(e) => tracing::warn!(error = %e, "export documents not made"),
         }

@@ -24,6 +24,7 @@ use async_graphql::{
 
 pub use auth::{Bearer, WriteTokens};
 
+use crate::domain::SyncToken;
 use crate::export::DocKeeper;
 use crate::storage::Store;
 
@@ -35,10 +36,11 @@ pub const MAX_DEPTH: usize = 12;
 /// Largest query complexity accepted (a page counts its size times its fields).
 pub const MAX_COMPLEXITY: usize = 60_000;
 
-/// Builds the schema over a store.
-pub fn build_schema(store: Store, tokens: WriteTokens) -> TarikhSchema {
+/// Builds the schema over a store; its export documents' keeper looks
+/// after the writes made since sync token `from`.
+pub fn build_schema(store: Store, tokens: WriteTokens, from: SyncToken) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(KeepDocs(DocKeeper::new(&store)))
+        .extension(KeepDocs(DocKeeper::new(&store, from)))
         .data(store)
         .data(tokens)
         .limit_depth(MAX_DEPTH)
@@ -48,7 +50,7 @@ pub fn build_schema(store: Store, tokens: WriteTokens) -> TarikhSchema {
 
 /// Wakes the export documents' keeper after every request that holds a
 /// mutation, once it has run (its writes committed), whatever it wrote:
-/// the keeper finds the events from their write times.
+/// the keeper finds the events by their change numbers.
 struct KeepDocs(DocKeeper);
 
 impl ExtensionFactory for KeepDocs {

@@ -40,8 +40,15 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// Starts serving on `listener`; the returned server runs until it is
 /// stopped or the process gets SIGINT/SIGTERM (then it drains in-flight
 /// requests for up to 10 s).
-pub fn serve(listener: TcpListener, store: Store, config: HttpConfig) -> std::io::Result<Server> {
-    let schema = graphql::build_schema(store.clone(), config.tokens.clone());
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    config: HttpConfig,
+) -> std::io::Result<Server> {
+    // Writes from now on are the export documents' keeper's (see
+    // `export::DocKeeper`); earlier ones are `tarikh refresh-docs`'s.
+    let from = store.sync_token().await.map_err(std::io::Error::other)?;
+    let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
     let state = web::Data::new(AppState { schema, store });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {

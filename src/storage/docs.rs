@@ -15,7 +15,7 @@ use sea_orm::{
 use super::entities::{event, event_doc};
 use super::events::{keyset, Cursor};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{EventFilter, Id};
+use crate::domain::{EventFilter, Id, SyncToken};
 
 /// One event of an export: its place in date order and its stored
 /// document when that is current.
@@ -192,11 +192,11 @@ impl Store {
 
     /// Up to `limit` ids of events, ascending after `after`, whose document
     /// is missing or not current for format `version`; with `changed_since`,
-    /// only events written at or after that time (found by the
-    /// `updated_at` index, so a recent window costs little in any store).
+    /// only events written after that sync token was taken (found by their
+    /// change number's index, so a recent window costs little).
     pub async fn stale_docs(
         &self,
-        changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        changed_since: Option<SyncToken>,
         after: Option<Id>,
         limit: u64,
         version: i32,
@@ -214,7 +214,7 @@ impl Store {
             q = q.filter(event::Column::Id.gt(a));
         }
         if let Some(t) = changed_since {
-            q = q.filter(event::Column::UpdatedAt.gte(t));
+            q = q.filter(event::Column::ChangeSeq.gte(t.0));
         }
         let txn = self.doc_reads().await?;
         let ids = q

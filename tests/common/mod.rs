@@ -84,7 +84,9 @@ impl TestApp {
             tokens: WriteTokens::parse(tokens),
             cors_origins: vec!["https://dash.example".into()],
         };
-        let server = serve(listener, store.clone(), config).expect("start the server");
+        let server = serve(listener, store.clone(), config)
+            .await
+            .expect("start the server");
         tokio::spawn(server);
         TestApp {
             addr,
