@@ -427,11 +427,7 @@ async fn confirmed_events_survive_reextraction(app: &TestApp) {
     let events = d0["ingestArticle"]["events"].as_array().unwrap().clone();
     assert!(events.len() >= 2, "{events:?}");
     // Its export documents are made with it.
-    let stale = app
-        .store
-        .stale_docs(None, None, 10, DOC_VERSION)
-        .await
-        .unwrap();
+    let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "{stale:?}");
     // Idempotent through the API too.
     let again = app.ok(q, input).await;
@@ -852,6 +848,14 @@ fn export_ndjson(app: &TestApp) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Some events (up to 10) whose export document is missing or stale.
+async fn stale_docs(app: &TestApp) -> Vec<i64> {
+    app.store
+        .stale_docs(None, None, 10, DOC_VERSION)
+        .await
+        .unwrap()
+}
+
 /// An export served from the stored documents equals one made from the
 /// rows alone (the documents dropped first), and the documents it stores
 /// again serve the same. Returns the export.
@@ -861,11 +865,7 @@ async fn docs_agree(app: &TestApp, after: &str) -> String {
     let cold = export_ndjson(app);
     assert_eq!(warm, cold, "stored documents out of date after {after}");
     assert_eq!(export_ndjson(app), cold, "documents stored after {after}");
-    let stale = app
-        .store
-        .stale_docs(None, None, 10, DOC_VERSION)
-        .await
-        .unwrap();
+    let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "after {after}: {stale:?}");
     cold
 }
@@ -878,11 +878,7 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
     let corpus = fixtures().join("articles.jsonl");
     let out = tarikh(app, &["ingest", corpus.to_str().unwrap()]);
     assert!(out.status.success());
-    let stale = app
-        .store
-        .stale_docs(None, None, 10, DOC_VERSION)
-        .await
-        .unwrap();
+    let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
     let first = docs_agree(app, "ingest").await;
     let d = app
@@ -981,11 +977,7 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
         "A drone attack struck a base housing US troops in eastern Syria on March 14, 2024, officials confirmed on Saturday.",
     );
     ingest_ok(app, &file, &[more]);
-    let stale = app
-        .store
-        .stale_docs(None, None, 10, DOC_VERSION)
-        .await
-        .unwrap();
+    let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
     let last = docs_agree(app, "a merging ingest").await;
 
@@ -998,11 +990,7 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
         err.contains(&format!("export documents made {n};")),
         "{err}"
     );
-    let stale = app
-        .store
-        .stale_docs(None, None, 10, DOC_VERSION)
-        .await
-        .unwrap();
+    let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "{stale:?}");
     assert_eq!(export_ndjson(app), last);
     let again = tarikh(app, &["refresh-docs"]);
@@ -1015,11 +1003,7 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
 async fn docs_kept(app: &TestApp, after: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let stale = app
-            .store
-            .stale_docs(None, None, 10, DOC_VERSION)
-            .await
-            .unwrap();
+        let stale = stale_docs(app).await;
         if stale.is_empty() {
             return;
         }
