@@ -374,13 +374,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(std::io::BufWriter::new(f)), Some(tmp))
         }
     };
-    // Taken before the read starts: the next sync passes it back. A resumed
-    // export skips what came before its cursor: the token of the export it
-    // resumes is the one to keep.
-    let token = match args.after {
-        None => Some(store.sync_token().await?),
-        Some(_) => None,
-    };
+    let token = crate::export::sync_token_for(&store, args.after.is_some()).await?;
     let chunks = match feed {
         Feed::Tombstones(params) => crate::export::tombstone_pages(store.clone(), params).boxed(),
         Feed::Events(filter, cursor) => {

@@ -409,6 +409,18 @@ pub fn lines(
     })
 }
 
+/// The sync token to give with an export or tombstone feed about to read:
+/// taken before the read starts, so the next sync passes it back and
+/// misses nothing. None for a resumed one (`after`): its read skips what
+/// came before the cursor, so the token of the export it resumes is the
+/// one to keep.
+pub async fn sync_token_for(store: &Store, resumed: bool) -> Result<Option<SyncToken>, StoreError> {
+    if resumed {
+        return Ok(None);
+    }
+    store.sync_token().await.map(Some)
+}
+
 /// The whole export as text: the header, then each page of rows, then the
 /// footer, each chunk with the number of rows in it.
 pub fn encoded(

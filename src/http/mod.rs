@@ -173,10 +173,8 @@ async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
     export_events(req, state, export::Format::Csv).await
 }
 
-/// The header carrying the sync token taken before an export's read: pass
-/// it back as `changedSince` for what changed after it. A resumed export
-/// (`after`) sends none: its read skips what came before the cursor, so
-/// the token of the export it resumes is the one to keep.
+/// The header carrying an export's sync token ([`export::sync_token_for`]):
+/// pass it back as `changedSince` for what changed after it.
 pub const SYNC_TOKEN_HEADER: &str = "X-Tarikh-Sync-Token";
 
 /// A streaming response with the sync token taken before `body` starts
@@ -190,16 +188,15 @@ async fn streamed<S>(
 where
     S: futures::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static,
 {
-    if resumed {
-        return HttpResponse::Ok()
-            .content_type(content_type)
-            .streaming(body());
-    }
-    match state.store.sync_token().await {
-        Ok(token) => HttpResponse::Ok()
-            .content_type(content_type)
-            .insert_header((SYNC_TOKEN_HEADER, token.to_string()))
-            .streaming(body()),
+    match export::sync_token_for(&state.store, resumed).await {
+        Ok(token) => {
+            let mut resp = HttpResponse::Ok();
+            resp.content_type(content_type);
+            if let Some(t) = token {
+                resp.insert_header((SYNC_TOKEN_HEADER, t.to_string()));
+            }
+            resp.streaming(body())
+        }
         Err(e) => {
             tracing::error!(error = %e, "sync token");
             error_body(
