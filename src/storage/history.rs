@@ -95,21 +95,11 @@ pub(super) async fn remove_in(
     record(txn, id, change, action, Some(before), None).await
 }
 
-/// Records a change made beside an event's fields (a source added or
-/// split off) as a revision without field values (`action`), and marks
-/// the event changed so incremental exports see it.
+/// Records a change made beside the fields of events `ids` (a source
+/// added or split off) as a revision of each without field values
+/// (`action`), and marks them changed so incremental exports see it: one
+/// statement for the revisions, one for the marks.
 pub(super) async fn touch(
-    txn: &DatabaseTransaction,
-    id: Id,
-    change: &Change,
-    action: &str,
-) -> StoreResult<()> {
-    touch_all(txn, &[id], change, action).await
-}
-
-/// [`touch`] for several events: one statement for the revisions, one for
-/// the marks.
-pub(super) async fn touch_all(
     txn: &DatabaseTransaction,
     ids: &[Id],
     change: &Change,
@@ -339,7 +329,7 @@ impl Store {
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
-        touch(&txn, old.id, &note, "split").await?;
+        touch(&txn, &[old.id], &note, "split").await?;
         txn.commit().await?;
         Ok(new)
     }

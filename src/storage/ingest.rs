@@ -13,7 +13,7 @@ use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
 use super::entities::{actor, actor_alias, article, event, event_actor, mention};
 use super::events::{create_many_in, links_in, load_event, update_in};
-use super::history::touch_all;
+use super::history::touch;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
 use crate::domain::{
@@ -1003,7 +1003,7 @@ async fn merge_all(
             touched.push(target);
         }
     }
-    touch_all(txn, &touched, &note, "merge").await?;
+    touch(txn, &touched, &note, "merge").await?;
     Ok(merges
         .iter()
         .map(|mg| mention_row(mg.target, &mg.mention))
