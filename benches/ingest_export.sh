@@ -32,6 +32,12 @@ echo "== ingest (PostgreSQL): $ARTICLES articles"
 /usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" ingest --database-url "$URL" "$WORK/corpus.jsonl"
 echo "== re-ingest (all skipped)"
 "$BIN" ingest --database-url "$URL" "$WORK/corpus.jsonl"
+# The URLs above leave sslmode at its default (prefer: TLS when the server
+# offers it, as Debian's does). Loopback without TLS, for comparison:
+URL=$(db tarikh_bench_ingest)
+"$BIN" migrate --database-url "$URL" 2>/dev/null
+echo "== ingest, loopback without TLS (sslmode=disable): $ARTICLES articles"
+/usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" ingest --database-url "$URL?sslmode=disable" "$WORK/corpus.jsonl"
 
 URL=$(db tarikh_bench_export)
 "$BIN" migrate --database-url "$URL" 2>/dev/null
@@ -47,6 +53,11 @@ for fmt in ndjson csv; do
   echo "   $(wc -l < "$WORK/out.$fmt") lines, $(du -k "$WORK/out.$fmt" | cut -f1) KiB"
 done
 cmp -s "$WORK/cold.ndjson" "$WORK/out.ndjson" && echo "   NDJSON from stored documents is byte-identical to the first run's"
+echo "== tarikh export --format ndjson, loopback without TLS (sslmode=disable)"
+/usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" export --database-url "$URL?sslmode=disable" --format ndjson --output "$WORK/notls.ndjson"
+echo "== tarikh export of no rows (connection set-up and planning only), with TLS and without"
+/usr/bin/time -f "   %e s wall" "$BIN" export --database-url "$URL" --to 1000-01-01 --output "$WORK/none.ndjson"
+/usr/bin/time -f "   %e s wall" "$BIN" export --database-url "$URL?sslmode=disable" --to 1000-01-01 --output "$WORK/none.ndjson"
 echo "== tarikh export, a tenth of the rows (memory must not grow with size)"
 /usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" export --database-url "$URL" --to 1912-12-31 --output "$WORK/small.ndjson"
 echo "   $(wc -l < "$WORK/small.ndjson") lines"
