@@ -11,7 +11,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::entities::{actor, event, event_actor, mention};
+use super::entities::{actor, event, event_actor, mention, revision};
 use super::history::{bury, record, record_diff, remove_in, revision_row, snapshot_in};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
@@ -806,14 +806,22 @@ pub(super) async fn bump_event<C: sea_orm::ConnectionTrait>(c: &C, id: Id) -> St
 /// the server writes them in), one by one on SQLite. Unlike [`create_in`]
 /// the actor ids are not looked up first: the caller resolved them in this
 /// transaction, and the foreign key still refuses an unknown one.
+/// `also`: revisions of other events, inserted first in the same statement
+/// as the creation revisions (or in one of their own).
 pub(super) async fn create_many_in(
     txn: &DatabaseTransaction,
     news: &[NewEvent],
+    also: Vec<revision::ActiveModel>,
     change: &Change,
     action: &str,
 ) -> StoreResult<Vec<Event>> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement, TryIntoModel};
     if txn.get_database_backend() != DbBackend::Postgres || news.len() < 2 {
+        if !also.is_empty() {
+            revision::Entity::insert_many(also)
+                .exec_without_returning(txn)
+                .await?;
+        }
         let mut out = Vec::with_capacity(news.len());
         for new in news {
             out.push(create_in(txn, new, change, action).await?);
@@ -864,14 +872,14 @@ pub(super) async fn create_many_in(
             .await?;
     }
     let mut events = Vec::with_capacity(news.len());
-    let mut revisions = Vec::with_capacity(news.len());
+    let mut revisions = also;
     for (row, new) in rows.into_iter().zip(news) {
         let ev = to_event(row.try_into_model()?)?;
         let snap = snapshot(&ev, &new.actors);
         revisions.push(revision_row(ev.id, change, action, None, Some(snap)));
         events.push(ev);
     }
-    super::entities::revision::Entity::insert_many(revisions)
+    revision::Entity::insert_many(revisions)
         .exec_without_returning(txn)
         .await?;
     Ok(events)

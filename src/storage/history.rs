@@ -105,20 +105,36 @@ pub(super) async fn touch(
     change: &Change,
     action: &str,
 ) -> StoreResult<()> {
-    if ids.is_empty() {
-        return Ok(());
+    let revisions = touch_later(txn, ids, change, action).await?;
+    if !revisions.is_empty() {
+        revision::Entity::insert_many(revisions)
+            .exec_without_returning(txn)
+            .await?;
     }
-    revision::Entity::insert_many(
-        ids.iter()
-            .map(|id| revision_row(*id, change, action, None, None)),
-    )
-    .exec_without_returning(txn)
-    .await?;
+    Ok(())
+}
+
+/// [`touch`] with the revisions returned, for the caller to insert in the
+/// same transaction with others (one statement for all); the marks are
+/// made now.
+pub(super) async fn touch_later(
+    txn: &DatabaseTransaction,
+    ids: &[Id],
+    change: &Change,
+    action: &str,
+) -> StoreResult<Vec<revision::ActiveModel>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     super::events::bump(
         txn,
         Condition::all().add(event::Column::Id.is_in(ids.to_vec())),
     )
-    .await
+    .await?;
+    Ok(ids
+        .iter()
+        .map(|id| revision_row(*id, change, action, None, None))
+        .collect())
 }
 
 /// Writes a tombstone inside `txn`.

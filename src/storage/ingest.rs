@@ -11,9 +11,9 @@ use sea_orm::{
 
 use super::actors::insert_actor;
 use super::articles::{content_hash, to_article};
-use super::entities::{actor, actor_alias, article, event, event_actor, mention};
+use super::entities::{actor, actor_alias, article, event, event_actor, mention, revision};
 use super::events::{create_many_in, links_in, load_event, update_in};
-use super::history::touch;
+use super::history::touch_later;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
 use crate::domain::{
@@ -416,9 +416,10 @@ impl<'a> Placer<'a> {
     }
 
     /// Writes what `place` decided: the merges (see [`merge_all`]), then
-    /// the new events, with every mention in one statement.
+    /// the new events, with every mention in one statement and every
+    /// revision in another.
     async fn finish(self, out: &mut IngestOutcome) -> StoreResult<()> {
-        let mentions = merge_all(
+        let (mentions, revisions) = merge_all(
             self.store,
             self.txn,
             &self.candidates,
@@ -427,23 +428,33 @@ impl<'a> Placer<'a> {
             self.article_id,
         )
         .await?;
-        create_pending(self.txn, self.pending, mentions, self.change, out).await
+        create_pending(
+            self.txn,
+            self.pending,
+            mentions,
+            revisions,
+            self.change,
+            out,
+        )
+        .await
     }
 }
 
 /// Creates the events `place` left for the end of the article, all at
-/// once, and inserts their mentions with `rows` (the merges'). (They
+/// once, and inserts their mentions with `rows` and their creation
+/// revisions with `revisions` (both the merges'). (They
 /// cannot be what a later event of the same article merges into:
 /// `dedup::score` never merges two reports of one article.)
 async fn create_pending(
     txn: &DatabaseTransaction,
     pending: Vec<(NewEvent, NewMention)>,
     mut rows: Vec<mention::ActiveModel>,
+    revisions: Vec<revision::ActiveModel>,
     change: &Change,
     out: &mut IngestOutcome,
 ) -> StoreResult<()> {
     let (news, mentions): (Vec<NewEvent>, Vec<NewMention>) = pending.into_iter().unzip();
-    let created = create_many_in(txn, &news, change, "create").await?;
+    let created = create_many_in(txn, &news, revisions, change, "create").await?;
     rows.extend(
         created
             .iter()
@@ -943,11 +954,12 @@ impl Candidates {
 /// order), and for each an `extracted` target takes the narrower date, a
 /// specific kind and the new actors (recorded as a merge, with the fields
 /// before and after); curated targets, and extracted ones with nothing to
-/// change, get a revision without fields and a new revision mark, both in
-/// one statement for all. Confirmed and rejected events are never
-/// rewritten by extraction. The actor links seen when candidates were
-/// fetched serve when the target's revision has not moved since. Returns
-/// the merges' mentions, for the caller to insert with the others.
+/// change, get a revision without fields and a new revision mark (the
+/// marks one statement for all now). Confirmed and rejected events are
+/// never rewritten by extraction. The actor links seen when candidates
+/// were fetched serve when the target's revision has not moved since.
+/// Returns the merges' mentions and those revisions, for the caller to
+/// insert with the new events' own.
 async fn merge_all(
     store: &Store,
     txn: &DatabaseTransaction,
@@ -955,9 +967,9 @@ async fn merge_all(
     merges: &[Merge],
     change: &Change,
     article_id: Id,
-) -> StoreResult<Vec<mention::ActiveModel>> {
+) -> StoreResult<(Vec<mention::ActiveModel>, Vec<revision::ActiveModel>)> {
     if merges.is_empty() {
-        return Ok(vec![]);
+        return Ok((vec![], vec![]));
     }
     let targets: Vec<Id> = merges.iter().map(|m| m.target).collect();
     let mut find = event::Entity::find()
@@ -1014,9 +1026,10 @@ async fn merge_all(
             touched.push(target);
         }
     }
-    touch(txn, &touched, &note, "merge").await?;
-    Ok(merges
+    let revisions = touch_later(txn, &touched, &note, "merge").await?;
+    let mentions = merges
         .iter()
         .map(|mg| mention_row(mg.target, &mg.mention))
-        .collect())
+        .collect();
+    Ok((mentions, revisions))
 }
