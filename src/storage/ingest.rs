@@ -789,9 +789,53 @@ fn candidate_condition(store: &Store, new: &DedupView) -> Condition {
     c
 }
 
+/// The actor links and the evidence of events `ids` in one statement:
+/// rows `(k, event_id, n, o, t)`, `k` 0 for a link (`n` the actor, `t` its
+/// role) and 1 for a mention (`n` its article, `t` its sentence), links
+/// in actor order and mentions in id order (`o`).
+fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, UnionType};
+    let mut q = Query::select()
+        .expr_as(Expr::val(0i64), Alias::new("k"))
+        .expr_as(
+            Expr::col((event_actor::Entity, event_actor::Column::EventId)),
+            Alias::new("event_id"),
+        )
+        .expr_as(
+            Expr::col((event_actor::Entity, event_actor::Column::ActorId)),
+            Alias::new("n"),
+        )
+        .expr_as(
+            Expr::col((event_actor::Entity, event_actor::Column::ActorId)),
+            Alias::new("o"),
+        )
+        .expr_as(
+            Expr::col((event_actor::Entity, event_actor::Column::Role)),
+            Alias::new("t"),
+        )
+        .from(event_actor::Entity)
+        .cond_where(store.id_in(event_actor::Column::EventId, ids))
+        .to_owned();
+    q.union(
+        UnionType::All,
+        Query::select()
+            .expr(Expr::val(1i64))
+            .column((mention::Entity, mention::Column::EventId))
+            .column((mention::Entity, mention::Column::ArticleId))
+            .column((mention::Entity, mention::Column::Id))
+            .column((mention::Entity, mention::Column::Sentence))
+            .from(mention::Entity)
+            .cond_where(store.id_in(mention::Column::EventId, ids))
+            .to_owned(),
+    );
+    q.order_by(Alias::new("k"), sea_orm::Order::Asc)
+        .order_by(Alias::new("o"), sea_orm::Order::Asc);
+    q
+}
+
 /// The stored events an article's events could duplicate, fetched once
 /// for the whole article: one statement for every event's candidates (a
-/// `UNION ALL` of the per-event queries, each planned as before) and two
+/// `UNION ALL` of the per-event queries, each planned as before) and one
 /// for their actors and evidence. Exact for the whole article because
 /// its own events, created or merged into while it is placed, can never
 /// be what a later event of it merges into (`dedup::score` refuses two
@@ -873,26 +917,26 @@ impl Candidates {
         }
         let mut links: HashMap<Id, (i64, Vec<(Id, ActorRole)>)> =
             models.values().map(|m| (m.id, (m.rev, vec![]))).collect();
-        for r in event_actor::Entity::find()
-            .filter(store.id_in(event_actor::Column::EventId, &ids))
-            .order_by_asc(event_actor::Column::ActorId)
-            .all(txn)
-            .await?
-        {
-            if let Some((_, l)) = links.get_mut(&r.event_id) {
-                let role = ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned);
-                l.push((r.actor_id, role));
-            }
-        }
         let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
-        for m in mention::Entity::find()
-            .filter(store.id_in(mention::Column::EventId, &ids))
-            .all(txn)
+        for row in txn
+            .query_all_raw(
+                txn.get_database_backend()
+                    .build(&links_and_evidence(store, &ids)),
+            )
             .await?
         {
-            let e = evidence.entry(m.event_id).or_default();
-            e.0.push(m.sentence);
-            e.1.push(m.article_id);
+            let event_id: Id = row.try_get("", "event_id")?;
+            let n: Id = row.try_get("", "n")?;
+            let t: String = row.try_get("", "t")?;
+            if row.try_get::<i64>("", "k")? == 0 {
+                if let Some((_, l)) = links.get_mut(&event_id) {
+                    l.push((n, ActorRole::parse(&t).unwrap_or(ActorRole::Mentioned)));
+                }
+            } else {
+                let e = evidence.entry(event_id).or_default();
+                e.0.push(t);
+                e.1.push(n);
+            }
         }
         let mut views = HashMap::with_capacity(models.len());
         for (id, m) in models {
