@@ -794,28 +794,21 @@ fn candidate_condition(store: &Store, new: &DedupView) -> Condition {
 /// role) and 1 for a mention (`n` its article, `t` its sentence), links
 /// in actor order and mentions in id order (`o`).
 fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectStatement {
+    use event_actor::Column as L;
     use sea_orm::sea_query::{Alias, UnionType};
     let mut q = Query::select()
         .expr_as(Expr::val(0i64), Alias::new("k"))
-        .expr_as(
-            Expr::col((event_actor::Entity, event_actor::Column::EventId)),
-            Alias::new("event_id"),
-        )
-        .expr_as(
-            Expr::col((event_actor::Entity, event_actor::Column::ActorId)),
-            Alias::new("n"),
-        )
-        .expr_as(
-            Expr::col((event_actor::Entity, event_actor::Column::ActorId)),
-            Alias::new("o"),
-        )
-        .expr_as(
-            Expr::col((event_actor::Entity, event_actor::Column::Role)),
-            Alias::new("t"),
-        )
-        .from(event_actor::Entity)
-        .cond_where(store.id_in(event_actor::Column::EventId, ids))
         .to_owned();
+    for (column, name) in [
+        (L::EventId, "event_id"),
+        (L::ActorId, "n"),
+        (L::ActorId, "o"),
+        (L::Role, "t"),
+    ] {
+        q.expr_as(Expr::col((event_actor::Entity, column)), Alias::new(name));
+    }
+    q.from(event_actor::Entity)
+        .cond_where(store.id_in(L::EventId, ids));
     q.union(
         UnionType::All,
         Query::select()
