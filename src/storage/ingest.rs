@@ -992,11 +992,11 @@ impl Candidates {
 /// specific kind and the new actors (recorded as a merge, with the fields
 /// before and after); curated targets, and extracted ones with nothing to
 /// change, get a revision without fields and a new revision mark (the
-/// marks one statement for all now). Confirmed and rejected events are
-/// never rewritten by extraction. The actor links seen when candidates
-/// were fetched serve when the target's revision has not moved since.
-/// Returns the merges' mentions and those revisions, for the caller to
-/// insert with the new events' own.
+/// marks made here, one statement for all). Confirmed and rejected
+/// events are never rewritten by extraction. The actor links seen when
+/// candidates were fetched serve when the target's revision has not
+/// moved since. Returns the merges' mentions and those revisions, for the
+/// caller to insert with the new events' own.
 async fn merge_all(
     store: &Store,
     txn: &DatabaseTransaction,
