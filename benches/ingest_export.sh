@@ -3,6 +3,8 @@
 # streaming export against PostgreSQL's own COPY of the same rows, in one run.
 # Loopback only; bounded by the sizes given. Usage:
 #   benches/ingest_export.sh [ARTICLES=2000] [EVENTS=100000]
+# TARIKH_BENCH_ADMIN: a server URL ending in a database name, without a query
+# string (databases are created beside it and `?sslmode=disable` appended).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARTICLES=${1:-2000}
@@ -15,7 +17,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 db() { psql "$ADMIN" -q -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; echo "${ADMIN%/*}/$1"; }
 
-echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg); server ssl: $(psql "$ADMIN" -Atc 'SHOW ssl')"
 python3 benches/gen_corpus.py "$ARTICLES" "$WORK/corpus.jsonl"
 echo "== extraction only: $ARTICLES articles ($(du -k "$WORK/corpus.jsonl" | cut -f1) KiB)"
 python3 - "$WORK/corpus.jsonl" > "$WORK/extract.jsonl" <<'PY'
@@ -28,7 +30,7 @@ PY
 
 URL=$(db tarikh_bench_ingest)
 "$BIN" migrate --database-url "$URL" 2>/dev/null
-echo "== ingest (PostgreSQL): $ARTICLES articles"
+echo "== ingest (PostgreSQL, default sslmode: TLS when the server's ssl is on): $ARTICLES articles"
 /usr/bin/time -f "   %e s wall, %M KiB peak RSS" "$BIN" ingest --database-url "$URL" "$WORK/corpus.jsonl"
 echo "== re-ingest (all skipped)"
 "$BIN" ingest --database-url "$URL" "$WORK/corpus.jsonl"

@@ -416,8 +416,8 @@ impl<'a> Placer<'a> {
     }
 
     /// Writes what `place` decided: the merges (see [`merge_all`]), then
-    /// the new events, with every mention in one statement and every
-    /// revision in another.
+    /// the new events, with every mention in one statement and the merges'
+    /// revisions without fields in the new events' revision insert.
     async fn finish(self, out: &mut IngestOutcome) -> StoreResult<()> {
         let (mentions, revisions) = merge_all(
             self.store,
