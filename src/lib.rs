@@ -51,7 +51,8 @@
 //!   increases the event's content revision `rev` and `updated_at` in the
 //!   same transaction. A stored export document serves only while its
 //!   revision and format ([`export::DOC_VERSION`]) match, so it is never
-//!   out of date; it is a cache, and losing it costs only speed. Writers
+//!   out of date; it is a cache (stored compressed; one that does not
+//!   unpack counts as missing), and losing it costs only speed. Writers
 //!   keep it warm: ingestion makes the documents of what it wrote, and a
 //!   keeper behind the GraphQL mutations ([`export::DocKeeper`]) those of
 //!   the events they changed, without holding the mutation up.

@@ -1284,15 +1284,15 @@ async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
     assert_eq!(codes, ["BAD_USER_INPUT"]);
 }
 
-/// Migration 6 rolls back and applies again on a store with rows: the
-/// triggers, the counter and the columns go and come back, and writes
-/// are numbered again.
+/// Migrations 7 and 6 roll back and apply again on a store with rows:
+/// the triggers, the counter and the columns go and come back (and the
+/// export documents' table, emptied), and writes are numbered again.
 async fn change_numbers_migrate_down_and_up(app: &TestApp) {
     use migration::{Migrator, MigratorTrait};
     let day = chrono::NaiveDate::from_ymd_opt(2016, 3, 4).unwrap();
     store_event(app, "before", "meeting", day).await;
     let db = sea_orm::Database::connect(app.url.as_str()).await.unwrap();
-    Migrator::down(&db, Some(1)).await.unwrap();
+    Migrator::down(&db, Some(2)).await.unwrap();
     // Writes work without the triggers (the code before migration 6 would
     // run here) ...
     use sea_orm::ConnectionTrait;
@@ -1315,6 +1315,50 @@ async fn change_numbers_migrate_down_and_up(app: &TestApp) {
         .unwrap();
     let ids: Vec<i64> = page.events.iter().map(|e| e.id).collect();
     assert_eq!(ids, [id]);
+}
+
+/// A stored export document that does not unpack (damaged, or written by
+/// something else) counts as missing: the export makes the line from the
+/// rows, and stores it again in place of the damaged one.
+async fn damaged_documents_are_made_again(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    let day = chrono::NaiveDate::from_ymd_opt(2014, 9, 10).unwrap();
+    store_event(app, "first", "meeting", day).await;
+    store_event(app, "second", "meeting", day.succ_opt().unwrap()).await;
+    let good = export_ndjson(app);
+    assert!(stale_docs(app).await.is_empty());
+    let bytes = if app.url.starts_with("postgres") {
+        "convert_to('garbage', 'UTF8')"
+    } else {
+        "CAST('garbage' AS BLOB)"
+    };
+    let db = sea_orm::Database::connect(app.url.as_str()).await.unwrap();
+    db.execute_unprepared(&format!("UPDATE event_doc SET doc = {bytes}"))
+        .await
+        .unwrap();
+    assert_eq!(seven_byte_docs(&db).await, 2);
+    assert_eq!(export_ndjson(app), good);
+    assert_eq!(
+        seven_byte_docs(&db).await,
+        0,
+        "the export stores the documents it made again"
+    );
+    db.close().await.unwrap();
+    assert_eq!(export_ndjson(app), good);
+}
+
+/// How many stored export documents are 7 bytes long ("garbage").
+async fn seven_byte_docs(db: &sea_orm::DatabaseConnection) -> i64 {
+    use sea_orm::ConnectionTrait;
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        "SELECT count(*) AS n FROM event_doc WHERE length(doc) = 7",
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get("", "n")
+    .unwrap()
 }
 
 /// An export longer than one batch: every event once, in date order, the
@@ -1375,4 +1419,5 @@ on_both_backends!(
     sync_tokens_miss_no_late_commit,
     change_numbers_migrate_down_and_up,
     long_exports_span_batches,
+    damaged_documents_are_made_again,
 );

@@ -64,7 +64,8 @@ pub mod event {
 pub mod event_doc {
     use sea_orm::entity::prelude::*;
 
-    /// An event's export document as of revision `rev`, format `version`.
+    /// An event's export document as of revision `rev`, format `version`,
+    /// compressed (`storage::docs`, migration 7).
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "event_doc")]
     pub struct Model {
@@ -72,7 +73,7 @@ pub mod event_doc {
         pub event_id: i64,
         pub rev: i64,
         pub version: i32,
-        pub doc: String,
+        pub doc: Vec<u8>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
