@@ -49,17 +49,24 @@ fn pack(doc: &str) -> Vec<u8> {
     lz4_flex::compress_prepend_size(doc.as_bytes())
 }
 
-/// A stored document's text, or none when it does not unpack to UTF-8
-/// (it is then made again from the rows, like a stale one). A length
-/// LZ4 cannot reach from the block (over 255 times it) is refused before
-/// anything is allocated.
+/// A stored document's text, or none when it does not unpack to exactly
+/// its recorded length of UTF-8 (it is then made again from the rows,
+/// like a stale one). A length LZ4 cannot reach from the block (over 255
+/// times it) is refused before anything is allocated; a block cut short
+/// decodes to less than its length and is refused too. LZ4 blocks carry
+/// no checksum: damage that still decodes to the right length of UTF-8
+/// goes unseen, as it did when documents were stored as text.
 fn unpack(packed: &[u8]) -> Option<String> {
     let (len, block) = packed.split_first_chunk::<4>()?;
     let len = u32::from_le_bytes(*len) as usize;
     if len > block.len().saturating_mul(255) {
         return None;
     }
-    String::from_utf8(lz4_flex::block::decompress(block, len).ok()?).ok()
+    let text = lz4_flex::block::decompress(block, len).ok()?;
+    if text.len() != len {
+        return None;
+    }
+    String::from_utf8(text).ok()
 }
 
 impl Store {
@@ -281,6 +288,11 @@ mod tests {
         assert_eq!(unpack(b"ab"), None);
         packed.truncate(packed.len() - 3);
         assert_eq!(unpack(&packed), None);
+        // A length larger than the block decodes to: refused, not cut.
+        let mut longer = pack("a line of export text");
+        let len = u32::from_le_bytes(longer[..4].try_into().unwrap()) + 1;
+        longer[..4].copy_from_slice(&len.to_le_bytes());
+        assert_eq!(unpack(&longer), None);
         // Bytes that are not UTF-8.
         assert_eq!(
             unpack(&lz4_flex::compress_prepend_size(&[0xff, 0xfe])),
