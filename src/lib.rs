@@ -52,7 +52,8 @@
 //!   same transaction. A stored export document serves only while its
 //!   revision and format ([`export::DOC_VERSION`]) match, so it is never
 //!   out of date; it is a cache (stored compressed; one that does not
-//!   unpack counts as missing), and losing it costs only speed. Writers
+//!   unpack is made again by the export that reads it), and losing it
+//!   costs only speed. Writers
 //!   keep it warm: ingestion makes the documents of what it wrote, and a
 //!   keeper behind the GraphQL mutations ([`export::DocKeeper`]) those of
 //!   the events they changed, without holding the mutation up.
