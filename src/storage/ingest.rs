@@ -826,6 +826,39 @@ fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectSt
     q
 }
 
+/// The dedup candidates of every event of an article in one statement:
+/// a `UNION ALL` of each event's own query (its candidates, newest first,
+/// at most [`MAX_CANDIDATES`], planned as it would be alone), each row
+/// with `for_event`, the event's index; none for an article without events.
+fn candidate_union(
+    store: &Store,
+    news: &[DedupView],
+) -> Option<sea_orm::sea_query::SelectStatement> {
+    use sea_orm::sea_query::{Alias, Asterisk, UnionType};
+    use sea_orm::QueryTrait;
+    let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
+    for (i, new) in news.iter().enumerate() {
+        let mut one = event::Entity::find()
+            .filter(candidate_condition(store, new))
+            .order_by_desc(event::Column::Id)
+            .limit(MAX_CANDIDATES)
+            .into_query();
+        one.expr_as(Expr::val(i as i64), Alias::new("for_event"));
+        let branch = Query::select()
+            .column(Asterisk)
+            .from_subquery(one, Alias::new(format!("c{i}")))
+            .to_owned();
+        union = Some(match union {
+            None => branch,
+            Some(mut u) => {
+                u.union(UnionType::All, branch);
+                u
+            }
+        });
+    }
+    union
+}
+
 /// The stored events an article's events could duplicate, fetched once
 /// for the whole article: one statement for every event's candidates (a
 /// `UNION ALL` of the per-event queries, each planned as before) and one
@@ -833,6 +866,7 @@ fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectSt
 /// its own events, created or merged into while it is placed, can never
 /// be what a later event of it merges into (`dedup::score` refuses two
 /// reports of one article; [`Candidates::reported`] keeps that true).
+#[derive(Default)]
 struct Candidates {
     /// Per event of the article: its candidates, newest first.
     of: Vec<Vec<Id>>,
@@ -847,34 +881,12 @@ impl Candidates {
         txn: &DatabaseTransaction,
         news: &[DedupView],
     ) -> StoreResult<Candidates> {
-        use sea_orm::sea_query::{Alias, Asterisk, UnionType};
-        use sea_orm::{ConnectionTrait, FromQueryResult, QueryTrait};
+        use sea_orm::{ConnectionTrait, FromQueryResult};
         let mut of: Vec<Vec<Id>> = vec![vec![]; news.len()];
-        let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
-        for (i, new) in news.iter().enumerate() {
-            let mut one = event::Entity::find()
-                .filter(candidate_condition(store, new))
-                .order_by_desc(event::Column::Id)
-                .limit(MAX_CANDIDATES)
-                .into_query();
-            one.expr_as(Expr::val(i as i64), Alias::new("for_event"));
-            let branch = Query::select()
-                .column(Asterisk)
-                .from_subquery(one, Alias::new(format!("c{i}")))
-                .to_owned();
-            union = Some(match union {
-                None => branch,
-                Some(mut u) => {
-                    u.union(UnionType::All, branch);
-                    u
-                }
-            });
-        }
-        let Some(union) = union else {
+        let Some(union) = candidate_union(store, news) else {
             return Ok(Candidates {
                 of,
-                views: HashMap::new(),
-                links: HashMap::new(),
+                ..Default::default()
             });
         };
         let rows = txn
@@ -892,8 +904,7 @@ impl Candidates {
         if models.is_empty() {
             return Ok(Candidates {
                 of,
-                views: HashMap::new(),
-                links: HashMap::new(),
+                ..Default::default()
             });
         }
         let ids: Vec<Id> = models.keys().copied().collect();
