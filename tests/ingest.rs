@@ -229,18 +229,7 @@ async fn killed_ingest_completes_on_rerun(app: &TestApp) {
 
 /// Pairwise precision and recall of the merge on the dedup corpus.
 async fn dedup_corpus(app: &TestApp) {
-    let out = tarikh(
-        app,
-        &[
-            "ingest",
-            fixtures().join("articles.jsonl").to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ingest_file_ok(app, &fixtures().join("articles.jsonl"));
     let gold: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("gold.json")).unwrap())
             .unwrap();
@@ -762,9 +751,43 @@ async fn exports_parse_back(app: &TestApp) {
 /// Writes `lines` to `file` and ingests it; every article must go in.
 fn ingest_ok(app: &TestApp, file: &Path, lines: &[String]) {
     std::fs::write(file, lines.join("\n")).unwrap();
+    ingest_file_ok(app, file);
+}
+
+/// Ingests `file` with the CLI; every article must go in.
+fn ingest_file_ok(app: &TestApp, file: &Path) {
     let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
+}
+
+/// The dedup corpus's events after it is ingested, with their actors and
+/// mentions.
+async fn corpus_events(app: &TestApp) -> Vec<Value> {
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { id kind actors { actor { id } } mentions { id article { id } } } } }",
+            json!({}),
+        )
+        .await;
+    d["events"]["nodes"].as_array().unwrap().clone()
+}
+
+/// An event of `events` with two sources or more.
+fn merged_event(events: &[Value]) -> &Value {
+    events
+        .iter()
+        .find(|e| e["mentions"].as_array().unwrap().len() >= 2)
+        .expect("the corpus has a merged event")
+}
+
+/// The id of an actor of one of `events`.
+fn an_actor(events: &[Value]) -> Value {
+    events
+        .iter()
+        .find_map(|e| e["actors"].as_array().unwrap().first().cloned())
+        .expect("the corpus has an event with an actor")["actor"]["id"]
+        .clone()
 }
 
 /// Many outlets report the same meeting and are ingested at once (several
@@ -875,30 +898,15 @@ async fn docs_agree(app: &TestApp, after: &str) -> String {
 /// evidence, deletion) makes the event's document stale in its own
 /// transaction, and ingestion stores the documents of what it wrote.
 async fn stored_export_documents_follow_every_change(app: &TestApp) {
-    let corpus = fixtures().join("articles.jsonl");
-    let out = tarikh(app, &["ingest", corpus.to_str().unwrap()]);
-    assert!(out.status.success());
+    ingest_file_ok(app, &fixtures().join("articles.jsonl"));
     let stale = stale_docs(app).await;
     assert!(stale.is_empty(), "ingest left documents to make: {stale:?}");
     let first = docs_agree(app, "ingest").await;
-    let d = app
-        .ok(
-            "{ events(first: 500) { nodes { id kind actors { actor { id } } mentions { id article { id } } } } }",
-            json!({}),
-        )
-        .await;
-    let events = d["events"]["nodes"].as_array().unwrap().clone();
+    let events = corpus_events(app).await;
     let id = |e: &Value| e["id"].as_str().unwrap().to_string();
-    let merged = events
-        .iter()
-        .find(|e| e["mentions"].as_array().unwrap().len() >= 2)
-        .expect("the corpus has a merged event");
+    let merged = merged_event(&events);
     let (m_id, m_mention) = (id(merged), merged["mentions"][0]["id"].clone());
-    let with_actor = events
-        .iter()
-        .find(|e| !e["actors"].as_array().unwrap().is_empty())
-        .unwrap();
-    let actor = with_actor["actors"][0]["actor"]["id"].clone();
+    let actor = an_actor(&events);
 
     app.ok(
         "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"curated\"}) { id } }",
@@ -1020,26 +1028,11 @@ async fn docs_kept(app: &TestApp, after: &str) {
 /// `tarikh refresh-docs` in between, and they equal documents made from
 /// the rows.
 async fn api_writes_keep_export_documents_current(app: &TestApp) {
-    let corpus = fixtures().join("articles.jsonl");
-    assert!(tarikh(app, &["ingest", corpus.to_str().unwrap()])
-        .status
-        .success());
+    ingest_file_ok(app, &fixtures().join("articles.jsonl"));
     docs_kept(app, "ingest").await;
-    let d = app
-        .ok(
-            "{ events(first: 500) { nodes { id kind actors { actor { id } } mentions { id } } } }",
-            json!({}),
-        )
-        .await;
-    let events = d["events"]["nodes"].as_array().unwrap().clone();
-    let merged = events
-        .iter()
-        .find(|e| e["mentions"].as_array().unwrap().len() >= 2)
-        .expect("the corpus has a merged event");
-    let actor = events
-        .iter()
-        .find_map(|e| e["actors"].as_array().unwrap().first().cloned())
-        .expect("the corpus has an event with an actor");
+    let events = corpus_events(app).await;
+    let merged = merged_event(&events);
+    let actor = an_actor(&events);
 
     app.ok(
         "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"kept\"}) { id } }",
@@ -1049,7 +1042,7 @@ async fn api_writes_keep_export_documents_current(app: &TestApp) {
     docs_kept(app, "updateEvent").await;
     app.ok(
         "mutation($id: ID!) { updateActor(id: $id, input: {name: \"Kept Actor\"}) { id } }",
-        json!({"id": actor["actor"]["id"]}),
+        json!({"id": actor}),
     )
     .await;
     docs_kept(app, "updateActor").await;
