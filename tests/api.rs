@@ -780,19 +780,9 @@ async fn no_n_plus_one(app: &TestApp) {
 }
 
 async fn health_and_graphiql(app: &TestApp) {
-    let r = app
-        .client
-        .get(format!("{}/health", app.addr))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/health").await;
     assert_eq!(r.status().as_u16(), 200);
-    let r = app
-        .client
-        .get(format!("{}/graphql", app.addr))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/graphql").await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.text().await.unwrap().contains("graphiql"));
     // CORS: the configured origin is allowed.

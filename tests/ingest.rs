@@ -641,12 +641,7 @@ async fn exports_parse_back(app: &TestApp) {
     assert_eq!(rest[0]["id"], all[1]["id"]);
     let bad = get("from=2024-13-01").await;
     assert_eq!(bad.status().as_u16(), 400);
-    let csv_resp = app
-        .client
-        .get(format!("{}/export/events.csv?kind=founding", app.addr))
-        .send()
-        .await
-        .unwrap();
+    let csv_resp = app.get("/export/events.csv?kind=founding").await;
     assert!(csv_resp.headers()["content-type"]
         .to_str()
         .unwrap()
@@ -682,15 +677,11 @@ async fn exports_parse_back(app: &TestApp) {
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["id"].to_string(), *first);
     let t = app
-        .client
-        .get(format!(
-            "{}/export/tombstones.ndjson?since={}",
-            app.addr,
+        .get(&format!(
+            "/export/tombstones.ndjson?since={}",
             urlencode(&mark)
         ))
-        .send()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -1229,11 +1220,8 @@ async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
         "{err}"
     );
     let resp = app
-        .client
-        .get(format!("{}/export/events.ndjson?after={cursor}", app.addr))
-        .send()
-        .await
-        .unwrap();
+        .get(&format!("/export/events.ndjson?after={cursor}"))
+        .await;
     assert_eq!(resp.status(), 200);
     assert!(resp
         .headers()
@@ -1243,29 +1231,15 @@ async fn sync_tokens_miss_no_late_commit(app: &TestApp) {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("sync token"));
     let resp = app
-        .client
-        .get(format!(
-            "{}/export/events.ndjson?changedSince={t1}",
-            app.addr
-        ))
-        .send()
-        .await
-        .unwrap();
+        .get(&format!("/export/events.ndjson?changedSince={t1}"))
+        .await;
     assert_eq!(resp.status(), 200);
     let header = resp.headers()[tarikh::http::SYNC_TOKEN_HEADER]
         .to_str()
         .unwrap();
     assert!(header.parse::<i64>().unwrap() >= t1.parse::<i64>().unwrap());
     assert!(resp.text().await.unwrap().contains("\"late\""));
-    let err = app
-        .client
-        .get(format!(
-            "{}/export/tombstones.ndjson?changedSince=x",
-            app.addr
-        ))
-        .send()
-        .await
-        .unwrap();
+    let err = app.get("/export/tombstones.ndjson?changedSince=x").await;
     assert_eq!(err.status(), 400);
     let codes = app
         .codes(

@@ -148,6 +148,15 @@ impl TestApp {
     }
 
     /// The data of a response that must not have errors.
+    /// GET `path` (with its query string) from the server.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.addr))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn ok(&self, query: &str, vars: Value) -> Value {
         let body = self.gql_w(query, vars).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
