@@ -41,10 +41,20 @@ async fn health_is_503_when_the_database_is_gone() {
         app.client.get(&url).send().await.unwrap().status().as_u16(),
         503
     );
-    // Queries fail with INTERNAL and leak no database detail.
-    let body = app.gql(r#"{ events { nodes { id } } }"#, json!({})).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
-    assert_eq!(body["errors"][0]["message"], "internal error");
+    // Queries fail at once with UNAVAILABLE (503) and leak no database
+    // detail: the failed probe marked the database down.
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.addr))
+        .json(&json!({"query": "{ events { nodes { id } } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 503);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAVAILABLE");
+    assert_eq!(body["errors"][0]["message"], "the database is unavailable");
     app.cleanup().await;
 }
 

@@ -4,13 +4,14 @@ pub mod extract;
 
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::graphql::WriteTokens;
 use crate::http::{self, HttpConfig};
-use crate::storage::{Store, DEFAULT_DATABASE_URL};
+use crate::storage::{Store, StoreLimits, DEFAULT_DATABASE_URL};
 
 /// Tarikh: a timeline and chronology database for Arabic and English news.
 #[derive(Parser, Debug)]
@@ -80,7 +81,9 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "ndjson")]
     pub format: crate::export::Format,
-    /// Write here (atomically: a temporary file renamed at the end) instead of standard output.
+    /// Write here instead of standard output (`-`): atomically, through a
+    /// new temporary file in the same folder renamed over it at the end.
+    /// An existing target must be a regular file (not a link, FIFO or device).
     #[arg(long, short)]
     pub output: Option<std::path::PathBuf>,
     /// First day (YYYY-MM-DD) of the window.
@@ -145,6 +148,15 @@ pub struct ServeArgs {
     /// Comma-separated allowed CORS origins, or `*`.
     #[arg(long, env = "TARIKH_CORS_ORIGINS", default_value = "")]
     pub cors_origins: String,
+    /// Longest a GraphQL request may run, in milliseconds.
+    #[arg(long, env = "TARIKH_REQUEST_TIMEOUT_MS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub request_timeout_ms: u64,
+    /// Longest one database statement of the API may run, in milliseconds
+    /// (streaming exports are not limited).
+    #[arg(long, env = "TARIKH_STATEMENT_TIMEOUT_MS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub statement_timeout_ms: u64,
 }
 
 /// Runs a parsed command line.
@@ -196,7 +208,14 @@ pub fn redact(url: &str) -> String {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = open(&args.db.database_url).await?;
+    let url = &args.db.database_url;
+    let limits = StoreLimits {
+        statement_timeout: Some(Duration::from_millis(args.statement_timeout_ms)),
+        ..StoreLimits::server()
+    };
+    let store = async { Store::connect_with(url, limits).await?.migrated().await }
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(url)))?;
     if args.demo {
         let n = crate::demo::load_if_empty(&store).await?;
         if n > 0 {
@@ -218,6 +237,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
+        request_timeout: Duration::from_millis(args.request_timeout_ms),
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");
@@ -362,17 +382,14 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Feed::Events(filter, cursor)
     };
     let store = open(&args.db.database_url).await?;
-    let (mut out, tmp): (Box<dyn Write>, Option<std::path::PathBuf>) = match &args.output {
-        None => (
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            None,
-        ),
-        Some(path) => {
-            let tmp = path.with_extension("partial");
-            let f = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            (Box::new(std::io::BufWriter::new(f)), Some(tmp))
-        }
+    let target = args
+        .output
+        .as_deref()
+        .filter(|p| *p != std::path::Path::new("-"));
+    let tmp = target.map(output_file).transpose()?;
+    let mut out: Box<dyn Write> = match &tmp {
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(t) => Box::new(std::io::BufWriter::new(t.as_file().try_clone()?)),
     };
     let token = crate::export::sync_token_for(&store, args.after.is_some()).await?;
     let chunks = match feed {
@@ -390,8 +407,10 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     drop(out);
-    if let (Some(tmp), Some(path)) = (tmp, &args.output) {
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    if let (Some(tmp), Some(path)) = (tmp, target) {
+        tmp.as_file().sync_all()?;
+        tmp.persist(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     match token {
         Some(t) => eprintln!("exported {n} rows; sync token {t} (next time: --changed-since {t})"),
@@ -399,4 +418,34 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A new temporary file beside `path` (created exclusively, with an
+/// unpredictable name; removed if the export fails) to be renamed over it.
+/// An existing `path` that is not a regular file is refused: renaming over
+/// a symlink, FIFO or device would replace it rather than write through it.
+fn output_file(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => anyhow::bail!(
+            "{} exists and is not a regular file (a link, FIFO, device or folder): \
+             give another path, or `--output -` and redirect standard output",
+            path.display()
+        ),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
 }

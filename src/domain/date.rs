@@ -80,6 +80,30 @@ pub fn last_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
+/// First year Tarikh accepts anywhere (filters, writes, extraction): 10000 BCE.
+pub const MIN_YEAR: i32 = -9999;
+/// Last year Tarikh accepts anywhere.
+pub const MAX_YEAR: i32 = 9999;
+
+/// Is `d` inside the supported range, years [`MIN_YEAR`] to [`MAX_YEAR`]?
+/// Inside it, every period end and bucket bound is a valid chrono date, so
+/// date arithmetic on accepted dates cannot overflow.
+pub fn in_range(d: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year())
+}
+
+/// `d` when inside the supported range, else an `OutOfRange` error.
+pub fn check_range(d: NaiveDate) -> Result<NaiveDate, DateError> {
+    if in_range(d) {
+        Ok(d)
+    } else {
+        Err(DateError::OutOfRange(format!(
+            "{}: years {MIN_YEAR} to {MAX_YEAR} are supported",
+            format_date(d)
+        )))
+    }
+}
+
 /// Sortable day number: 1 is 0001-01-01, 0 is 0000-12-31 (1 BCE), negative before.
 pub fn day_number(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
@@ -105,7 +129,8 @@ fn format_year(y: i32) -> String {
     }
 }
 
-/// Parses `YYYY-MM-DD` with an optional sign on the year (at least four digits).
+/// Parses `YYYY-MM-DD` with an optional sign on the year (at least four
+/// digits), inside the supported range ([`MIN_YEAR`] to [`MAX_YEAR`]).
 pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     let t = s.trim();
     let bad = || DateError::Syntax(s.to_string());
@@ -131,6 +156,11 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
         m.parse::<u32>().map_err(|_| bad())?,
         d.parse::<u32>().map_err(|_| bad())?,
     );
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err(DateError::OutOfRange(format!(
+            "{s}: years {MIN_YEAR} to {MAX_YEAR} are supported"
+        )));
+    }
     NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| DateError::OutOfRange(s.to_string()))
 }
 
@@ -151,7 +181,8 @@ pub struct EventDate {
 
 impl EventDate {
     /// Builds an interval; `end` defaults to the end of the period that
-    /// `start` and `precision` name.
+    /// `start` and `precision` name. Both ends must be in the supported
+    /// range.
     pub fn new(
         start: NaiveDate,
         end: Option<NaiveDate>,
@@ -159,12 +190,14 @@ impl EventDate {
         approximate: bool,
         modifier: Option<DateModifier>,
     ) -> Result<Self, DateError> {
+        let start = check_range(start)?;
         let end = match end {
             Some(e) => e,
             None => precision
                 .period_end(start)
                 .ok_or_else(|| DateError::OutOfRange(format_date(start)))?,
         };
+        let end = check_range(end)?;
         if end < start {
             return Err(DateError::EndBeforeStart {
                 start: format_date(start),
@@ -545,6 +578,25 @@ mod tests {
         let c = EventDate::period(d("2001-01-01"), Precision::Century).unwrap();
         assert_eq!(c.label("en"), "the 21st century");
         assert_eq!(c.edtf(), "2001/2100");
+    }
+
+    #[test]
+    fn refuses_dates_outside_the_supported_range() {
+        assert!(matches!(
+            parse_date("99999-01-01"),
+            Err(DateError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_date("-262143-01-01"),
+            Err(DateError::OutOfRange(_))
+        ));
+        assert_eq!(format_date(d("9999-12-31")), "9999-12-31");
+        assert_eq!(format_date(d("-9999-01-01")), "-9999-01-01");
+        let far = NaiveDate::from_ymd_opt(12_000, 1, 1).unwrap();
+        assert!(EventDate::new(far, None, Precision::Day, false, None).is_err());
+        // A period that would end past the range is refused, not cut.
+        assert!(EventDate::period(d("9901-01-01"), Precision::Century).is_none());
+        assert!(EventDate::period(d("9990-01-01"), Precision::Decade).is_some());
     }
 
     #[test]

@@ -8,8 +8,8 @@ pub mod model;
 pub mod normalize;
 
 pub use date::{
-    day_number, format_date, from_day_number, last_of_month, parse_date, DateError, DateModifier,
-    EventDate, Precision,
+    check_range, day_number, format_date, from_day_number, in_range, last_of_month, parse_date,
+    DateError, DateModifier, EventDate, Precision, MAX_YEAR, MIN_YEAR,
 };
 pub use history::{Change, Revision, Tombstone};
 pub use model::*;

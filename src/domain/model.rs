@@ -205,6 +205,68 @@ pub struct EventFilter {
     pub changed_since: Option<SyncToken>,
 }
 
+/// Most actors (names and ids together) one filter may name: each is a
+/// lookup and, with `actorMatch: ALL`, a join.
+pub const MAX_FILTER_ACTORS: usize = 20;
+/// Most entries in one filter's list of kinds or of statuses.
+pub const MAX_FILTER_VALUES: usize = 32;
+/// Most words a text search may have.
+pub const MAX_TEXT_TERMS: usize = 16;
+/// Longest text search or name accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 256;
+
+impl EventFilter {
+    /// Refuses a filter over the limits above (what a client can make one
+    /// query cost), saying which limit.
+    pub fn check_limits(&self) -> Result<(), String> {
+        let actors = self.actors.len() + self.actor_ids.len();
+        if actors > MAX_FILTER_ACTORS {
+            return Err(format!(
+                "a filter names at most {MAX_FILTER_ACTORS} actors, got {actors}"
+            ));
+        }
+        if let Some(a) = self
+            .actors
+            .iter()
+            .find(|a| a.chars().count() > MAX_SEARCH_CHARS)
+        {
+            return Err(format!(
+                "an actor name has at most {MAX_SEARCH_CHARS} characters, got {}",
+                a.chars().count()
+            ));
+        }
+        for (what, n) in [("kinds", self.kinds.len()), ("statuses", self.status.len())] {
+            if n > MAX_FILTER_VALUES {
+                return Err(format!(
+                    "a filter lists at most {MAX_FILTER_VALUES} {what}, got {n}"
+                ));
+            }
+        }
+        if let Some(t) = &self.text {
+            check_search(t)?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a search text over [`MAX_SEARCH_CHARS`] characters or
+/// [`MAX_TEXT_TERMS`] words.
+pub fn check_search(text: &str) -> Result<(), String> {
+    let chars = text.chars().count();
+    if chars > MAX_SEARCH_CHARS {
+        return Err(format!(
+            "a search text has at most {MAX_SEARCH_CHARS} characters, got {chars}"
+        ));
+    }
+    let words = text.split_whitespace().count();
+    if words > MAX_TEXT_TERMS {
+        return Err(format!(
+            "a search text has at most {MAX_TEXT_TERMS} words, got {words}"
+        ));
+    }
+    Ok(())
+}
+
 /// A point to sync from, taken from the store before a read
 /// (`Store::sync_token`): every write the read could not see has a change
 /// number at least the token's, so passing the token back as

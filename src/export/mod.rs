@@ -894,6 +894,7 @@ pub fn filter_from_pairs(
             return Err("`from` is after `to`".into());
         }
     }
+    f.check_limits()?;
     Ok((f, after))
 }
 

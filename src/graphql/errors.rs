@@ -12,6 +12,14 @@ pub const FORBIDDEN: &str = "FORBIDDEN";
 pub const NOT_FOUND: &str = "NOT_FOUND";
 /// Something failed on our side; details are in the server log only.
 pub const INTERNAL: &str = "INTERNAL";
+/// The request ran past its time limit (a statement or the whole request)
+/// and was cancelled: narrow it, or ask again later.
+pub const TIMEOUT: &str = "TIMEOUT";
+/// The database cannot be reached now; the server recovers by itself when
+/// it returns.
+pub const UNAVAILABLE: &str = "UNAVAILABLE";
+/// Too many requests from one client: wait for `Retry-After` seconds.
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
 
 /// An error with a code.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
@@ -30,6 +38,14 @@ pub fn store(e: StoreError) -> Error {
         match e {
             StoreError::NotFound(what) => coded(NOT_FOUND, format!("{what} not found")),
             StoreError::Invalid(msg) => bad_input(msg),
+            StoreError::Timeout(err) => {
+                tracing::warn!(error = %err, "statement timed out");
+                coded(TIMEOUT, "the request took too long and was cancelled")
+            }
+            StoreError::Unavailable(err) => {
+                tracing::error!(error = %err, "database unavailable");
+                coded(UNAVAILABLE, "the database is unavailable")
+            }
             StoreError::Db(err) => {
                 tracing::error!(error = %err, "database error");
                 coded(INTERNAL, "internal error")

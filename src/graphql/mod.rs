@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod errors;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -15,11 +16,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
+    ResolveInfo,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{
-    BatchRequest, EmptySubscription, ErrorExtensions, Response, Schema, ServerResult, Variables,
+    BatchRequest, BatchResponse, EmptySubscription, ErrorExtensions, Response, Schema, ServerError,
+    ServerResult, Value, Variables,
 };
 
 pub use auth::{Bearer, WriteTokens};
@@ -41,11 +44,75 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 pub fn build_schema(store: Store, tokens: WriteTokens, from: SyncToken) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
         .extension(KeepDocs(DocKeeper::new(&store, from)))
+        .extension(RootTurns)
         .data(store)
         .data(tokens)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .limit_directives(MAX_DIRECTIVES)
         .finish()
+}
+
+/// Most directives on one field or fragment.
+pub const MAX_DIRECTIVES: usize = 8;
+
+/// Runs a batch (or a single request) within [`limits`]: a batch or
+/// request over a limit is refused whole, before anything is parsed twice
+/// or expanded; the requests of a batch run one after the other, so a
+/// batch holds no more than one request does. Every error gets its code.
+pub async fn execute(schema: &TarikhSchema, mut batch: BatchRequest) -> BatchResponse {
+    if let Err(message) = limits::check_batch(&mut batch) {
+        let refused = || {
+            let e = ServerError::new(message.clone(), None);
+            with_codes(Response::from_errors(vec![e]))
+        };
+        return match batch {
+            BatchRequest::Single(_) => BatchResponse::Single(refused()),
+            BatchRequest::Batch(rs) => BatchResponse::Batch(rs.iter().map(|_| refused()).collect()),
+        };
+    }
+    match batch {
+        BatchRequest::Single(r) => BatchResponse::Single(with_codes(schema.execute(r).await)),
+        BatchRequest::Batch(rs) => {
+            let mut out = Vec::with_capacity(rs.len());
+            for r in rs {
+                out.push(with_codes(schema.execute(r).await));
+            }
+            BatchResponse::Batch(out)
+        }
+    }
+}
+
+/// Lets at most [`limits::ROOT_FIELDS_AT_ONCE`] root fields of a request
+/// run at once (each with everything below it), so that one request with
+/// many aliases holds a few database connections, not the pool.
+struct RootTurns;
+
+impl ExtensionFactory for RootTurns {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RootTurnsRequest(tokio::sync::Semaphore::new(
+            limits::ROOT_FIELDS_AT_ONCE,
+        )))
+    }
+}
+
+struct RootTurnsRequest(tokio::sync::Semaphore);
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for RootTurnsRequest {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.path_node.parent.is_some() {
+            return next.run(ctx, info).await;
+        }
+        // The semaphore lives as long as the request and is never closed.
+        let _turn = self.0.acquire().await.ok();
+        next.run(ctx, info).await
+    }
 }
 
 /// Wakes the export documents' keeper after every request that holds a

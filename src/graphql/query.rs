@@ -1,7 +1,7 @@
 //! The read side: open to everyone.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use super::errors::{bad_input, store};
 use super::scalars::Date;
@@ -59,6 +59,9 @@ impl QueryRoot {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ActorConnection> {
+        if let Some(s) = &search {
+            domain::check_search(s).map_err(bad_input)?;
+        }
         let paging = Paging::new(first, after, None, None)?;
         let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
         let st = ctx.data::<Store>()?;
@@ -177,7 +180,9 @@ impl QueryRoot {
 
     /// A histogram of matching events by the bucket their interval starts
     /// in, with empty buckets filled between `from` (or the first event) and
-    /// `to` (or the last event). At most 10,000 buckets.
+    /// `to` (or the last event). At most 10,000 buckets. It counts 1,000
+    /// towards the complexity limit.
+    #[graphql(complexity = 1000)]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -196,10 +201,17 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>) -> usize {
     first.or(last).unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize
 }
 
+// Bucket bounds use checked arithmetic only: accepted dates are inside the
+// supported range, where none of these fails, but stored rows written
+// before the range was enforced may be anywhere chrono reaches. At
+// chrono's edges a week is cut to the days that exist.
+
 fn bucket_start(d: NaiveDate, b: domain::Bucket) -> NaiveDate {
     match b {
         domain::Bucket::Day => d,
-        domain::Bucket::Week => d - Duration::days(d.weekday().num_days_from_monday() as i64),
+        domain::Bucket::Week => d
+            .checked_sub_days(Days::new(d.weekday().num_days_from_monday().into()))
+            .unwrap_or(NaiveDate::MIN),
         domain::Bucket::Month => d.with_day(1).unwrap_or(d),
         domain::Bucket::Year => d.with_day(1).and_then(|x| x.with_month(1)).unwrap_or(d),
     }
@@ -208,9 +220,15 @@ fn bucket_start(d: NaiveDate, b: domain::Bucket) -> NaiveDate {
 fn bucket_end(start: NaiveDate, b: domain::Bucket) -> NaiveDate {
     match b {
         domain::Bucket::Day => start,
-        domain::Bucket::Week => start + Duration::days(6),
-        domain::Bucket::Month => last_of_month(start.year(), start.month()).unwrap_or(start),
-        domain::Bucket::Year => NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(start),
+        domain::Bucket::Week => start
+            .checked_add_days(Days::new(6))
+            .unwrap_or(NaiveDate::MAX),
+        domain::Bucket::Month => {
+            last_of_month(start.year(), start.month()).unwrap_or(NaiveDate::MAX)
+        }
+        domain::Bucket::Year => {
+            NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(NaiveDate::MAX)
+        }
     }
 }
 

@@ -257,7 +257,7 @@ impl EventFilter {
         if actors.iter().any(|a| domain::normalize_name(a).is_empty()) {
             return Err(bad_input("an actor name must not be empty"));
         }
-        Ok(domain::EventFilter {
+        let f = domain::EventFilter {
             from,
             to,
             date_match: self.date_match.into(),
@@ -280,7 +280,9 @@ impl EventFilter {
             min_precision: self.min_precision.map(Into::into),
             updated_since: self.updated_since,
             changed_since: self.changed_since.as_deref().map(parse_token).transpose()?,
-        })
+        };
+        f.check_limits().map_err(bad_input)?;
+        Ok(f)
     }
 }
 
@@ -695,7 +697,9 @@ impl EventConnection {
     async fn nodes(&self) -> Vec<Event> {
         self.edges.iter().map(|e| Event(e.node.0.clone())).collect()
     }
-    /// How many events match the filter (computed only when selected).
+    /// How many events match the filter (computed only when selected; it
+    /// counts as much as 20 events of the page towards the complexity limit).
+    #[graphql(complexity = 20)]
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let store = ctx.data::<crate::storage::Store>()?;
         Ok(store.count_events(&self.filter).await.map_err(store_err)? as i64)

@@ -2,6 +2,7 @@
 //! token hand-off to GraphQL, health, graceful shutdown.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -19,17 +20,34 @@ use crate::storage::Store;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// What the server needs besides the store.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HttpConfig {
     /// Write tokens (TARIKH_WRITE_TOKENS).
     pub tokens: WriteTokens,
     /// Allowed CORS origins (TARIKH_CORS_ORIGINS); `*` allows any; empty allows none.
     pub cors_origins: Vec<String>,
+    /// Longest a GraphQL request may run (TARIKH_REQUEST_TIMEOUT); past it
+    /// the request is abandoned and answered `TIMEOUT`.
+    pub request_timeout: Duration,
 }
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            tokens: WriteTokens::default(),
+            cors_origins: vec![],
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// The default of [`HttpConfig::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct AppState {
     schema: TarikhSchema,
     store: Store,
+    request_timeout: Duration,
 }
 
 /// Runs `f` to completion on an actix system (the server's runtime).
@@ -49,7 +67,12 @@ pub async fn serve(
     // `export::DocKeeper`); earlier ones are `tarikh refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
     let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
-    let state = web::Data::new(AppState { schema, store });
+    tokio::spawn(watch_database(store.clone()));
+    let state = web::Data::new(AppState {
+        schema,
+        store,
+        request_timeout: config.request_timeout,
+    });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
@@ -125,17 +148,67 @@ async fn graphql_post(
             )
         }
     };
+    if !state.store.available() {
+        return unavailable();
+    }
     let batch = graphql::prepare(batch, &state.store, bearer(&req));
-    let resp = match state.schema.execute_batch(batch).await {
-        async_graphql::BatchResponse::Single(r) => {
-            async_graphql::BatchResponse::Single(graphql::with_codes(r))
-        }
-        async_graphql::BatchResponse::Batch(rs) => {
-            async_graphql::BatchResponse::Batch(rs.into_iter().map(graphql::with_codes).collect())
+    // Past the deadline the request's future is dropped: its statements
+    // are abandoned (and cancelled by the database's own time limit).
+    let run = graphql::execute(&state.schema, batch);
+    let resp = match tokio::time::timeout(state.request_timeout, run).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            return error_body(
+                actix_web::http::StatusCode::OK,
+                graphql::errors::TIMEOUT,
+                &format!(
+                    "the request ran past its {} ms limit and was cancelled",
+                    state.request_timeout.as_millis()
+                ),
+            )
         }
     };
+    if resp_has_code(&resp, graphql::errors::UNAVAILABLE) {
+        state.store.mark_unavailable();
+    }
     let resp: GraphQLResponse = resp.into();
     actix_web::Responder::respond_to(resp, &req).map_into_boxed_body()
+}
+
+fn resp_has_code(resp: &async_graphql::BatchResponse, code: &str) -> bool {
+    let responses = match resp {
+        async_graphql::BatchResponse::Single(r) => std::slice::from_ref(r),
+        async_graphql::BatchResponse::Batch(rs) => rs.as_slice(),
+    };
+    responses.iter().flat_map(|r| &r.errors).any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(code))
+    })
+}
+
+/// 503 with `UNAVAILABLE`: the database did not answer its last probe.
+fn unavailable() -> HttpResponse {
+    let mut resp = error_body(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        graphql::errors::UNAVAILABLE,
+        "the database is unavailable",
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    resp
+}
+
+/// Probes the database every second while it answers and every 200 ms
+/// while it does not, so that requests fail at once while it is down and
+/// flow again as soon as it is back.
+async fn watch_database(store: Store) {
+    loop {
+        let up = store.ping().await;
+        let pause = if up { 1000 } else { 200 };
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
 }
 
 async fn graphiql() -> HttpResponse {
@@ -149,9 +222,11 @@ async fn graphiql() -> HttpResponse {
         )
 }
 
+/// 200 when the database answers within a second, else 503 (at once
+/// while the last probe failed: the watcher probes again every 200 ms).
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.store.backend_name();
-    if state.store.ping().await {
+    if state.store.available() && state.store.ping().await {
         HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": backend}))
     } else {
         HttpResponse::ServiceUnavailable()

@@ -232,11 +232,11 @@ async fn write(
         Err(message) => Err(message),
         Ok(p) => match store.ingest_article(&p, &change).await {
             Ok(out) => Ok(out),
-            Err(StoreError::Db(e)) => {
+            Err(e @ (StoreError::Db(_) | StoreError::Timeout(_) | StoreError::Unavailable(_))) => {
                 // The transaction rolled back: nothing of this
                 // article was written; a rerun retries it.
                 tracing::warn!(error = %e, "article not written");
-                Err(format!("database error, not written: {e}"))
+                Err(format!("not written: {e}"))
             }
             Err(e) => Err(e.to_string()),
         },

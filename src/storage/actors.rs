@@ -176,7 +176,8 @@ impl Store {
             cond = cond.add(actor::Column::Id.gt(a));
         }
         if let Some(s) = search.map(normalize_name).filter(|s| !s.is_empty()) {
-            let pat = format!("%{}%", s.replace(['%', '_'], ""));
+            let pat =
+                sea_orm::sea_query::LikeExpr::new(super::events::like_contains(&s)).escape('\\');
             cond = cond.add(
                 actor::Column::Id.in_subquery(
                     sea_orm::sea_query::Query::select()

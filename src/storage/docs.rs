@@ -134,7 +134,7 @@ impl Store {
     /// of 100,000 events once took 450 s). Index lookups by primary key are
     /// right at any size, so PostgreSQL is told to use them.
     async fn doc_reads(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
-        let txn = self.db.begin().await?;
+        let txn = self.long.begin().await?;
         if self.is_postgres() {
             txn.execute_unprepared("SET LOCAL enable_seqscan = off")
                 .await?;

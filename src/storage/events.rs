@@ -551,25 +551,35 @@ impl Store {
                 [text.to_string()],
             ))
         } else {
-            // SQLite fallback: every word appears in the title or summary.
+            // SQLite fallback: every word appears in the title or summary,
+            // as a literal (LIKE's wildcards escaped). One flat AND of
+            // `domain::MAX_TEXT_TERMS` words at most, checked by the API.
             let mut c = Condition::all();
             for word in text.split_whitespace() {
-                let pat = format!("%{}%", word.replace(['%', '_'], ""));
-                c = c.add(
-                    Condition::any()
-                        .add(Expr::cust_with_values(
-                            "lower(title) LIKE lower(?)",
-                            [pat.clone()],
-                        ))
-                        .add(Expr::cust_with_values(
-                            "lower(coalesce(summary, '')) LIKE lower(?)",
-                            [pat],
-                        )),
-                );
+                let pat = like_contains(word);
+                c = c.add(Expr::cust_with_values(
+                    "(lower(title) LIKE lower(?) ESCAPE '\\' OR lower(coalesce(summary, '')) LIKE lower(?) ESCAPE '\\')",
+                    [pat.clone(), pat],
+                ));
             }
             c
         }
     }
+}
+
+/// A LIKE pattern matching `s` anywhere, literally: `\`, `%` and `_` in `s`
+/// are escaped (use with `ESCAPE '\'`).
+pub(super) fn like_contains(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push('%');
+    for ch in s.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
 }
 
 /// A filter ready to run: the select (events, joined with one actor's

@@ -28,6 +28,9 @@ pub use docs::{DocRow, NewDoc};
 pub use events::{Cursor, EventPage};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 
+/// The advisory lock key held while migrating ("tarikh_m" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7461_7269_6b68_5f6d;
+
 /// The embedded default when no database URL is configured.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tarikh.db?mode=rwc";
 
@@ -40,9 +43,45 @@ pub enum StoreError {
     /// The caller's input breaks a rule of the store (duplicate, bad reference).
     #[error("{0}")]
     Invalid(String),
+    /// A statement ran past its time limit and was cancelled.
+    #[error("statement timed out: {0}")]
+    Timeout(DbErr),
+    /// No connection to the database could be had.
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
     /// The database failed; details are logged, never shown to clients.
     #[error("database error: {0}")]
-    Db(#[from] DbErr),
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    /// Classifies by the driver's error kind and the database's error
+    /// code: PostgreSQL's `query_canceled` (57014, raised by
+    /// `statement_timeout`) and SQLite's `SQLITE_INTERRUPT` (9, raised by
+    /// the deadline's progress handler) are timeouts; a pool that cannot
+    /// connect, a closed pool and a broken connection are unavailability.
+    fn from(e: DbErr) -> Self {
+        use sea_orm::sqlx::Error as X;
+        use sea_orm::RuntimeErr;
+        let sqlx = match &e {
+            DbErr::ConnectionAcquire(_) => return StoreError::Unavailable(e),
+            DbErr::Conn(RuntimeErr::SqlxError(x))
+            | DbErr::Exec(RuntimeErr::SqlxError(x))
+            | DbErr::Query(RuntimeErr::SqlxError(x)) => x.clone(),
+            DbErr::Conn(_) => return StoreError::Unavailable(e),
+            _ => return StoreError::Db(e),
+        };
+        match sqlx.as_ref() {
+            X::Database(d) if matches!(d.code().as_deref(), Some("57014") | Some("9")) => {
+                StoreError::Timeout(e)
+            }
+            X::Io(_) | X::Tls(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed => {
+                StoreError::Unavailable(e)
+            }
+            _ if matches!(e, DbErr::Conn(_)) => StoreError::Unavailable(e),
+            _ => StoreError::Db(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -56,10 +95,55 @@ impl StoreError {
 /// Result of storage operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How long database work may take: the server bounds every statement,
+/// the command line does not (an operator's ingest or migration may run
+/// for minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Longest a statement may run before the database cancels it
+    /// (PostgreSQL `statement_timeout`; on SQLite, a progress handler
+    /// interrupts a connection's work once it has been checked out of the
+    /// pool this long). `None`: no limit. Streaming exports have a pool of
+    /// their own without it (they stream for as long as the client reads).
+    pub statement_timeout: Option<Duration>,
+    /// Longest a caller waits for a pooled connection.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreLimits {
+    /// No statement timeout, 10 s to get a connection (the command line).
+    fn default() -> Self {
+        StoreLimits {
+            statement_timeout: None,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl StoreLimits {
+    /// The server's: statements of 5 s at most, 2 s to get a connection.
+    pub fn server() -> Self {
+        StoreLimits {
+            statement_timeout: Some(Duration::from_secs(5)),
+            acquire_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// The pool streaming exports read from: `db` itself when statements
+    /// are not limited, else a pool of `stream_slots` connections without
+    /// the statement limit.
+    long: DatabaseConnection,
+    /// One connection for health probes, so that a busy pool never makes
+    /// the server look down.
+    probe: DatabaseConnection,
+    /// Whether the database answered last time anyone asked (see
+    /// [`Store::available`]).
+    up: Arc<std::sync::atomic::AtomicBool>,
     statements: Arc<AtomicU64>,
     /// SQLite allows one writer: write transactions queue here instead of
     /// failing with "database is locked" when they upgrade from reading.
@@ -79,29 +163,91 @@ impl std::fmt::Debug for Store {
     }
 }
 
-impl Store {
-    /// Connects to `url` (`postgres://…` or `sqlite://…`). Does not migrate.
-    pub async fn connect(url: &str) -> StoreResult<Store> {
-        let mut opt = ConnectOptions::new(url.to_string());
-        opt.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(5))
-            .acquire_timeout(Duration::from_secs(10));
-        let pool = if url.starts_with("sqlite:") { 8 } else { 32 };
-        if url.starts_with("sqlite:") {
-            // One writer at a time; readers share the pool.
-            opt.max_connections(pool).min_connections(1);
-        } else {
-            opt.max_connections(pool);
+/// Opens one pool on `url`.
+async fn pool(
+    url: &str,
+    size: u32,
+    limits: &StoreLimits,
+    statements: &Arc<AtomicU64>,
+) -> StoreResult<DatabaseConnection> {
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(limits.acquire_timeout)
+        .max_connections(size);
+    if url.starts_with("sqlite:") {
+        opt.min_connections(1);
+        if let Some(limit) = limits.statement_timeout {
+            // SQLite has no statement timeout: a progress handler, armed
+            // each time a connection leaves the pool, interrupts what runs
+            // on it past the limit ("interrupted", which rolls back).
+            opt.map_sqlx_sqlite_pool_opts(move |o| {
+                o.after_connect(move |conn, _| Box::pin(arm_sqlite_deadline(conn, limit)))
+                    .before_acquire(move |conn, _| {
+                        Box::pin(async move {
+                            arm_sqlite_deadline(conn, limit).await?;
+                            Ok(true)
+                        })
+                    })
+            });
         }
-        let mut db = Database::connect(opt).await?;
+    } else if let Some(limit) = limits.statement_timeout {
+        opt.statement_timeout(limit);
+    }
+    let mut db = Database::connect(opt).await?;
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(db)
+}
+
+/// Interrupts whatever `conn` runs once `limit` has passed from now.
+async fn arm_sqlite_deadline(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    limit: Duration,
+) -> Result<(), sea_orm::sqlx::Error> {
+    let deadline = std::time::Instant::now() + limit;
+    // Called every 10,000 virtual machine steps (well under a millisecond);
+    // returning false interrupts.
+    conn.lock_handle()
+        .await?
+        .set_progress_handler(10_000, move || std::time::Instant::now() <= deadline);
+    Ok(())
+}
+
+impl Store {
+    /// Connects to `url` (`postgres://…` or `sqlite://…`) without limits
+    /// on statements. Does not migrate.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with(url, StoreLimits::default()).await
+    }
+
+    /// Connects to `url` with `limits`. Does not migrate.
+    pub async fn connect_with(url: &str, limits: StoreLimits) -> StoreResult<Store> {
+        let size = if url.starts_with("sqlite:") { 8 } else { 32 };
+        let stream_slots = size as usize / 4;
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
-        let stream_slots = pool as usize / 4;
+        let db = pool(url, size, &limits, &statements).await?;
+        let unlimited = StoreLimits {
+            statement_timeout: None,
+            ..limits
+        };
+        let long = if limits.statement_timeout.is_some() {
+            pool(url, stream_slots as u32, &unlimited, &statements).await?
+        } else {
+            db.clone()
+        };
+        let probe_limits = StoreLimits {
+            statement_timeout: Some(Duration::from_secs(1)),
+            acquire_timeout: Duration::from_secs(1),
+        };
+        let probe = pool(url, 1, &probe_limits, &Arc::new(AtomicU64::new(0))).await?;
         let store = Store {
             db,
+            long,
+            probe,
+            up: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             statements,
             writer: Arc::new(tokio::sync::Mutex::new(())),
             streams: Arc::new(tokio::sync::Semaphore::new(stream_slots)),
@@ -121,15 +267,32 @@ impl Store {
 
     /// Connects and applies pending migrations.
     pub async fn open(url: &str) -> StoreResult<Store> {
-        let store = Store::connect(url).await?;
-        store.migrate().await?;
-        Ok(store)
+        Store::connect(url).await?.migrated().await
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations and hands the store back.
+    pub async fn migrated(self) -> StoreResult<Store> {
+        self.migrate().await?;
+        Ok(self)
+    }
+
+    /// Applies pending migrations, on the pool without statement limits.
+    /// On PostgreSQL, processes migrating one database at once take turns:
+    /// each holds an advisory lock for the whole of its run (the later one
+    /// then finds nothing pending).
     pub async fn migrate(&self) -> StoreResult<()> {
-        Migrator::up(&self.db, None).await?;
-        Ok(())
+        use sea_orm::TransactionTrait;
+        if !self.is_postgres() {
+            Migrator::up(&self.long, None).await?;
+            return Ok(());
+        }
+        let guard = self.long.begin().await?;
+        guard
+            .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+        let result = Migrator::up(&self.long, None).await;
+        guard.commit().await?;
+        Ok(result?)
     }
 
     /// A sync token to take before reading what a sync sends: every write
@@ -151,9 +314,29 @@ impl Store {
         Ok(SyncToken(row.try_get("", "t")?))
     }
 
-    /// Is the database reachable?
+    /// Does the database answer within a second? Asked on a connection of
+    /// its own, so a busy pool does not make it look down; the answer is
+    /// remembered for [`Store::available`].
     pub async fn ping(&self) -> bool {
-        self.db.ping().await.is_ok()
+        let ok = matches!(
+            tokio::time::timeout(Duration::from_secs(1), self.probe.ping()).await,
+            Ok(Ok(()))
+        );
+        self.up.store(ok, Ordering::Relaxed);
+        ok
+    }
+
+    /// Did the database answer the last probe ([`Store::ping`]), and has no
+    /// connection failed since? While it is false, the server refuses
+    /// requests at once instead of letting each wait for a connection.
+    pub fn available(&self) -> bool {
+        self.up.load(Ordering::Relaxed)
+    }
+
+    /// Notes that a request found the database unavailable: `available`
+    /// turns false until the next probe succeeds.
+    pub fn mark_unavailable(&self) {
+        self.up.store(false, Ordering::Relaxed);
     }
 
     /// "postgres" or "sqlite".
@@ -257,7 +440,7 @@ fn classify(e: DbErr, what: &str) -> StoreError {
     } else if msg.contains("foreign key") {
         StoreError::Invalid(format!("{what} refers to a row that does not exist"))
     } else {
-        StoreError::Db(e)
+        StoreError::from(e)
     }
 }
 

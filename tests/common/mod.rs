@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::{json, Value};
 use tarikh::graphql::WriteTokens;
 use tarikh::http::{serve, HttpConfig};
-use tarikh::storage::{create_postgres_database, drop_postgres_database, Store};
+use tarikh::storage::{create_postgres_database, drop_postgres_database, Store, StoreLimits};
 
 /// The write token every test server accepts.
 pub const TOKEN: &str = "secret-token";
@@ -56,6 +56,22 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tokens: &str) -> TestApp {
+        Self::spawn_limited(
+            backend,
+            tokens,
+            StoreLimits::server(),
+            tarikh::http::DEFAULT_REQUEST_TIMEOUT,
+        )
+        .await
+    }
+
+    /// A server with the given database limits and request deadline.
+    pub async fn spawn_limited(
+        backend: Backend,
+        tokens: &str,
+        limits: StoreLimits,
+        request_timeout: std::time::Duration,
+    ) -> TestApp {
         let name = unique_name();
         let admin = admin_url();
         let (url, sqlite_path) = match backend {
@@ -75,14 +91,19 @@ impl TestApp {
                 (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
             }
         };
-        let store = Store::open(&url)
+        // The server's own limits, as `tarikh serve` sets them.
+        let store = Store::connect_with(&url, limits)
             .await
-            .expect("open and migrate the test database");
+            .expect("open the test database")
+            .migrated()
+            .await
+            .expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
         let addr = format!("http://{}", listener.local_addr().unwrap());
         let config = HttpConfig {
             tokens: WriteTokens::parse(tokens),
             cors_origins: vec!["https://dash.example".into()],
+            request_timeout,
         };
         let server = serve(listener, store.clone(), config)
             .await

@@ -1,0 +1,419 @@
+//! Hostile and unlucky requests: each was once able to crash, stall or
+//! starve the server. Every test here failed on the code before the
+//! hardening (a panic, a request that ran for minutes, a pool taken by one
+//! request, wildcards that matched everything).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{day, Backend, TestApp, TOKEN};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde_json::{json, Value};
+use tarikh::storage::{Store, StoreError, StoreLimits};
+
+/// The first error message of a response.
+fn message(body: &Value) -> String {
+    body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error: {body:#}"))
+        .to_string()
+}
+
+/// The first error's code.
+fn code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("NONE")
+        .to_string()
+}
+
+async fn search_is_bounded_and_literal(app: &TestApp) {
+    app.event("100% sure", day("2024-01-01"), &[]).await;
+    app.event("plain words", day("2024-01-02"), &[]).await;
+    app.actor("Iraq", Some("العراق"), &[]).await;
+    // LIKE's wildcards are searched for as themselves.
+    for w in ["%", "_", "%%", "\\"] {
+        let t = app.titles(json!({"text": w})).await;
+        assert!(!t.contains(&"plain words".to_string()), "{w:?}: {t:?}");
+        let d = app
+            .ok(
+                "query($s: String) { actors(search: $s) { nodes { name } } }",
+                json!({"s": w}),
+            )
+            .await;
+        assert_eq!(d["actors"]["nodes"], json!([]), "{w:?}");
+    }
+    assert_eq!(app.titles(json!({"text": "plain"})).await, ["plain words"]);
+    // 15,000 words once overflowed SQLite's stack (the process aborted)
+    // and took PostgreSQL 19 s.
+    let long = vec!["word"; 15_000].join(" ");
+    let body = app
+        .gql(
+            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+            json!({"f": {"text": long}}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(message(&body).contains("at most"), "{body}");
+    let sixteen = vec!["plain"; 16].join(" ");
+    assert_eq!(app.titles(json!({"text": sixteen})).await, ["plain words"]);
+    let body = app
+        .gql(
+            "query($s: String) { actors(search: $s) { nodes { id } } }",
+            json!({"s": "x".repeat(300)}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+}
+
+/// `fragment F{i} on Event { ...F{i-1} ...F{i-1} }` up to `n`: 2^n fields
+/// once expanded, in about 40 bytes a fragment.
+fn fan_out(n: usize) -> String {
+    let mut q = format!("{{ events {{ nodes {{ ...F{n} }} }} }}\nfragment F0 on Event {{ id }}\n");
+    for i in 1..=n {
+        q.push_str(&format!(
+            "fragment F{i} on Event {{ ...F{p} ...F{p} }}\n",
+            p = i - 1
+        ));
+    }
+    q
+}
+
+async fn expansion_aliases_and_batches_are_bounded(app: &TestApp) {
+    // Once expanded in full before any check: 211 s of CPU for 1.3 KB.
+    let body = app.gql(&fan_out(29), json!({})).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(message(&body).contains("fragments are expanded"), "{body}");
+    // A small fan-out is fine.
+    let body = app.gql(&fan_out(3), json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // 1,150 counts once held every connection for 11 s.
+    let aliases: String = (0..1150)
+        .map(|i| format!("a{i}: events {{ totalCount }} "))
+        .collect();
+    let body = app.gql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(message(&body).contains("root fields"), "{body}");
+    // Batches: at most ten, run one after the other.
+    let batch = |n: usize| {
+        let one = json!({"query": "{ events { totalCount } }"});
+        Value::Array(vec![one; n])
+    };
+    let send = |b: Value| async move {
+        app.client
+            .post(format!("{}/graphql", app.addr))
+            .json(&b)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let ok = send(batch(2)).await;
+    assert_eq!(ok[1]["data"]["events"]["totalCount"], 0, "{ok}");
+    for n in [11, 1000] {
+        let refused = send(batch(n)).await;
+        let all = refused.as_array().unwrap();
+        assert_eq!(all.len(), n);
+        assert_eq!(code(&all[0]), "BAD_USER_INPUT", "{}", all[0]);
+        assert!(message(&all[0]).contains("at most 10"), "{}", all[0]);
+    }
+    // Nesting deeper than the parser should ever recurse.
+    let deep = format!("{}{}", "{ events ".repeat(5_000), "}".repeat(5_000));
+    let body = app.gql(&deep, json!({})).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+}
+
+async fn list_inputs_are_capped(app: &TestApp) {
+    // 200 names with actorMatch ALL once ran 76 s.
+    let names: Vec<String> = (0..200).map(|i| format!("actor {i}")).collect();
+    let body = app
+        .gql(
+            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+            json!({"f": {"actors": names, "actorMatch": "ALL"}}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(message(&body).contains("at most 20 actors"), "{body}");
+    let ids: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
+    let body = app
+        .gql(
+            "query($f: EventFilter) { timeline(bucket: YEAR, filter: $f) { count } }",
+            json!({"f": {"actorIds": ids}}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let kinds = vec!["ATTACK"; 40];
+    let body = app
+        .gql(
+            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+            json!({"f": {"kinds": kinds}}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    // Twenty are fine.
+    let names: Vec<String> = (0..20).map(|i| format!("actor {i}")).collect();
+    let d = app
+        .ok(
+            "query($f: EventFilter) { events(filter: $f) { totalCount } }",
+            json!({"f": {"actors": names}}),
+        )
+        .await;
+    assert_eq!(d["events"]["totalCount"], 0);
+}
+
+async fn dates_are_checked_and_bucket_edges_hold(app: &TestApp) {
+    // Once a panic in date arithmetic.
+    for (from, to) in [
+        ("-262143-01-01", "-262143-01-20"),
+        ("99999-01-01", "99999-02-01"),
+        ("-10000-01-01", "-9999-01-01"),
+    ] {
+        let body = app
+            .gql(
+                "query($f: EventFilter) { timeline(bucket: WEEK, filter: $f) { start count } }",
+                json!({"f": {"from": from, "to": to}}),
+            )
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{from}: {body}");
+        assert!(message(&body).contains("supported"), "{body}");
+    }
+    let body = app
+        .gql_w(
+            "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
+            json!({"i": {"title": "far", "kind": "OTHER", "date": day("10000-01-01")}}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    // Events at both ends of the range: every bucket works there.
+    app.event("first", day("-9999-01-01"), &[]).await;
+    app.event("last", day("9999-12-31"), &[]).await;
+    for bucket in ["DAY", "WEEK", "MONTH", "YEAR"] {
+        let q = format!(
+            "query($f: EventFilter) {{ timeline(bucket: {bucket}, filter: $f) {{ start end count }} }}"
+        );
+        let d = app
+            .ok(
+                &q,
+                json!({"f": {"from": "-9999-01-01", "to": "-9999-01-20"}}),
+            )
+            .await;
+        let buckets = d["timeline"].as_array().unwrap();
+        let total: i64 = buckets.iter().map(|b| b["count"].as_i64().unwrap()).sum();
+        assert_eq!(total, 1, "{bucket}: {d}");
+        let d = app
+            .ok(&q, json!({"f": {"from": "9999-12-01", "to": "9999-12-31"}}))
+            .await;
+        let buckets = d["timeline"].as_array().unwrap();
+        let last = buckets.last().unwrap();
+        assert_eq!(last["count"], 1, "{bucket}: {d}");
+        if bucket != "WEEK" {
+            assert_eq!(last["end"], "9999-12-31", "{bucket}: {d}");
+        }
+    }
+}
+
+on_both_backends!(
+    search_is_bounded_and_literal,
+    expansion_aliases_and_batches_are_bounded,
+    list_inputs_are_capped,
+    dates_are_checked_and_bucket_edges_hold,
+);
+
+/// Holds an exclusive lock on the event table of `url` until dropped:
+/// every read of events blocks behind it, for as long as the test wants.
+async fn lock_events(url: &str) -> (sea_orm::DatabaseConnection, sea_orm::DatabaseTransaction) {
+    let db = sea_orm::Database::connect(url).await.unwrap();
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    (db, txn)
+}
+
+#[tokio::test]
+async fn a_blocked_read_is_cancelled_by_the_statement_timeout() {
+    let limits = StoreLimits {
+        statement_timeout: Some(Duration::from_millis(200)),
+        ..StoreLimits::server()
+    };
+    let app = TestApp::spawn_limited(
+        Backend::Postgres,
+        &format!("t:{TOKEN}"),
+        limits,
+        Duration::from_secs(60),
+    )
+    .await;
+    let (_db, lock) = lock_events(&app.url).await;
+    let body = app.gql("{ events { totalCount } }", json!({})).await;
+    assert_eq!(code(&body), "TIMEOUT", "{body}");
+    lock.rollback().await.unwrap();
+    let body = app.gql("{ events { totalCount } }", json!({})).await;
+    assert_eq!(body["data"]["events"]["totalCount"], 0, "{body}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_abandoned() {
+    let limits = StoreLimits {
+        statement_timeout: Some(Duration::from_secs(60)),
+        ..StoreLimits::server()
+    };
+    let app = TestApp::spawn_limited(
+        Backend::Postgres,
+        &format!("t:{TOKEN}"),
+        limits,
+        Duration::from_millis(300),
+    )
+    .await;
+    let (_db, lock) = lock_events(&app.url).await;
+    let body = app.gql("{ events { totalCount } }", json!({})).await;
+    assert_eq!(code(&body), "TIMEOUT", "{body}");
+    assert!(message(&body).contains("300 ms"), "{body}");
+    lock.rollback().await.unwrap();
+    app.cleanup().await;
+}
+
+/// Statements of the test's database waiting for a lock.
+async fn waiting(admin: &sea_orm::DatabaseConnection, db: &str) -> i64 {
+    let row = admin
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+            [db.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn one_request_holds_a_few_connections_not_the_pool() {
+    let limits = StoreLimits {
+        statement_timeout: Some(Duration::from_secs(120)),
+        ..StoreLimits::server()
+    };
+    let app = TestApp::spawn_limited(
+        Backend::Postgres,
+        &format!("t:{TOKEN}"),
+        limits,
+        Duration::from_secs(120),
+    )
+    .await;
+    let (_db, lock) = lock_events(&app.url).await;
+    // Four requests of twenty counts each: before, 80 statements wanted
+    // the 32 connections and everyone else waited 10 s for one.
+    let aliases: String = (0..20)
+        .map(|i| format!("a{i}: events {{ totalCount }} "))
+        .collect();
+    let query = format!("{{ {aliases} }}");
+    let mut attacks = vec![];
+    for _ in 0..4 {
+        let client = app.client.clone();
+        let url = format!("{}/graphql", app.addr);
+        let q = query.clone();
+        attacks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({"query": q}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }));
+    }
+    let admin = sea_orm::Database::connect(common::admin_url())
+        .await
+        .unwrap();
+    let name = app.store_db_name();
+    let expected = 4 * tarikh::graphql::limits::ROOT_FIELDS_AT_ONCE as i64;
+    let mut n = 0;
+    for _ in 0..100_000 {
+        n = waiting(&admin, &name).await;
+        if n >= expected {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(n, expected, "statements blocked behind the lock");
+    // The others are served meanwhile.
+    let d = app.ok("{ actors { nodes { id } } }", json!({})).await;
+    assert_eq!(d["actors"]["nodes"], json!([]));
+    assert_eq!(app.get("/health").await.status().as_u16(), 200);
+    assert_eq!(waiting(&admin, &name).await, expected);
+    lock.rollback().await.unwrap();
+    for a in attacks {
+        let body = a.await.unwrap();
+        assert_eq!(body["data"]["a19"]["totalCount"], 0, "{body}");
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn sqlite_work_past_its_limit_is_interrupted() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for batch in 0..15 {
+        let creates: String = (0..20)
+            .map(|i| {
+                format!(
+                    r#"e{i}: createEvent(input: {{title: "event {batch} {i} with some words", kind: OTHER, date: {{start: "2024-01-01", precision: DAY}}}}) {{ id }} "#
+                )
+            })
+            .collect();
+        app.ok(&format!("mutation {{ {creates} }}"), json!({}))
+            .await;
+    }
+    let filter = tarikh::domain::EventFilter {
+        text: Some("with some words event one two three four five".into()),
+        ..Default::default()
+    };
+    // A deadline already passed: whatever runs longer than the progress
+    // handler's interval (10,000 steps) is interrupted, whatever the
+    // machine's speed.
+    let limited = Store::connect_with(
+        &app.url,
+        StoreLimits {
+            statement_timeout: Some(Duration::ZERO),
+            ..StoreLimits::server()
+        },
+    )
+    .await
+    .unwrap();
+    match limited.count_events(&filter).await {
+        Err(StoreError::Timeout(_)) => {}
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    let open = Store::connect(&app.url).await.unwrap();
+    assert_eq!(open.count_events(&filter).await.unwrap(), 0);
+    let all = tarikh::domain::EventFilter {
+        text: Some("with some words".into()),
+        ..Default::default()
+    };
+    assert_eq!(open.count_events(&all).await.unwrap(), 300);
+    limited.close().await;
+    open.close().await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn processes_migrating_one_new_database_take_turns() {
+    let admin = common::admin_url();
+    let name = format!("tarikh_migrate_{}", std::process::id());
+    let url = tarikh::storage::create_postgres_database(&admin, &name)
+        .await
+        .unwrap();
+    // Two pools stand for two processes: each has its own connections.
+    let (a, b) = tokio::join!(Store::open(&url), Store::open(&url));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    a.close().await;
+    b.close().await;
+    tarikh::storage::drop_postgres_database(&admin, &name)
+        .await
+        .unwrap();
+}
+
