@@ -417,3 +417,152 @@ async fn processes_migrating_one_new_database_take_turns() {
         .unwrap();
 }
 
+// ---- the command line ----
+
+fn tarikh_cmd(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tarikh"))
+        .args(args)
+        .arg("--database-url")
+        .arg(url)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run tarikh")
+}
+
+fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "tarikh-hard-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test]
+async fn export_output_never_writes_through_links_fifos_or_devices() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.event("one", day("2024-01-01"), &[]).await;
+    let dir = tmpdir("export");
+    let victim = dir.join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    // A link as the target, and a link planted where the old code put its
+    // temporary file.
+    let link = dir.join("out.ndjson");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("out.partial")).unwrap();
+    let out = tarikh_cmd(&app.url, &["export", "--output", link.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    let fifo = dir.join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for target in [
+        fifo.as_path(),
+        std::path::Path::new("/dev/null"),
+        dir.as_path(),
+    ] {
+        let out = tarikh_cmd(&app.url, &["export", "--output", target.to_str().unwrap()]);
+        assert!(!out.status.success(), "{}", target.display());
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    // A regular file is replaced whole; the planted link is left alone and
+    // no temporary file stays behind.
+    let real = dir.join("real.ndjson");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("real.partial")).unwrap();
+    let out = tarikh_cmd(&app.url, &["export", "--output", real.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap().lines().count(), 1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
+    // `-` is standard output.
+    let out = tarikh_cmd(&app.url, &["export", "--output", "-"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn ingest_reads_each_file_once_through_symlink_loops() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let dir = tmpdir("ingest");
+    std::fs::write(
+        dir.join("a.json"),
+        r#"{"url": "https://example.org/a", "title": "t", "language": "en", "published": "2024-01-26", "body": "The coalition was formed in September 2014."}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    std::os::unix::fs::symlink(dir.join("a.json"), dir.join("again.json")).unwrap();
+    std::os::unix::fs::symlink(dir.join("missing"), dir.join("broken.json")).unwrap();
+    let out = tarikh_cmd(
+        &app.url,
+        &[
+            "ingest",
+            dir.to_str().unwrap(),
+            dir.join("a.json").to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Read once; the broken link is reported and the rest goes on.
+    assert!(err.contains("ingested 1, skipped 0, failed 1;"), "{err}");
+    assert!(err.contains("broken.json"), "{err}");
+    assert!(!out.status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+    app.cleanup().await;
+}
+
+#[test]
+fn extract_jsonl_answers_every_line_in_order() {
+    let mut input = Vec::new();
+    input.extend_from_slice(
+        b"{\"id\": 1, \"text\": \"Talks began on 3 March 2024.\", \"published\": \"2024-03-05\"}\n",
+    );
+    input.extend_from_slice(b"{\"id\": 2, \"text\": \"bad \xff\xfe bytes\"}\n");
+    input.extend_from_slice(b"not json\n");
+    input.extend_from_slice(b"{\"id\": 4, \"text\": \"x\", \"published\": \"99999-01-01\"}\n");
+    input.extend_from_slice(
+        b"{\"id\": 5, \"text\": \"The vote was held in 2019.\", \"published\": \"2024-03-05\"}",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tarikh"))
+        .args(["extract", "--jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0]["id"], 1);
+    assert!(lines[0]["events"].is_array());
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("UTF-8"));
+    assert!(lines[2]["error"].as_str().unwrap().contains("JSON"));
+    assert_eq!(lines[3]["id"], 4);
+    assert!(lines[3]["error"].as_str().unwrap().contains("supported"));
+    assert_eq!(lines[4]["id"], 5);
+    assert!(lines[4]["timexes"].is_array());
+}

@@ -2,9 +2,11 @@
 //!
 //! Single mode: `tarikh extract --published 2024-01-26 [--lang ar|en|auto] [FILE|-]`
 //! prints one JSON object. Batch mode: `tarikh extract --jsonl [FILE|-]` reads
-//! lines `{"id","text","published","lang"}` and writes one line per input, in
-//! order, flushing each; a bad line is reported on stderr with its line
-//! number, and the exit status is non-zero once all valid lines are done.
+//! lines `{"id","text","published","lang"}` and writes one line per input
+//! line, in order, flushing each; a bad line (invalid UTF-8 or JSON, a bad
+//! date, blank) gets an error object `{"id","line","error"}` in its place
+//! and a message on stderr, and the exit status is non-zero once every line
+//! is done.
 
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
@@ -76,73 +78,28 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut bad = 0usize;
-    let mut line = String::new();
+    let mut raw = Vec::new();
     let mut n = 0usize;
     loop {
-        line.clear();
-        let read = match input.read_line(&mut line) {
-            Ok(r) => r,
+        raw.clear();
+        let complete = match read_line_capped(&mut input, &mut raw, MAX_LINE_BYTES) {
+            Ok(None) => break,
+            Ok(Some(complete)) => complete,
             Err(e) => {
-                n += 1;
-                eprintln!("line {n}: cannot read: {e}");
+                eprintln!("line {}: cannot read: {e}", n + 1);
                 bad += 1;
                 break;
             }
         };
-        if read == 0 {
-            break;
-        }
         n += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: Line = match serde_json::from_str(line.trim_end_matches(['\n', '\r'])) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("line {n}: invalid JSON: {e}");
+        let obj = match one_line(&raw, complete, default_pub, lang) {
+            Ok(obj) => obj,
+            Err((id, message)) => {
+                eprintln!("line {n}: {message}");
                 bad += 1;
-                continue;
+                serde_json::json!({"id": id, "line": n, "error": message})
             }
         };
-        let published = match parsed.published.as_deref() {
-            Some(p) => match parse_date(p) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("line {n}: bad \"published\": {e}");
-                    bad += 1;
-                    continue;
-                }
-            },
-            None => {
-                match default_pub {
-                    Some(d) => d,
-                    None => {
-                        eprintln!("line {n}: no \"published\" date (give it in the line or with --published)");
-                        bad += 1;
-                        continue;
-                    }
-                }
-            }
-        };
-        let l = match parsed.lang.as_deref() {
-            Some(s) => match s.parse::<Lang>() {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("line {n}: {e}");
-                    bad += 1;
-                    continue;
-                }
-            },
-            None => lang,
-        };
-        let x = extract(&parsed.text, published, l);
-        let mut obj = serde_json::to_value(&x)?;
-        if let serde_json::Value::Object(m) = &mut obj {
-            let mut with_id = serde_json::Map::new();
-            with_id.insert("id".into(), parsed.id);
-            with_id.extend(std::mem::take(m));
-            obj = serde_json::Value::Object(with_id);
-        }
         serde_json::to_writer(&mut out, &obj)?;
         writeln!(out)?;
         out.flush()?;
@@ -152,4 +109,92 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Longest input line of `--jsonl` (a line is one article: 16 MiB is far
+/// past any).
+const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Reads one line (without its `\n`) into `buf`, keeping at most `max`
+/// bytes and skipping the rest of a longer one. `None` at the end of the
+/// input; `Some(false)` when the line was cut.
+fn read_line_capped(
+    input: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    let mut any = false;
+    let mut complete = true;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(any.then_some(complete));
+        }
+        any = true;
+        let (take, found) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        let room = max.saturating_sub(buf.len());
+        if take > room {
+            complete = false;
+        }
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        input.consume(if found { take + 1 } else { take });
+        if found {
+            return Ok(Some(complete));
+        }
+    }
+}
+
+/// The result object of one `--jsonl` line, or its id (when it can be
+/// read) and why it failed.
+fn one_line(
+    raw: &[u8],
+    complete: bool,
+    default_pub: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> Result<serde_json::Value, (serde_json::Value, String)> {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    // The id, if the line is JSON enough to have one, for error objects.
+    let id = || {
+        serde_json::from_slice::<serde_json::Value>(raw)
+            .ok()
+            .and_then(|v| v.get("id").cloned())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    if !complete {
+        return Err((
+            serde_json::Value::Null,
+            format!("longer than {MAX_LINE_BYTES} bytes"),
+        ));
+    }
+    let text = std::str::from_utf8(raw).map_err(|e| (id(), format!("not UTF-8: {e}")))?;
+    if text.trim().is_empty() {
+        return Err((serde_json::Value::Null, "empty line".into()));
+    }
+    let parsed: Line =
+        serde_json::from_str(text).map_err(|e| (id(), format!("invalid JSON: {e}")))?;
+    let published = match parsed.published.as_deref() {
+        Some(p) => parse_date(p).map_err(|e| (id(), format!("bad \"published\": {e}")))?,
+        None => default_pub.ok_or_else(|| {
+            (
+                id(),
+                "no \"published\" date (give it in the line or with --published)".to_string(),
+            )
+        })?,
+    };
+    let l = match parsed.lang.as_deref() {
+        Some(s) => s.parse::<Lang>().map_err(|e| (id(), e.to_string()))?,
+        None => lang,
+    };
+    let x = extract(&parsed.text, published, l);
+    let mut obj = serde_json::to_value(&x).map_err(|e| (id(), e.to_string()))?;
+    if let serde_json::Value::Object(m) = &mut obj {
+        let mut with_id = serde_json::Map::new();
+        with_id.insert("id".into(), parsed.id);
+        with_id.extend(std::mem::take(m));
+        obj = serde_json::Value::Object(with_id);
+    }
+    Ok(obj)
 }

@@ -24,19 +24,50 @@ pub struct SourceItem {
     pub article: Result<RawArticle, String>,
 }
 
-fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries {
-            files_under(&e, out)?;
+/// What a path of a walk turned out to be.
+enum Visit {
+    Folder(Vec<PathBuf>),
+    File,
+    Seen,
+}
+
+/// The files under `path` in sorted order, each once: a folder or file
+/// reached again (through a symlink, or named twice) is skipped by its
+/// canonical path, so a symlink loop ends instead of recursing.
+/// A path that cannot be read (a broken link, no permission) is reported
+/// in `errors` and the walk goes on.
+fn files_under(
+    path: &Path,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<SourceItem>,
+) {
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let visit = std::fs::canonicalize(&p).and_then(|canonical| {
+            if !seen.insert(canonical) {
+                return Ok(Visit::Seen);
+            }
+            if !p.is_dir() {
+                return Ok(Visit::File);
+            }
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            Ok(Visit::Folder(entries))
+        });
+        match visit {
+            // Last pushed is first read: keep the sorted order.
+            Ok(Visit::Folder(entries)) => stack.extend(entries.into_iter().rev()),
+            Ok(Visit::File) => out.push(p),
+            Ok(Visit::Seen) => {}
+            Err(e) => errors.push(item(
+                p.display().to_string(),
+                Err(format!("cannot read: {e}")),
+            )),
         }
-    } else {
-        out.push(path.to_path_buf());
     }
-    Ok(())
 }
 
 fn item(location: String, article: Result<RawArticle, String>) -> SourceItem {
@@ -51,13 +82,9 @@ pub fn read_sources(
 ) -> Box<dyn Iterator<Item = SourceItem>> {
     let mut files = vec![];
     let mut errors = vec![];
+    let mut seen = std::collections::HashSet::new();
     for p in paths {
-        if let Err(e) = files_under(p, &mut files) {
-            errors.push(item(
-                p.display().to_string(),
-                Err(format!("cannot read: {e}")),
-            ));
-        }
+        files_under(p, &mut seen, &mut files, &mut errors);
     }
     let opts = opts.clone();
     Box::new(
