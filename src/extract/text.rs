@@ -383,8 +383,49 @@ impl<'a> Doc<'a> {
         if start < n {
             self.sentences.push((start, n));
         }
+        self.cap_sentences();
+    }
+
+    /// Cuts every sentence longer than [`MAX_SENTENCE_TOKENS`] into pieces
+    /// of at most that many tokens, each ending at the last clause mark
+    /// (comma, semicolon, colon) of its second half when there is one. The
+    /// later stages look within a sentence (quantities, actors, dates of a
+    /// clause), so their work per sentence is bounded and extraction stays
+    /// linear in the text, whatever its punctuation.
+    fn cap_sentences(&mut self) {
+        if self
+            .sentences
+            .iter()
+            .all(|(s, e)| e - s <= MAX_SENTENCE_TOKENS)
+        {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.sentences.len());
+        for &(s, e) in &self.sentences {
+            let mut start = s;
+            while e - start > MAX_SENTENCE_TOKENS {
+                let limit = start + MAX_SENTENCE_TOKENS;
+                let cut = (start + MAX_SENTENCE_TOKENS / 2..limit)
+                    .rev()
+                    .find(|&i| {
+                        matches!(
+                            self.toks[i].kind,
+                            TokKind::Punct(',' | '،' | ';' | '؛' | ':')
+                        )
+                    })
+                    .map_or(limit, |i| i + 1);
+                out.push((start, cut));
+                start = cut;
+            }
+            out.push((start, e));
+        }
+        self.sentences = out;
     }
 }
+
+/// Longest sentence, in tokens, that the later stages see whole (a news
+/// sentence is rarely a fifth of it).
+pub const MAX_SENTENCE_TOKENS: usize = 256;
 
 fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}')

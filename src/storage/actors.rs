@@ -292,8 +292,6 @@ async fn insert_aliases(
             });
         }
     }
-    if !rows.is_empty() {
-        actor_alias::Entity::insert_many(rows).exec(txn).await?;
-    }
+    super::insert_chunked(txn, rows).await?;
     Ok(())
 }

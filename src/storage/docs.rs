@@ -185,7 +185,7 @@ impl Store {
         ))
     }
 
-    /// Stores documents in format `version`, one statement. A stored
+    /// Stores documents in format `version`, one statement per 500. A stored
     /// document is replaced only by one of the same or a later revision, or
     /// another version, so a slow writer cannot put back an older one (one
     /// of the same revision is the same text, or mends a damaged one).
@@ -193,30 +193,32 @@ impl Store {
         if docs.is_empty() {
             return Ok(());
         }
-        let rows = docs.iter().map(|(id, rev, doc)| event_doc::ActiveModel {
-            event_id: Set(*id),
-            rev: Set(*rev),
-            version: Set(version),
-            doc: Set(pack(doc)),
-        });
         let _writer = self.write_lock().await;
-        let newer = Expr::col((event_doc::Entity, event_doc::Column::Rev))
-            .lte(Expr::cust("excluded.rev"))
-            .or(Expr::col((event_doc::Entity, event_doc::Column::Version))
-                .ne(Expr::cust("excluded.version")));
-        event_doc::Entity::insert_many(rows)
-            .on_conflict(
-                OnConflict::column(event_doc::Column::EventId)
-                    .update_columns([
-                        event_doc::Column::Rev,
-                        event_doc::Column::Version,
-                        event_doc::Column::Doc,
-                    ])
-                    .action_and_where(newer)
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db)
-            .await?;
+        for chunk in docs.chunks(super::INSERT_CHUNK) {
+            let rows = chunk.iter().map(|(id, rev, doc)| event_doc::ActiveModel {
+                event_id: Set(*id),
+                rev: Set(*rev),
+                version: Set(version),
+                doc: Set(pack(doc)),
+            });
+            let newer = Expr::col((event_doc::Entity, event_doc::Column::Rev))
+                .lte(Expr::cust("excluded.rev"))
+                .or(Expr::col((event_doc::Entity, event_doc::Column::Version))
+                    .ne(Expr::cust("excluded.version")));
+            event_doc::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::column(event_doc::Column::EventId)
+                        .update_columns([
+                            event_doc::Column::Rev,
+                            event_doc::Column::Version,
+                            event_doc::Column::Doc,
+                        ])
+                        .action_and_where(newer)
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await?;
+        }
         Ok(())
     }
 

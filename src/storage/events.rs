@@ -827,11 +827,7 @@ pub(super) async fn create_many_in(
 ) -> StoreResult<Vec<Event>> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement, TryIntoModel};
     if txn.get_database_backend() != DbBackend::Postgres || news.len() < 2 {
-        if !also.is_empty() {
-            revision::Entity::insert_many(also)
-                .exec_without_returning(txn)
-                .await?;
-        }
+        super::insert_chunked(txn, also).await?;
         let mut out = Vec::with_capacity(news.len());
         for new in news {
             out.push(create_in(txn, new, change, action).await?);
@@ -860,9 +856,7 @@ pub(super) async fn create_many_in(
     for (row, id) in rows.iter_mut().zip(&ids) {
         row.id = Set(*id);
     }
-    event::Entity::insert_many(rows.clone())
-        .exec_without_returning(txn)
-        .await?;
+    super::insert_chunked(txn, rows.clone()).await?;
     let links: Vec<event_actor::ActiveModel> = ids
         .iter()
         .zip(news)
@@ -876,11 +870,7 @@ pub(super) async fn create_many_in(
                 })
         })
         .collect();
-    if !links.is_empty() {
-        event_actor::Entity::insert_many(links)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    super::insert_chunked(txn, links).await?;
     let mut events = Vec::with_capacity(news.len());
     let mut revisions = also;
     for (row, new) in rows.into_iter().zip(news) {
@@ -889,9 +879,7 @@ pub(super) async fn create_many_in(
         revisions.push(revision_row(ev.id, change, action, None, Some(snap)));
         events.push(ev);
     }
-    revision::Entity::insert_many(revisions)
-        .exec_without_returning(txn)
-        .await?;
+    super::insert_chunked(txn, revisions).await?;
     Ok(events)
 }
 

@@ -106,11 +106,7 @@ pub(super) async fn touch(
     action: &str,
 ) -> StoreResult<()> {
     let revisions = touch_later(txn, ids, change, action).await?;
-    if !revisions.is_empty() {
-        revision::Entity::insert_many(revisions)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    super::insert_chunked(txn, revisions).await?;
     Ok(())
 }
 

@@ -461,12 +461,9 @@ async fn create_pending(
             .zip(&mentions)
             .map(|(ev, m)| mention_row(ev.id, m)),
     );
-    if !rows.is_empty() {
-        mention::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await
-            .map_err(|e| classify(e, "mention"))?;
-    }
+    super::insert_chunked(txn, rows)
+        .await
+        .map_err(|e| classify(e, "mention"))?;
     out.created.extend(created.iter().map(|e| e.id));
     Ok(())
 }
@@ -754,6 +751,9 @@ async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<I
     Ok(created.id)
 }
 
+/// Most events whose candidates one statement asks for.
+const UNION_CHUNK: usize = 100;
+
 /// Most candidates looked at for one new event.
 const MAX_CANDIDATES: u64 = 50;
 
@@ -833,11 +833,12 @@ fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectSt
 fn candidate_union(
     store: &Store,
     news: &[DedupView],
+    first: usize,
 ) -> Option<sea_orm::sea_query::SelectStatement> {
     use sea_orm::sea_query::{Alias, Asterisk, UnionType};
     use sea_orm::QueryTrait;
     let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
-    for (i, new) in news.iter().enumerate() {
+    for (i, new) in (first..).zip(news) {
         let mut one = event::Entity::find()
             .filter(candidate_condition(store, new))
             .order_by_desc(event::Column::Id)
@@ -883,23 +884,25 @@ impl Candidates {
     ) -> StoreResult<Candidates> {
         use sea_orm::{ConnectionTrait, FromQueryResult};
         let mut of: Vec<Vec<Id>> = vec![vec![]; news.len()];
-        let Some(union) = candidate_union(store, news) else {
-            return Ok(Candidates {
-                of,
-                ..Default::default()
-            });
-        };
-        let rows = txn
-            .query_all_raw(txn.get_database_backend().build(&union))
-            .await?;
         let mut models: HashMap<Id, event::Model> = HashMap::new();
-        for row in rows {
-            let i: i64 = row.try_get("", "for_event")?;
-            let m = event::Model::from_query_result(&row, "")?;
-            if let Some(list) = of.get_mut(i as usize) {
-                list.push(m.id);
+        // SQLite takes at most 500 terms in a compound SELECT, and both
+        // backends a bounded number of bound values: a long article's
+        // events are asked for in several statements.
+        for (n, chunk) in news.chunks(UNION_CHUNK).enumerate() {
+            let Some(union) = candidate_union(store, chunk, n * UNION_CHUNK) else {
+                continue;
+            };
+            let rows = txn
+                .query_all_raw(txn.get_database_backend().build(&union))
+                .await?;
+            for row in rows {
+                let i: i64 = row.try_get("", "for_event")?;
+                let m = event::Model::from_query_result(&row, "")?;
+                if let Some(list) = of.get_mut(i as usize) {
+                    list.push(m.id);
+                }
+                models.insert(m.id, m);
             }
-            models.insert(m.id, m);
         }
         if models.is_empty() {
             return Ok(Candidates {

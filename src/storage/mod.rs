@@ -348,6 +348,21 @@ impl Store {
         }
     }
 
+    /// The API's pool: connections open, and idle among them.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let p = self.db.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            DbBackend::Sqlite => {
+                let p = self.db.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            _ => (0, 0),
+        }
+    }
+
     /// How many streaming exports run at once; later ones wait their turn.
     pub fn stream_slots(&self) -> usize {
         self.stream_slots
@@ -430,6 +445,28 @@ impl Store {
     fn is_postgres(&self) -> bool {
         self.db.get_database_backend() == DbBackend::Postgres
     }
+}
+
+/// Most rows one multi-row statement carries: at most about 20 columns a
+/// row, so 10,000 bound values, far under SQLite's 32,766 and
+/// PostgreSQL's 65,535 whatever the size of an article.
+const INSERT_CHUNK: usize = 500;
+
+/// Inserts `rows` in statements of at most [`INSERT_CHUNK`] rows each.
+async fn insert_chunked<A, C>(c: &C, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    use sea_orm::EntityTrait;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Maps a unique-constraint failure to `Invalid`, anything else to `Db`.
