@@ -220,6 +220,7 @@ on_both_backends!(
     expansion_aliases_and_batches_are_bounded,
     list_inputs_are_capped,
     dates_are_checked_and_bucket_edges_hold,
+    long_articles_are_ingested_whole,
 );
 
 /// Holds an exclusive lock on the event table of `url` until dropped:
@@ -565,4 +566,169 @@ fn extract_jsonl_answers_every_line_in_order() {
     assert!(lines[3]["error"].as_str().unwrap().contains("supported"));
     assert_eq!(lines[4]["id"], 5);
     assert!(lines[4]["timexes"].is_array());
+}
+
+#[tokio::test]
+async fn clients_over_their_rate_or_export_share_get_429() {
+    use std::num::NonZeroU32;
+    use tarikh::http::{HttpConfig, RateLimit};
+    let config = HttpConfig {
+        tokens: tarikh::graphql::WriteTokens::parse(&format!("t:{TOKEN}")),
+        // One request a minute after a burst of three: the fourth in a
+        // row is refused whatever the machine's speed.
+        rate_limit: Some(RateLimit {
+            per_second: NonZeroU32::MIN,
+            burst: NonZeroU32::new(3).unwrap(),
+        }),
+        exports_per_client: 1,
+        ..HttpConfig::default()
+    };
+    let app = TestApp::spawn_config(Backend::Sqlite, StoreLimits::server(), config).await;
+    let post = |token: Option<&str>| {
+        let mut r = app
+            .client
+            .post(format!("{}/graphql", app.addr))
+            .json(&json!({"query": "{ events { totalCount } }"}));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    for _ in 0..3 {
+        assert_eq!(post(None).await.unwrap().status().as_u16(), 200);
+    }
+    let refused = post(None).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 429);
+    assert!(
+        refused.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(code(&body), "RATE_LIMITED");
+    // A token holder has a bucket of its own.
+    assert_eq!(post(Some(TOKEN)).await.unwrap().status().as_u16(), 200);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn one_client_streams_at_most_its_share_of_exports() {
+    let config = tarikh::http::HttpConfig {
+        tokens: tarikh::graphql::WriteTokens::parse(&format!("t:{TOKEN}")),
+        exports_per_client: 1,
+        ..tarikh::http::HttpConfig::default()
+    };
+    let app = TestApp::spawn_config(Backend::Postgres, StoreLimits::server(), config).await;
+    app.event("one", day("2024-01-01"), &[]).await;
+    app.settle().await;
+    // The first export blocks behind a lock, holding its turn.
+    let (_db, lock) = lock_events(&app.url).await;
+    let url = format!("{}/export/events.ndjson", app.addr);
+    let first = tokio::spawn({
+        let (client, url) = (app.client.clone(), url.clone());
+        async move { client.get(url).send().await?.text().await }
+    });
+    let admin = sea_orm::Database::connect(common::admin_url())
+        .await
+        .unwrap();
+    let name = app.store_db_name();
+    let mut n = 0;
+    for _ in 0..100_000 {
+        n = waiting(&admin, &name).await;
+        if n > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(n >= 1, "the first export reached the database");
+    let second = app.client.get(&url).send().await.unwrap();
+    assert_eq!(second.status().as_u16(), 429);
+    let body: Value = second.json().await.unwrap();
+    assert_eq!(code(&body), "RATE_LIMITED");
+    lock.rollback().await.unwrap();
+    let text = first.await.unwrap().unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    // Its turn is back.
+    let third = app.client.get(&url).send().await.unwrap();
+    assert_eq!(third.status().as_u16(), 200);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_operation_and_outcome() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.gql("{ events { totalCount } }", json!({})).await;
+    app.gql("{ events(first: 501) { totalCount } }", json!({}))
+        .await;
+    app.gql_w(
+        r#"mutation { createActor(input: {name: "X", kind: STATE}) { id } }"#,
+        json!({}),
+    )
+    .await;
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let ids: Vec<u64> = [app.get("/health").await, app.get("/health").await]
+        .iter()
+        .map(|r| {
+            r.headers()["x-request-id"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    let text = r.text().await.unwrap();
+    for line in [
+        r#"tarikh_graphql_requests_total{operation="query",outcome="ok"} 1"#,
+        r#"tarikh_graphql_requests_total{operation="query",outcome="BAD_USER_INPUT"} 1"#,
+        r#"tarikh_graphql_requests_total{operation="mutation",outcome="ok"} 1"#,
+        r#"tarikh_http_requests_total{route="/graphql",status="200"} 3"#,
+        "tarikh_database_up 1",
+        "tarikh_rate_limited_total 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    assert!(text.contains("tarikh_http_request_duration_seconds_bucket"));
+    assert!(text.contains("tarikh_db_pool_open"));
+    app.cleanup().await;
+}
+
+/// An article of `n` dated sentences, each its own event, in JSON.
+fn long_article(n: usize) -> String {
+    let months = ["January", "March", "May", "July", "September", "November"];
+    let body: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "On {} {} {} the army shelled the village number {i} and killed {} people.",
+                1 + i % 28,
+                months[i % months.len()],
+                1950 + i % 70,
+                2 + i % 50
+            )
+        })
+        .collect();
+    json!({"url": "https://example.org/long", "title": "A long chronicle", "language": "en",
+           "published": "2024-01-26", "body": body.join(" ")})
+    .to_string()
+}
+
+async fn long_articles_are_ingested_whole(app: &TestApp) {
+    // 600 events once broke SQLite ("too many terms in compound SELECT"),
+    // 4,000 PostgreSQL ("too many arguments for query").
+    let article = long_article(4_000);
+    assert!(article.len() < 1 << 20);
+    let dir = tmpdir("long");
+    let path = dir.join("long.json");
+    std::fs::write(&path, article).unwrap();
+    let out = tarikh_cmd(&app.url, &["ingest", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("events created 4000,"), "{err}");
+    let d = app.ok("{ events { totalCount } }", json!({})).await;
+    assert_eq!(d["events"]["totalCount"], 4000);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -145,3 +145,112 @@ async fn concurrent_writes_on_sqlite_all_succeed() {
     assert_eq!(revs.values().next().unwrap().len(), 17);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn sigint_lets_requests_in_flight_finish() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    use std::io::BufRead;
+    let admin = common::admin_url();
+    let name = format!("tarikh_sigint_{}", std::process::id());
+    let url = tarikh::storage::create_postgres_database(&admin, &name)
+        .await
+        .unwrap();
+    tarikh::storage::Store::open(&url)
+        .await
+        .unwrap()
+        .close()
+        .await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tarikh"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let addr = loop {
+        let line = lines
+            .recv()
+            .await
+            .expect("the server says where it listens");
+        if let Some(rest) = line.split("GraphiQL at ").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .replace("/graphql", "");
+        }
+    };
+    // A read that blocks behind a lock until the test lets it go.
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let lock = db.begin().await.unwrap();
+    lock.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let request = tokio::spawn({
+        let addr = addr.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{addr}/graphql"))
+                .json(&json!({"query": "{ events { totalCount } }"}))
+                .send()
+                .await?
+                .json::<serde_json::Value>()
+                .await
+        }
+    });
+    let admin_db = sea_orm::Database::connect(&admin).await.unwrap();
+    let waiting = || async {
+        let row = admin_db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+                [name.clone().into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    };
+    let mut blocked = false;
+    for _ in 0..100_000 {
+        if waiting().await > 0 {
+            blocked = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(blocked, "the request reached the database");
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    // Until the server has taken the signal in (or exited).
+    while let Some(line) = lines.recv().await {
+        if line.contains("stopping") {
+            break;
+        }
+    }
+    lock.rollback().await.unwrap();
+    let body = request
+        .await
+        .unwrap()
+        .expect("the request in flight is answered");
+    assert_eq!(body["data"]["events"]["totalCount"], 0, "{body}");
+    assert!(child.wait().unwrap().success());
+    db.close().await.unwrap();
+    admin_db.close().await.unwrap();
+    tarikh::storage::drop_postgres_database(&admin, &name)
+        .await
+        .unwrap();
+}

@@ -42,6 +42,17 @@ pub enum Command {
     /// (after an upgrade that changed the export format, or changes made
     /// through the API). Exports work without it, only slower.
     RefreshDocs(DbArgs),
+    /// Ask a running server's /health (exit 0 when it answers 200): for
+    /// container health checks, which have no curl.
+    Health(HealthArgs),
+}
+
+/// `tarikh health`.
+#[derive(Args, Debug, Clone)]
+pub struct HealthArgs {
+    /// The server's address.
+    #[arg(long, env = "TARIKH_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
 }
 
 /// `tarikh ingest`.
@@ -157,6 +168,17 @@ pub struct ServeArgs {
     #[arg(long, env = "TARIKH_STATEMENT_TIMEOUT_MS", default_value_t = 5000,
           value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub statement_timeout_ms: u64,
+    /// Requests per second one client (address, or write token) may send
+    /// on average; 0 turns the limit off.
+    #[arg(long, env = "TARIKH_RATE_LIMIT", default_value_t = 50)]
+    pub rate_limit: u32,
+    /// Requests one client may send at once before the rate applies.
+    #[arg(long, env = "TARIKH_RATE_BURST", default_value_t = 100)]
+    pub rate_burst: u32,
+    /// Exports one client may stream at once.
+    #[arg(long, env = "TARIKH_EXPORTS_PER_CLIENT", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub exports_per_client: u64,
 }
 
 /// Runs a parsed command line.
@@ -167,6 +189,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reextract(args) => runtime()?.block_on(reextract(args)),
         Command::Export(args) => runtime()?.block_on(export(args)),
         Command::RefreshDocs(db) => runtime()?.block_on(refresh_docs(db)),
+        Command::Health(args) => health(&args),
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)
@@ -238,11 +261,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(str::to_string)
             .collect(),
         request_timeout: Duration::from_millis(args.request_timeout_ms),
+        rate_limit: std::num::NonZeroU32::new(args.rate_limit).map(|per_second| http::RateLimit {
+            per_second,
+            burst: std::num::NonZeroU32::new(args.rate_burst).unwrap_or(per_second),
+        }),
+        exports_per_client: args.exports_per_client as usize,
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");
     eprintln!("Tarikh is serving GraphiQL at http://{addr}/graphql (Ctrl-C to stop)");
-    http::serve(listener, store, config).await?.await?;
+    http::run_until_signal(http::serve(listener, store, config).await?).await?;
     Ok(())
 }
 
@@ -448,4 +476,40 @@ fn output_file(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile
         .suffix(".partial")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+}
+
+/// GET /health of the server at `args.bind` (a wildcard address is asked
+/// on loopback), in two seconds at most.
+fn health(args: &HealthArgs) -> anyhow::Result<ExitCode> {
+    use std::io::{Read, Write as _};
+    use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+    let mut addr: SocketAddr = args
+        .bind
+        .to_socket_addrs()
+        .with_context(|| format!("bad address {}", args.bind))?
+        .next()
+        .with_context(|| format!("bad address {}", args.bind))?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let limit = Duration::from_secs(2);
+    let mut s =
+        TcpStream::connect_timeout(&addr, limit).with_context(|| format!("no server at {addr}"))?;
+    s.set_read_timeout(Some(limit))?;
+    s.set_write_timeout(Some(limit))?;
+    write!(s, "GET /health HTTP/1.0\r\nHost: {addr}\r\n\r\n")?;
+    let mut head = [0u8; 64];
+    let n = s.read(&mut head)?;
+    let status = String::from_utf8_lossy(&head[..n]);
+    let ok = status.starts_with("HTTP/1.") && status.get(9..12) == Some("200");
+    eprintln!("{}", status.lines().next().unwrap_or("no answer"));
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::parser::Positioned;
 use async_graphql::{BatchRequest, Name, Request};
 
@@ -45,7 +45,9 @@ pub struct Cost {
 /// Checks every request of a batch against the limits, parsing each one
 /// and keeping the parsed document in it. A request whose text does not
 /// parse is left for async-graphql to report; the batch's costs add up.
-pub fn check_batch(batch: &mut BatchRequest) -> Result<(), String> {
+/// Returns each request's kind of operation (`query`, `mutation`,
+/// `subscription`, or `invalid` when it does not parse), for metrics.
+pub fn check_batch(batch: &mut BatchRequest) -> Result<Vec<&'static str>, String> {
     let requests: Vec<&mut Request> = batch.iter_mut().collect();
     if requests.len() > MAX_BATCH {
         return Err(format!(
@@ -54,6 +56,7 @@ pub fn check_batch(batch: &mut BatchRequest) -> Result<(), String> {
         ));
     }
     let mut selections = 0u64;
+    let mut kinds = Vec::with_capacity(requests.len());
     for r in requests {
         let nesting = nesting(&r.query);
         if nesting > MAX_NESTING {
@@ -62,8 +65,17 @@ pub fn check_batch(batch: &mut BatchRequest) -> Result<(), String> {
             ));
         }
         let Ok(doc) = r.parsed_query() else {
+            kinds.push("invalid");
             continue;
         };
+        kinds.push(
+            match doc.operations.iter().next().map(|(_, op)| op.node.ty) {
+                Some(OperationType::Mutation) => "mutation",
+                Some(OperationType::Subscription) => "subscription",
+                Some(OperationType::Query) => "query",
+                None => "invalid",
+            },
+        );
         let c = cost(doc)?;
         if c.root_fields > MAX_ROOT_FIELDS {
             return Err(format!(
@@ -78,7 +90,7 @@ pub fn check_batch(batch: &mut BatchRequest) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    Ok(kinds)
 }
 
 /// The deepest nesting of `{`, `[` and `(` in a document's text, outside

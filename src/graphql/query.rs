@@ -190,9 +190,16 @@ impl QueryRoot {
         bucket: Bucket,
     ) -> async_graphql::Result<Vec<TimelineBucket>> {
         let f = filter.unwrap_or_default().to_domain()?;
+        let b: domain::Bucket = bucket.into();
+        if let (Some(from), Some(to)) = (f.from, f.to) {
+            // Refused before the count is asked of the database.
+            if buckets_between(from, to, b) > MAX_BUCKETS as i64 {
+                return Err(too_many_buckets());
+            }
+        }
         let st = ctx.data::<Store>()?;
         let days = st.count_by_start_day(&f).await.map_err(store)?;
-        histogram(&days, f.from, f.to, bucket.into())
+        histogram(&days, f.from, f.to, b)
     }
 }
 
@@ -230,6 +237,25 @@ fn bucket_end(start: NaiveDate, b: domain::Bucket) -> NaiveDate {
             NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(NaiveDate::MAX)
         }
     }
+}
+
+/// How many buckets of kind `b` the days `from` to `to` span (at least).
+fn buckets_between(from: NaiveDate, to: NaiveDate, b: domain::Bucket) -> i64 {
+    let days = i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce());
+    let months = (i64::from(to.year()) * 12 + i64::from(to.month()))
+        - (i64::from(from.year()) * 12 + i64::from(from.month()));
+    1 + match b {
+        domain::Bucket::Day => days,
+        domain::Bucket::Week => days / 7,
+        domain::Bucket::Month => months,
+        domain::Bucket::Year => i64::from(to.year()) - i64::from(from.year()),
+    }
+}
+
+fn too_many_buckets() -> async_graphql::Error {
+    bad_input(format!(
+        "the timeline would have more than {MAX_BUCKETS} buckets: narrow `from`/`to` or use a larger bucket"
+    ))
 }
 
 /// Folds per-day counts into contiguous buckets.
@@ -275,9 +301,7 @@ fn histogram(
             count,
         });
         if out.len() > MAX_BUCKETS {
-            return Err(bad_input(format!(
-                "the timeline would have more than {MAX_BUCKETS} buckets: narrow `from`/`to` or use a larger bucket"
-            )));
+            return Err(too_many_buckets());
         }
         if start >= stop {
             break;

@@ -1,7 +1,12 @@
 //! HTTP: the only home of actix. Routes, body limits, CORS, the bearer
-//! token hand-off to GraphQL, health, graceful shutdown.
+//! token hand-off to GraphQL, per-client rate limits, request deadlines,
+//! health, graceful shutdown.
+
+pub mod metrics;
+pub mod protect;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -15,6 +20,9 @@ use futures::StreamExt;
 use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
 use crate::storage::Store;
+use metrics::Metrics;
+pub use protect::RateLimit;
+use protect::{Client, Guard};
 
 /// Largest request body accepted on POST /graphql.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -26,9 +34,14 @@ pub struct HttpConfig {
     pub tokens: WriteTokens,
     /// Allowed CORS origins (TARIKH_CORS_ORIGINS); `*` allows any; empty allows none.
     pub cors_origins: Vec<String>,
-    /// Longest a GraphQL request may run (TARIKH_REQUEST_TIMEOUT); past it
-    /// the request is abandoned and answered `TIMEOUT`.
+    /// Longest a GraphQL request may run (TARIKH_REQUEST_TIMEOUT_MS); past
+    /// it the request is abandoned and answered `TIMEOUT`.
     pub request_timeout: Duration,
+    /// Requests per client (TARIKH_RATE_LIMIT, TARIKH_RATE_BURST); none:
+    /// no limit. Over it: 429 with `Retry-After`.
+    pub rate_limit: Option<RateLimit>,
+    /// Exports one client may stream at once (TARIKH_EXPORTS_PER_CLIENT).
+    pub exports_per_client: usize,
 }
 
 impl Default for HttpConfig {
@@ -37,6 +50,8 @@ impl Default for HttpConfig {
             tokens: WriteTokens::default(),
             cors_origins: vec![],
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            rate_limit: None,
+            exports_per_client: 2,
         }
     }
 }
@@ -47,7 +62,53 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 struct AppState {
     schema: TarikhSchema,
     store: Store,
+    tokens: WriteTokens,
+    guard: Arc<Guard>,
+    metrics: Arc<Metrics>,
     request_timeout: Duration,
+}
+
+impl AppState {
+    /// Who `req` counts against: its valid write token's name, or its
+    /// address.
+    fn client(&self, req: &HttpRequest) -> Client {
+        if let Some(name) = bearer(req)
+            .0
+            .as_deref()
+            .and_then(|t| self.tokens.name_of(t))
+        {
+            return Client::Token(name.to_string());
+        }
+        let ip = req
+            .peer_addr()
+            .map(|a| a.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        Client::Addr(ip)
+    }
+
+    /// `None` when `req` may go on, else the 429 answer.
+    fn over_rate(&self, req: &HttpRequest) -> Option<HttpResponse> {
+        let wait = self.guard.admit(&self.client(req)).err()?;
+        self.metrics.rate_limited.inc();
+        Some(too_many(
+            wait,
+            "too many requests from this client: wait for Retry-After seconds",
+        ))
+    }
+}
+
+/// 429 with `RATE_LIMITED` and `Retry-After` (whole seconds, at least 1).
+fn too_many(wait: Duration, message: &str) -> HttpResponse {
+    let mut resp = error_body(
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        graphql::errors::RATE_LIMITED,
+        message,
+    );
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    if let Ok(v) = header::HeaderValue::from_str(&secs.max(1).to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 /// Runs `f` to completion on an actix system (the server's runtime).
@@ -67,22 +128,35 @@ pub async fn serve(
     // `export::DocKeeper`); earlier ones are `tarikh refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
     let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
-    tokio::spawn(watch_database(store.clone()));
+    let guard = Arc::new(Guard::new(config.rate_limit, config.exports_per_client));
+    let metrics = Arc::new(Metrics::new().map_err(std::io::Error::other)?);
+    tokio::spawn(watch_database(
+        store.clone(),
+        guard.clone(),
+        metrics.clone(),
+    ));
     let state = web::Data::new(AppState {
         schema,
         store,
+        tokens: config.tokens.clone(),
+        guard,
+        metrics: metrics.clone(),
         request_timeout: config.request_timeout,
     });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(cors(&origins))
-            .wrap(actix_web::middleware::Logger::new("%r %s %Dms"))
+            .wrap_fn({
+                let metrics = metrics.clone();
+                move |req, srv| observed(req, srv, metrics.clone())
+            })
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .route("/graphql", web::post().to(graphql_post))
             .route("/graphql", web::get().to(graphiql))
             .route("/health", web::get().to(health))
+            .route("/metrics", web::get().to(metrics_text))
             .route("/export/events.ndjson", web::get().to(export_ndjson))
             .route("/export/events.csv", web::get().to(export_csv))
             .route(
@@ -91,9 +165,100 @@ pub async fn serve(
             )
     })
     .shutdown_timeout(10)
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Runs `server` until SIGINT (Ctrl-C) or SIGTERM, then stops it
+/// gracefully: it stops accepting, lets requests in flight finish for up
+/// to 10 s, and returns. (actix's own handling treats SIGINT as a forced
+/// stop.)
+pub async fn run_until_signal(server: Server) -> std::io::Result<()> {
+    let handle = server.handle();
+    let signals = async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r?,
+            _ = term.recv() => {}
+        }
+        tracing::info!("stopping: finishing requests in flight");
+        handle.stop(true).await;
+        Ok::<_, std::io::Error>(())
+    };
+    let watcher = tokio::spawn(async move {
+        if let Err(e) = signals.await {
+            tracing::error!(error = %e, "cannot listen for signals");
+        }
+    });
+    let served = server.await;
+    watcher.abort();
+    served
+}
+
+/// Gives every request an id (in the `X-Request-Id` header and in every
+/// log line written while it runs), counts it and its latency by route
+/// pattern and status, and logs its outcome.
+fn observed<S, B>(
+    req: actix_web::dev::ServiceRequest,
+    srv: &S,
+    metrics: Arc<Metrics>,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
+where
+    S: actix_web::dev::Service<
+        actix_web::dev::ServiceRequest,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+{
+    use tracing::Instrument;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let route = req.match_pattern().unwrap_or_else(|| "other".into());
+    let span = tracing::info_span!("request", id, method = %req.method(), path = %req.path());
+    let started = std::time::Instant::now();
+    let call = {
+        let _entered = span.enter();
+        srv.call(req)
+    };
+    async move {
+        let mut res = call.await?;
+        let took = started.elapsed();
+        let status = res.status();
+        metrics
+            .requests
+            .with_label_values(&[route.as_str(), status.as_str()])
+            .inc();
+        metrics
+            .latency
+            .with_label_values(&[route.as_str()])
+            .observe(took.as_secs_f64());
+        res.headers_mut().insert(
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderValue::from(id),
+        );
+        tracing::info!(
+            status = status.as_u16(),
+            ms = took.as_millis() as u64,
+            "answered"
+        );
+        Ok(res)
+    }
+    .instrument(span)
+}
+
+async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
+    let (open, idle) = state.store.pool_stats();
+    state.metrics.pool_open.set(i64::from(open));
+    state.metrics.pool_in_use.set(i64::from(open) - idle as i64);
+    state
+        .metrics
+        .database_up
+        .set(i64::from(state.store.available()));
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -138,6 +303,9 @@ async fn graphql_post(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    if let Some(refused) = state.over_rate(&req) {
+        return refused;
+    }
     let batch: async_graphql::BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
@@ -154,10 +322,19 @@ async fn graphql_post(
     let batch = graphql::prepare(batch, &state.store, bearer(&req));
     // Past the deadline the request's future is dropped: its statements
     // are abandoned (and cancelled by the database's own time limit).
-    let run = graphql::execute(&state.schema, batch);
+    let run = graphql::execute_with_kinds(&state.schema, batch);
     let resp = match tokio::time::timeout(state.request_timeout, run).await {
-        Ok(resp) => resp,
+        Ok((resp, kinds)) => {
+            count_graphql(&state.metrics, &resp, &kinds);
+            resp
+        }
         Err(_) => {
+            state.metrics.timeouts.inc();
+            state
+                .metrics
+                .graphql
+                .with_label_values(&["unknown", graphql::errors::TIMEOUT])
+                .inc();
             return error_body(
                 actix_web::http::StatusCode::OK,
                 graphql::errors::TIMEOUT,
@@ -165,7 +342,7 @@ async fn graphql_post(
                     "the request ran past its {} ms limit and was cancelled",
                     state.request_timeout.as_millis()
                 ),
-            )
+            );
         }
     };
     if resp_has_code(&resp, graphql::errors::UNAVAILABLE) {
@@ -175,17 +352,49 @@ async fn graphql_post(
     actix_web::Responder::respond_to(resp, &req).map_into_boxed_body()
 }
 
-fn resp_has_code(resp: &async_graphql::BatchResponse, code: &str) -> bool {
-    let responses = match resp {
+fn responses(resp: &async_graphql::BatchResponse) -> &[async_graphql::Response] {
+    match resp {
         async_graphql::BatchResponse::Single(r) => std::slice::from_ref(r),
         async_graphql::BatchResponse::Batch(rs) => rs.as_slice(),
-    };
-    responses.iter().flat_map(|r| &r.errors).any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|c| *c == async_graphql::Value::from(code))
-    })
+    }
+}
+
+/// The code of an error (every error has one: `graphql::with_codes`).
+fn code_of(e: &async_graphql::ServerError) -> &str {
+    match e.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(c)) => c.as_str(),
+        _ => graphql::errors::INTERNAL,
+    }
+}
+
+fn resp_has_code(resp: &async_graphql::BatchResponse, code: &str) -> bool {
+    responses(resp)
+        .iter()
+        .flat_map(|r| &r.errors)
+        .any(|e| code_of(e) == code)
+}
+
+/// Counts each response by its operation kind and outcome (`ok`, or its
+/// first error's code: a fixed set of values).
+fn count_graphql(metrics: &Metrics, resp: &async_graphql::BatchResponse, kinds: &[&str]) {
+    for (i, r) in responses(resp).iter().enumerate() {
+        let kind = kinds.get(i).or(kinds.first()).copied().unwrap_or("unknown");
+        let outcome = r.errors.first().map_or("ok", code_of);
+        let outcome = match outcome {
+            graphql::errors::BAD_USER_INPUT
+            | graphql::errors::FORBIDDEN
+            | graphql::errors::NOT_FOUND
+            | graphql::errors::TIMEOUT
+            | graphql::errors::UNAVAILABLE
+            | graphql::errors::RATE_LIMITED
+            | "ok" => outcome,
+            _ => graphql::errors::INTERNAL,
+        };
+        if outcome == graphql::errors::TIMEOUT {
+            metrics.timeouts.inc();
+        }
+        metrics.graphql.with_label_values(&[kind, outcome]).inc();
+    }
 }
 
 /// 503 with `UNAVAILABLE`: the database did not answer its last probe.
@@ -203,9 +412,11 @@ fn unavailable() -> HttpResponse {
 /// Probes the database every second while it answers and every 200 ms
 /// while it does not, so that requests fail at once while it is down and
 /// flow again as soon as it is back.
-async fn watch_database(store: Store) {
+async fn watch_database(store: Store, guard: Arc<Guard>, metrics: Arc<Metrics>) {
     loop {
+        guard.forget_idle();
         let up = store.ping().await;
+        metrics.database_up.set(i64::from(up));
         let pause = if up { 1000 } else { 200 };
         tokio::time::sleep(Duration::from_millis(pause)).await;
     }
@@ -254,7 +465,11 @@ pub const SYNC_TOKEN_HEADER: &str = "X-Tarikh-Sync-Token";
 
 /// A streaming response with the sync token taken before `body` starts
 /// its read (none when `resumed`).
+/// Refused with 429 when the client is over its rate or already streams
+/// as many exports as it may; the client's turn is held until the body
+/// ends or the client goes away.
 async fn streamed<S>(
+    req: &HttpRequest,
     state: &AppState,
     content_type: &str,
     resumed: bool,
@@ -263,6 +478,18 @@ async fn streamed<S>(
 where
     S: futures::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static,
 {
+    if let Some(refused) = state.over_rate(req) {
+        return refused;
+    }
+    if !state.store.available() {
+        return unavailable();
+    }
+    let Some(turn) = state.guard.export_turn(&state.client(req)) else {
+        return too_many(
+            Duration::from_secs(1),
+            "this client streams as many exports at once as it may: finish one first",
+        );
+    };
     match export::sync_token_for(&state.store, resumed).await {
         Ok(token) => {
             let mut resp = HttpResponse::Ok();
@@ -270,7 +497,10 @@ where
             if let Some(t) = token {
                 resp.insert_header((SYNC_TOKEN_HEADER, t.to_string()));
             }
-            resp.streaming(body())
+            state.metrics.exports.inc();
+            resp.streaming(body().inspect(move |_| {
+                let _held = &turn;
+            }))
         }
         Err(e) => {
             tracing::error!(error = %e, "sync token");
@@ -305,7 +535,7 @@ async fn export_events(
     let store = state.store.clone();
     let resumed = cursor.is_some();
     let body = move || export::encoded(store, filter, cursor, format).map(chunk_bytes);
-    streamed(&state, format.content_type(), resumed, body).await
+    streamed(&req, &state, format.content_type(), resumed, body).await
 }
 
 /// One chunk of an export as body bytes; a database failure is logged and
@@ -336,5 +566,5 @@ async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> Http
     let store = state.store.clone();
     let body = move || export::tombstone_pages(store, params).map(chunk_bytes);
     let ndjson = export::Format::Ndjson.content_type();
-    streamed(&state, ndjson, params.after.is_some(), body).await
+    streamed(&req, &state, ndjson, params.after.is_some(), body).await
 }

@@ -72,6 +72,21 @@ impl TestApp {
         limits: StoreLimits,
         request_timeout: std::time::Duration,
     ) -> TestApp {
+        let config = HttpConfig {
+            tokens: WriteTokens::parse(tokens),
+            cors_origins: vec!["https://dash.example".into()],
+            request_timeout,
+            ..HttpConfig::default()
+        };
+        Self::spawn_config(backend, limits, config).await
+    }
+
+    /// A server with the given database limits and HTTP configuration.
+    pub async fn spawn_config(
+        backend: Backend,
+        limits: StoreLimits,
+        config: HttpConfig,
+    ) -> TestApp {
         let name = unique_name();
         let admin = admin_url();
         let (url, sqlite_path) = match backend {
@@ -100,11 +115,6 @@ impl TestApp {
             .expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
         let addr = format!("http://{}", listener.local_addr().unwrap());
-        let config = HttpConfig {
-            tokens: WriteTokens::parse(tokens),
-            cors_origins: vec!["https://dash.example".into()],
-            request_timeout,
-        };
         let server = serve(listener, store.clone(), config)
             .await
             .expect("start the server");

@@ -1,0 +1,152 @@
+//! Source rules that keep the server from panicking on input, checked on
+//! the text of `src/` (as rust-analyzer's tidy does): outside tests, no
+//! `unwrap`, `expect`, `panic!`, `unreachable!` or `todo!`, and no date
+//! arithmetic with the operators that panic on overflow (`+`/`-` of a
+//! chrono `Duration`, `Days` or `Months`): use `checked_*`. And the
+//! layers' import rules of `src/lib.rs`.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Each file of `src/` with its text up to its `#[cfg(test)]` module.
+fn sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let code = match text.find("#[cfg(test)]") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let name = p.strip_prefix(root).unwrap().display().to_string();
+            (name, code)
+        })
+        .collect()
+}
+
+/// Lines of code (comments dropped) where `bad` says a rule is broken.
+fn offences(bad: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut found = vec![];
+    for (name, code) in sources() {
+        for (i, line) in code.lines().enumerate() {
+            let code_part = line.split("//").next().unwrap_or("");
+            if bad(code_part) {
+                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_panicking_calls_outside_tests() {
+    let found = offences(|l| {
+        [
+            ".unwrap()",
+            ".expect(",
+            "panic!(",
+            "unreachable!(",
+            "todo!(",
+            "unimplemented!(",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    });
+    assert!(
+        found.is_empty(),
+        "panics on bad input:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn no_date_arithmetic_that_panics_on_overflow() {
+    let found = offences(|l| {
+        let l = l.replace(' ', "");
+        ["Duration::", "Days::", "Months::", "TimeDelta::"]
+            .iter()
+            .any(|t| {
+                ["+", "-", "+=", "-="].iter().any(|op| {
+                    l.contains(&format!("{op}{t}")) || l.contains(&format!("{op}chrono::{t}"))
+                })
+            })
+    });
+    assert!(
+        found.is_empty(),
+        "use checked_add_*/checked_sub_*:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn layers_import_only_what_they_may() {
+    let rules: &[(&str, &[&str])] = &[
+        // (crate or module path, the folders of src/ that may use it)
+        ("sea_orm", &["src/storage/"]),
+        ("actix", &["src/http/"]),
+        (
+            "crate::storage",
+            &[
+                "src/storage/",
+                "src/ingest/",
+                "src/export/",
+                "src/graphql/",
+                "src/http/",
+                "src/cli/",
+                "src/demo.rs",
+            ],
+        ),
+        ("crate::graphql", &["src/graphql/", "src/http/", "src/cli/"]),
+        ("crate::http", &["src/http/", "src/cli/"]),
+        ("crate::cli", &["src/cli/"]),
+    ];
+    let pure = ["src/domain/", "src/extract/"];
+    let io = [
+        "std::fs",
+        "std::net",
+        "std::io",
+        "tokio",
+        "SystemTime",
+        "Utc::now",
+        "Local::now",
+        "Instant::now",
+    ];
+    let mut found = vec![];
+    for (name, code) in sources() {
+        for (i, line) in code.lines().enumerate() {
+            let l = line.split("//").next().unwrap_or("");
+            for (path, allowed) in rules {
+                let used = l.contains(&format!("{path}::")) || l.contains(&format!("use {path}"));
+                if used && !allowed.iter().any(|a| name.starts_with(a)) {
+                    found.push(format!("{name}:{}: {path} here", i + 1));
+                }
+            }
+            if pure.iter().any(|p| name.starts_with(p)) {
+                for x in io {
+                    if l.contains(x) {
+                        found.push(format!("{name}:{}: {x} in a pure layer", i + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "layer rules broken:\n{}",
+        found.join("\n")
+    );
+}
