@@ -497,9 +497,28 @@ pub fn assemble(
     let mut events = Vec::new();
     let mut chain = false; // previous sentence was part of a reporting chain
     let mut last_abs: Option<(usize, NaiveDate)> = None; // (sentence, end) of the last absolute dated event
+                                                         // Timexes and mentions in text order, so that each sentence takes its
+                                                         // own by binary search: work per sentence does not grow with the
+                                                         // document.
+    let mut by_tok: Vec<&Timex> = timexes.iter().collect();
+    by_tok.sort_by_key(|t| t.toks[0]);
+    let mut by_span: Vec<Mention> = mentions.to_vec();
+    by_span.sort_by_key(|m| m.span[0]);
     for (si, &(a, b)) in doc.sentences.iter().enumerate() {
-        let dated: Vec<&Timex> = timexes
+        let here = {
+            let lo = by_tok.partition_point(|t| t.toks[0] < a);
+            let hi = by_tok.partition_point(|t| t.toks[0] < b);
+            &by_tok[lo..hi]
+        };
+        let mentions = {
+            let [cs, ce] = doc.span_toks(a, b, false);
+            let lo = by_span.partition_point(|m| m.span[0] < cs);
+            let hi = by_span.partition_point(|m| m.span[0] < ce);
+            &by_span[lo..hi]
+        };
+        let dated: Vec<&Timex> = here
             .iter()
+            .copied()
             .filter(|t| {
                 t.toks[0] >= a
                     && t.toks[0] < b
@@ -508,11 +527,7 @@ pub fn assemble(
                     && t.timex3 != "PRESENT_REF"
             })
             .collect();
-        let timex_ranges: Vec<[usize; 2]> = timexes
-            .iter()
-            .filter(|t| t.toks[0] >= a && t.toks[0] < b)
-            .map(|t| t.toks)
-            .collect();
+        let timex_ranges: Vec<[usize; 2]> = here.iter().map(|t| t.toks).collect();
         // clause boundaries (token indices of boundary punctuation not inside a timex)
         let bounds: Vec<usize> = (a..b)
             .filter(|&i| {
