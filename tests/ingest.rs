@@ -1397,3 +1397,64 @@ on_both_backends!(
     long_exports_span_batches,
     damaged_documents_are_made_again,
 );
+
+/// Each event of the store as its merged fields and its sources'
+/// sentences, in a stable order (ids left out: they follow write order).
+async fn merged_fields(app: &TestApp) -> Vec<(String, String, String, Vec<String>)> {
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { title confidence date { edtf } mentions { sentence } } } }",
+            json!({}),
+        )
+        .await;
+    let mut out: Vec<(String, String, String, Vec<String>)> = d["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut sentences: Vec<String> = e["mentions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["sentence"].as_str().unwrap().to_string())
+                .collect();
+            sentences.sort();
+            (
+                e["title"].as_str().unwrap().to_string(),
+                e["date"]["edtf"].as_str().unwrap().to_string(),
+                e["confidence"].to_string(),
+                sentences,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn merged_fields_do_not_depend_on_the_order_of_reports() {
+    let corpus = fixtures().join("articles.jsonl");
+    let lines: Vec<String> = std::fs::read_to_string(&corpus)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let dir = tmpdir("order");
+    let reversed = dir.join("reversed.jsonl");
+    let mut rev = lines.clone();
+    rev.reverse();
+    std::fs::write(&reversed, rev.join("\n")).unwrap();
+    let forward = TestApp::spawn(common::Backend::Sqlite).await;
+    let backward = TestApp::spawn(common::Backend::Sqlite).await;
+    ingest_file_ok(&forward, &corpus);
+    ingest_file_ok(&backward, &reversed);
+    let (a, b) = (
+        merged_fields(&forward).await,
+        merged_fields(&backward).await,
+    );
+    assert!(a.iter().any(|e| e.3.len() >= 2), "the corpus merges");
+    assert_eq!(a, b);
+    std::fs::remove_dir_all(&dir).unwrap();
+    forward.cleanup().await;
+    backward.cleanup().await;
+}

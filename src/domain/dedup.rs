@@ -101,6 +101,20 @@ pub fn narrower(new: &EventDate, old: &EventDate) -> bool {
             || (new.precision == old.precision && len(new) < len(old)))
 }
 
+/// Whether an event merged with report `new` takes its title: when it
+/// takes `new`'s date (see [`narrower`]), or at an equal date when the
+/// title comes first in code-point order, so that which of two reports
+/// of one date arrived first does not decide the title.
+pub fn takes_title(new: (&EventDate, &str), old: (&EventDate, &str)) -> bool {
+    narrower(new.0, old.0) || (new.0 == old.0 && new.1 < old.1)
+}
+
+/// The confidence of an event merged with a report: the higher of the two
+/// (order does not matter).
+pub fn merged_confidence(new: f64, old: f64) -> f64 {
+    new.max(old)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +210,11 @@ mod tests {
         // A finer date that leaves the old interval is not "narrower".
         let week = EventDate::period(parse_date("2024-01-29").unwrap(), Precision::Week).unwrap();
         assert!(!narrower(&week, &b.date));
+        // Titles at one date: the same whichever report came first.
+        let t = |x: &str, y: &str| takes_title((&a.date, x), (&a.date, y));
+        assert!(t("A strike", "B strike") && !t("B strike", "A strike"));
+        assert!(takes_title((&a.date, "Z"), (&b.date, "A")));
+        assert_eq!(merged_confidence(0.4, 0.7), merged_confidence(0.7, 0.4));
         // Same day counts even when one report hedges.
         let mut approx = a.clone();
         approx.date.approximate = true;

@@ -345,6 +345,8 @@ struct Merge {
     target: Id,
     kind: EventKind,
     date: EventDate,
+    title: String,
+    confidence: f64,
     links: Vec<(Id, ActorRole)>,
     mention: NewMention,
 }
@@ -394,6 +396,8 @@ impl<'a> Placer<'a> {
                     target,
                     kind: e.kind,
                     date: e.date.clone(),
+                    title: e.title.clone(),
+                    confidence: e.confidence.clamp(0.0, 1.0),
                     links,
                     mention: m,
                 });
@@ -1002,7 +1006,9 @@ impl Candidates {
 }
 
 /// Applies an article's merges: locks their targets (one statement, in id
-/// order), and for each an `extracted` target takes the narrower date, a
+/// order), and for each an `extracted` target takes the narrower date
+/// (and the title that comes with it, see `dedup::takes_title`), the
+/// higher confidence, a
 /// specific kind and the new actors (recorded as a merge, with the fields
 /// before and after); curated targets, and extracted ones with nothing to
 /// change, get a revision without fields and a new revision mark (the
@@ -1057,6 +1063,15 @@ async fn merge_all(
         }
         if dedup::narrower(&mg.date, &old.date) {
             patch.date = Some(mg.date.clone());
+        }
+        if mg.title != old.title
+            && dedup::takes_title((&mg.date, &mg.title), (&old.date, &old.title))
+        {
+            patch.title = Some(mg.title.clone());
+        }
+        let confidence = dedup::merged_confidence(mg.confidence, old.confidence);
+        if confidence > old.confidence {
+            patch.confidence = Some(confidence);
         }
         let mut current = match candidates.links(target, rev) {
             Some(links) => links.to_vec(),
