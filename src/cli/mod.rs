@@ -175,8 +175,12 @@ pub struct ServeArgs {
     /// Requests one client may send at once before the rate applies.
     #[arg(long, env = "TARIKH_RATE_BURST", default_value_t = 100)]
     pub rate_burst: u32,
+    /// Requests one client may have in flight at once.
+    #[arg(long, env = "TARIKH_REQUESTS_PER_CLIENT", default_value_t = 8,
+          value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub requests_per_client: u64,
     /// Exports one client may stream at once.
-    #[arg(long, env = "TARIKH_EXPORTS_PER_CLIENT", default_value_t = 2,
+    #[arg(long, env = "TARIKH_EXPORTS_PER_CLIENT", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=64))]
     pub exports_per_client: u64,
 }
@@ -232,8 +236,10 @@ pub fn redact(url: &str) -> String {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let url = &args.db.database_url;
+    // A statement never outlives the request that ran it.
+    let statement_ms = args.statement_timeout_ms.min(args.request_timeout_ms);
     let limits = StoreLimits {
-        statement_timeout: Some(Duration::from_millis(args.statement_timeout_ms)),
+        statement_timeout: Some(Duration::from_millis(statement_ms)),
         ..StoreLimits::server()
     };
     let store = async { Store::connect_with(url, limits).await?.migrated().await }
@@ -261,10 +267,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(str::to_string)
             .collect(),
         request_timeout: Duration::from_millis(args.request_timeout_ms),
-        rate_limit: std::num::NonZeroU32::new(args.rate_limit).map(|per_second| http::RateLimit {
-            per_second,
-            burst: std::num::NonZeroU32::new(args.rate_burst).unwrap_or(per_second),
-        }),
+        rate_limit: std::num::NonZeroU32::new(args.rate_limit.saturating_mul(60)).map(
+            |per_minute| http::RateLimit {
+                per_minute,
+                burst: std::num::NonZeroU32::new(args.rate_burst)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            },
+        ),
+        requests_per_client: args.requests_per_client as usize,
         exports_per_client: args.exports_per_client as usize,
     };
     let addr = listener.local_addr()?;
@@ -453,13 +463,17 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 /// An existing `path` that is not a regular file is refused: renaming over
 /// a symlink, FIFO or device would replace it rather than write through it.
 fn output_file(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    // The file keeps the target's mode, or gets the usual 0644 (a
+    // temporary file is made 0600).
+    let mut mode = std::fs::Permissions::from_mode(0o644);
     match std::fs::symlink_metadata(path) {
         Ok(m) if !m.file_type().is_file() => anyhow::bail!(
             "{} exists and is not a regular file (a link, FIFO, device or folder): \
              give another path, or `--output -` and redirect standard output",
             path.display()
         ),
-        Ok(_) => {}
+        Ok(m) => mode = m.permissions(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
     }
@@ -471,11 +485,13 @@ fn output_file(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".partial")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.as_file().set_permissions(mode)?;
+    Ok(tmp)
 }
 
 /// GET /health of the server at `args.bind` (a wildcard address is asked

@@ -42,6 +42,10 @@ pub fn store(e: StoreError) -> Error {
                 tracing::warn!(error = %err, "statement timed out");
                 coded(TIMEOUT, "the request took too long and was cancelled")
             }
+            StoreError::Busy(err) => {
+                tracing::warn!(error = %err, "no connection free");
+                coded(TIMEOUT, "the server is busy: ask again shortly")
+            }
             StoreError::Unavailable(err) => {
                 tracing::error!(error = %err, "database unavailable");
                 coded(UNAVAILABLE, "the database is unavailable")

@@ -124,21 +124,45 @@ pub fn nesting(text: &str) -> usize {
     deepest
 }
 
-/// Skips a string whose opening quote was just read: `"…"` or a block
-/// string `"""…"""`.
+/// Skips a string whose opening quote was just read, as the GraphQL
+/// grammar reads it (this must never end a string earlier than the
+/// parser does, or nesting after it would go uncounted): `"…"`, where `\`
+/// escapes the next character and a line break ends the document's
+/// validity (the parser stops there too), or a block string `"""…"""`,
+/// where only `\"""` is an escape.
 fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     let block = chars.next_if_eq(&'"').is_some();
     if block && chars.next_if_eq(&'"').is_none() {
         return; // `""`: the empty string
     }
+    if !block {
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' | '\n' | '\r' => return,
+                _ => {}
+            }
+        }
+        return;
+    }
     let mut quotes = 0;
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
-                chars.next();
+                // `\"""` is three quotes of the string's text.
                 quotes = 0;
+                let mut ahead = chars.clone();
+                if ahead.next() == Some('"')
+                    && ahead.next() == Some('"')
+                    && ahead.next() == Some('"')
+                {
+                    chars.next();
+                    chars.next();
+                    chars.next();
+                }
             }
-            '"' if !block => return,
             '"' => {
                 quotes += 1;
                 if quotes == 3 {
@@ -166,12 +190,22 @@ pub fn cost(doc: &ExecutableDocument) -> Result<Cost, String> {
     };
     let mut total = Cost::default();
     for (_, op) in doc.operations.iter() {
-        let (all, root) = m.set(&op.node.selection_set)?;
+        let (all, root) = m.set(&op.node.selection_set, 0)?;
         total.selections = total.selections.saturating_add(all);
         total.root_fields = total.root_fields.saturating_add(root);
     }
+    // Validation walks every fragment definition, used or not: each counts
+    // as it expands.
+    for name in doc.fragments.keys() {
+        let (all, _) = m.fragment(name, 0)?;
+        total.selections = total.selections.saturating_add(all);
+    }
     Ok(total)
 }
+
+/// Deepest selection sets and fragment spreads the measure follows (the
+/// parser refuses selection sets nested past 32 anyway).
+const MAX_MEASURE_DEPTH: usize = 64;
 
 /// Fragment sizes: `None` while a fragment is being measured (a spread
 /// that meets it again is a cycle).
@@ -181,19 +215,30 @@ struct Measure<'a> {
 }
 
 impl<'a> Measure<'a> {
-    /// (fields selected in all, fields at this level) of a selection set.
-    /// Recursion is bounded: selection sets nest at most [`MAX_NESTING`]
-    /// deep and fragment chains at most [`MAX_FRAGMENTS`] long.
-    fn set(&mut self, set: &'a Positioned<SelectionSet>) -> Result<(u64, u64), String> {
+    /// (fields selected in all, fields at this level) of a selection set
+    /// `depth` sets and spreads deep; past [`MAX_MEASURE_DEPTH`] the
+    /// document is refused, so the recursion is bounded.
+    fn set(
+        &mut self,
+        set: &'a Positioned<SelectionSet>,
+        depth: usize,
+    ) -> Result<(u64, u64), String> {
+        if depth > MAX_MEASURE_DEPTH {
+            return Err(format!(
+                "selections and fragment spreads nest at most {MAX_MEASURE_DEPTH} deep"
+            ));
+        }
         let (mut all, mut here) = (0u64, 0u64);
         for item in &set.node.items {
             let (a, h) = match &item.node {
                 Selection::Field(f) => {
-                    let (inner, _) = self.set(&f.node.selection_set)?;
+                    let (inner, _) = self.set(&f.node.selection_set, depth + 1)?;
                     (inner.saturating_add(1), 1)
                 }
-                Selection::InlineFragment(i) => self.set(&i.node.selection_set)?,
-                Selection::FragmentSpread(s) => self.fragment(&s.node.fragment_name.node)?,
+                Selection::InlineFragment(i) => self.set(&i.node.selection_set, depth + 1)?,
+                Selection::FragmentSpread(s) => {
+                    self.fragment(&s.node.fragment_name.node, depth + 1)?
+                }
             };
             all = all.saturating_add(a);
             here = here.saturating_add(h);
@@ -201,7 +246,7 @@ impl<'a> Measure<'a> {
         Ok((all, here))
     }
 
-    fn fragment(&mut self, name: &'a Name) -> Result<(u64, u64), String> {
+    fn fragment(&mut self, name: &'a Name, depth: usize) -> Result<(u64, u64), String> {
         match self.sizes.get(name) {
             Some(Some(size)) => return Ok(*size),
             Some(None) => return Err(format!("fragment {name} spreads itself")),
@@ -211,7 +256,7 @@ impl<'a> Measure<'a> {
             return Ok((0, 0));
         };
         self.sizes.insert(name, None);
-        let size = self.set(&def.node.selection_set)?;
+        let size = self.set(&def.node.selection_set, depth)?;
         self.sizes.insert(name, Some(size));
         Ok(size)
     }
@@ -243,7 +288,8 @@ mod tests {
     #[test]
     fn fragments_are_counted_expanded_and_once() {
         let c = doc_cost(&fan_out(3)).unwrap();
-        assert_eq!(c.selections, 2 + 16);
+        // The operation's 2 + 16, and each fragment as it expands.
+        assert_eq!(c.selections, 2 + 16 + (2 + 4 + 8 + 16));
         assert_eq!(c.root_fields, 1);
         let c = doc_cost(&fan_out(60)).unwrap();
         assert!(c.selections > MAX_SELECTIONS);
@@ -277,6 +323,14 @@ mod tests {
         assert_eq!(nesting("# {{{{{\n{ a }"), 1);
         assert_eq!(nesting("{ a(x: \"\"\" {{{ \\\"\"\" \"\"\") }"), 2);
         assert_eq!(nesting("{ a(x: \"\") { b } }"), 2);
+        // A backslash in a block string escapes nothing but `\"""`: the
+        // string ends where the parser ends it, and what follows counts.
+        let tricky = format!("{{ a(x: \"\"\"\\\\\"\"\" \"\"\") {}", "{a".repeat(100));
+        assert!(nesting(&tricky) > MAX_NESTING);
+        assert_eq!(nesting("{ a(x: \"\"\" \\\"\"\" {{{ \"\"\") }"), 2);
+        // Unused fragments count too: validation walks them.
+        let unused = "{ __typename } fragment U on Event { a b c }";
+        assert_eq!(doc_cost(unused).unwrap().selections, 1 + 3);
         let deep = "{a".repeat(100_000);
         assert!(nesting(&deep) > MAX_NESTING);
     }

@@ -57,37 +57,27 @@ pub fn build_schema(store: Store, tokens: WriteTokens, from: SyncToken) -> Tarik
 pub const MAX_DIRECTIVES: usize = 8;
 
 /// Runs a batch (or a single request) within [`limits`]: a batch or
-/// request over a limit is refused whole, before anything is parsed twice
-/// or expanded; the requests of a batch run one after the other, so a
-/// batch holds no more than one request does. Every error gets its code.
-pub async fn execute(schema: &TarikhSchema, batch: BatchRequest) -> BatchResponse {
-    execute_with_kinds(schema, batch).await.0
+/// request over a limit is refused whole (one error), before anything is
+/// parsed twice or expanded; the requests of a batch run one after the
+/// other, so a batch holds no more than one request does. Every error
+/// gets its code.
+pub async fn execute(schema: &TarikhSchema, mut batch: BatchRequest) -> BatchResponse {
+    match limits::check_batch(&mut batch) {
+        Ok(_) => execute_checked(schema, batch).await,
+        Err(message) => refused(&message),
+    }
 }
 
-/// [`execute`], also telling each request's kind of operation
-/// (`query`, `mutation`, `subscription`, `invalid`; `refused` for a batch
-/// over a limit), for metrics.
-pub async fn execute_with_kinds(
-    schema: &TarikhSchema,
-    mut batch: BatchRequest,
-) -> (BatchResponse, Vec<&'static str>) {
-    let kinds = match limits::check_batch(&mut batch) {
-        Ok(kinds) => kinds,
-        Err(message) => {
-            let refused = || {
-                let e = ServerError::new(message.clone(), None);
-                with_codes(Response::from_errors(vec![e]))
-            };
-            let resp = match batch {
-                BatchRequest::Single(_) => BatchResponse::Single(refused()),
-                BatchRequest::Batch(rs) => {
-                    BatchResponse::Batch(rs.iter().map(|_| refused()).collect())
-                }
-            };
-            return (resp, vec!["refused"]);
-        }
-    };
-    let resp = match batch {
+/// The answer to a request or batch refused before it ran: one error.
+pub fn refused(message: &str) -> BatchResponse {
+    let e = ServerError::new(message.to_string(), None);
+    BatchResponse::Single(with_codes(Response::from_errors(vec![e])))
+}
+
+/// Runs a batch that [`limits::check_batch`] accepted (its documents are
+/// parsed already), one request after the other.
+pub async fn execute_checked(schema: &TarikhSchema, batch: BatchRequest) -> BatchResponse {
+    match batch {
         BatchRequest::Single(r) => BatchResponse::Single(with_codes(schema.execute(r).await)),
         BatchRequest::Batch(rs) => {
             let mut out = Vec::with_capacity(rs.len());
@@ -96,8 +86,7 @@ pub async fn execute_with_kinds(
             }
             BatchResponse::Batch(out)
         }
-    };
-    (resp, kinds)
+    }
 }
 
 /// Lets at most [`limits::ROOT_FIELDS_AT_ONCE`] root fields of a request

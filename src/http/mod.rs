@@ -40,18 +40,24 @@ pub struct HttpConfig {
     /// Requests per client (TARIKH_RATE_LIMIT, TARIKH_RATE_BURST); none:
     /// no limit. Over it: 429 with `Retry-After`.
     pub rate_limit: Option<RateLimit>,
+    /// Requests one client may have in flight at once
+    /// (TARIKH_REQUESTS_PER_CLIENT); more get 429.
+    pub requests_per_client: usize,
     /// Exports one client may stream at once (TARIKH_EXPORTS_PER_CLIENT).
     pub exports_per_client: usize,
 }
 
 impl Default for HttpConfig {
+    /// No tokens, no CORS, the default request deadline, and no per-client
+    /// limits (`tarikh serve` sets its own defaults for those).
     fn default() -> Self {
         HttpConfig {
             tokens: WriteTokens::default(),
             cors_origins: vec![],
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             rate_limit: None,
-            exports_per_client: 2,
+            requests_per_client: usize::MAX,
+            exports_per_client: usize::MAX,
         }
     }
 }
@@ -83,7 +89,7 @@ impl AppState {
             .peer_addr()
             .map(|a| a.ip())
             .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        Client::Addr(ip)
+        Client::at(ip)
     }
 
     /// `None` when `req` may go on, else the 429 answer.
@@ -128,7 +134,11 @@ pub async fn serve(
     // `export::DocKeeper`); earlier ones are `tarikh refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
     let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
-    let guard = Arc::new(Guard::new(config.rate_limit, config.exports_per_client));
+    let guard = Arc::new(Guard::new(
+        config.rate_limit,
+        config.requests_per_client,
+        config.exports_per_client,
+    ));
     let metrics = Arc::new(Metrics::new().map_err(std::io::Error::other)?);
     tokio::spawn(watch_database(
         store.clone(),
@@ -152,7 +162,6 @@ pub async fn serve(
                 move |req, srv| observed(req, srv, metrics.clone())
             })
             .app_data(state.clone())
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .route("/graphql", web::post().to(graphql_post))
             .route("/graphql", web::get().to(graphiql))
             .route("/health", web::get().to(health))
@@ -298,14 +307,57 @@ fn error_body(status: actix_web::http::StatusCode, code: &str, message: &str) ->
     }))
 }
 
+/// Reads a body of at most [`MAX_BODY_BYTES`]; `Err` is the answer (413,
+/// or 400 when the body breaks off).
+async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, HttpResponse> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            error_body(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                graphql::errors::BAD_USER_INPUT,
+                &format!("the body could not be read: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(error_body(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                graphql::errors::BAD_USER_INPUT,
+                &format!("the body is over {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// POST /graphql. In order, each before anything costlier: the client's
+/// rate, its requests in flight, the database's availability, the body's
+/// size, the request's limits ([`graphql::limits`]); then the request
+/// runs under its deadline (queries only: a mutation is never abandoned
+/// half-way, its statements are bounded by the statement time limit).
 async fn graphql_post(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
     if let Some(refused) = state.over_rate(&req) {
         return refused;
     }
+    let Some(_turn) = state.guard.request_turn(&state.client(&req)) else {
+        state.metrics.rate_limited.inc();
+        return too_many(
+            Duration::from_secs(1),
+            "this client has as many requests in flight as it may: wait for one",
+        );
+    };
+    if !state.store.available() {
+        return unavailable();
+    }
+    let body = match read_body(payload).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
     let batch: async_graphql::BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
@@ -316,40 +368,59 @@ async fn graphql_post(
             )
         }
     };
-    if !state.store.available() {
-        return unavailable();
-    }
-    let batch = graphql::prepare(batch, &state.store, bearer(&req));
-    // Past the deadline the request's future is dropped: its statements
-    // are abandoned (and cancelled by the database's own time limit).
-    let run = graphql::execute_with_kinds(&state.schema, batch);
-    let resp = match tokio::time::timeout(state.request_timeout, run).await {
-        Ok((resp, kinds)) => {
-            count_graphql(&state.metrics, &resp, &kinds);
-            resp
-        }
-        Err(_) => {
-            state.metrics.timeouts.inc();
-            state
-                .metrics
-                .graphql
-                .with_label_values(&["unknown", graphql::errors::TIMEOUT])
-                .inc();
-            return error_body(
-                actix_web::http::StatusCode::OK,
-                graphql::errors::TIMEOUT,
-                &format!(
-                    "the request ran past its {} ms limit and was cancelled",
-                    state.request_timeout.as_millis()
-                ),
-            );
+    drop(body);
+    let mut batch = graphql::prepare(batch, &state.store, bearer(&req));
+    let kinds = match graphql::limits::check_batch(&mut batch) {
+        Ok(kinds) => kinds,
+        Err(message) => {
+            let resp = graphql::refused(&message);
+            count_graphql(&state.metrics, &resp, &["refused"]);
+            return respond(resp, &req);
         }
     };
+    let is_batch = matches!(batch, async_graphql::BatchRequest::Batch(_));
+    let run = graphql::execute_checked(&state.schema, batch);
+    let resp = if kinds.contains(&"mutation") {
+        run.await
+    } else {
+        // Past the deadline the request's future is dropped: its
+        // statements are abandoned, and cancelled by the statement time
+        // limit, which is never longer than the deadline.
+        match tokio::time::timeout(state.request_timeout, run).await {
+            Ok(resp) => resp,
+            Err(_) => {
+                let message = format!(
+                    "the request ran past its {} ms limit and was cancelled",
+                    state.request_timeout.as_millis()
+                );
+                let one = || {
+                    let e = async_graphql::ServerError::new(message.clone(), None);
+                    let mut r = async_graphql::Response::from_errors(vec![e]);
+                    r.errors[0].extensions = Some({
+                        let mut x = async_graphql::ErrorExtensionValues::default();
+                        x.set("code", graphql::errors::TIMEOUT);
+                        x
+                    });
+                    r
+                };
+                if is_batch {
+                    async_graphql::BatchResponse::Batch(kinds.iter().map(|_| one()).collect())
+                } else {
+                    async_graphql::BatchResponse::Single(one())
+                }
+            }
+        }
+    };
+    count_graphql(&state.metrics, &resp, &kinds);
     if resp_has_code(&resp, graphql::errors::UNAVAILABLE) {
         state.store.mark_unavailable();
     }
+    respond(resp, &req)
+}
+
+fn respond(resp: async_graphql::BatchResponse, req: &HttpRequest) -> HttpResponse {
     let resp: GraphQLResponse = resp.into();
-    actix_web::Responder::respond_to(resp, &req).map_into_boxed_body()
+    actix_web::Responder::respond_to(resp, req).map_into_boxed_body()
 }
 
 fn responses(resp: &async_graphql::BatchResponse) -> &[async_graphql::Response] {

@@ -232,7 +232,12 @@ async fn write(
         Err(message) => Err(message),
         Ok(p) => match store.ingest_article(&p, &change).await {
             Ok(out) => Ok(out),
-            Err(e @ (StoreError::Db(_) | StoreError::Timeout(_) | StoreError::Unavailable(_))) => {
+            Err(
+                e @ (StoreError::Db(_)
+                | StoreError::Timeout(_)
+                | StoreError::Busy(_)
+                | StoreError::Unavailable(_)),
+            ) => {
                 // The transaction rolled back: nothing of this
                 // article was written; a rerun retries it.
                 tracing::warn!(error = %e, "article not written");

@@ -69,6 +69,10 @@ fn unpack(packed: &[u8]) -> Option<String> {
     String::from_utf8(text).ok()
 }
 
+/// How long a streaming export waits for its reader to take a batch
+/// before it gives up (the client's download then ends short).
+const STALLED_READER: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Store {
     /// Every event matching `filter` strictly after `cursor`, in ascending
     /// date order, each with its current document (made at the event's
@@ -89,8 +93,13 @@ impl Store {
         let store = self.clone();
         tokio::spawn(async move {
             let read = async {
-                let Ok(_turn) = store.streams.acquire().await else {
-                    return Ok(());
+                // Waiting for a turn ends when the reader goes away.
+                let _turn = tokio::select! {
+                    turn = store.streams.acquire() => match turn {
+                        Ok(t) => t,
+                        Err(_) => return Ok(()),
+                    },
+                    _ = tx.closed() => return Ok(()),
                 };
                 let Some(q) = store.doc_select(&filter, cursor, version).await? else {
                     return Ok(());
@@ -108,8 +117,15 @@ impl Store {
                     });
                     if buf.len() >= batch {
                         let full = std::mem::replace(&mut buf, Vec::with_capacity(batch));
-                        if tx.send(Ok(full)).await.is_err() {
-                            return Ok(());
+                        // A reader that takes nothing for this long is let
+                        // go, with its connection and its turn.
+                        match tokio::time::timeout(STALLED_READER, tx.send(Ok(full))).await {
+                            Ok(Ok(())) => {}
+                            Ok(Err(_)) => return Ok(()),
+                            Err(_) => {
+                                tracing::warn!("export reader stalled: stream closed");
+                                return Ok(());
+                            }
                         }
                     }
                 }

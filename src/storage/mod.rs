@@ -46,7 +46,11 @@ pub enum StoreError {
     /// A statement ran past its time limit and was cancelled.
     #[error("statement timed out: {0}")]
     Timeout(DbErr),
-    /// No connection to the database could be had.
+    /// No pooled connection was free in time: the server is busy (the
+    /// database may be fine).
+    #[error("no database connection free in time: {0}")]
+    Busy(DbErr),
+    /// The database cannot be reached (a connection failed or broke).
     #[error("database unavailable: {0}")]
     Unavailable(DbErr),
     /// The database failed; details are logged, never shown to clients.
@@ -58,12 +62,15 @@ impl From<DbErr> for StoreError {
     /// Classifies by the driver's error kind and the database's error
     /// code: PostgreSQL's `query_canceled` (57014, raised by
     /// `statement_timeout`) and SQLite's `SQLITE_INTERRUPT` (9, raised by
-    /// the deadline's progress handler) are timeouts; a pool that cannot
-    /// connect, a closed pool and a broken connection are unavailability.
+    /// the deadline's progress handler) are timeouts; a pool with no free
+    /// connection in time is busy (sqlx says the same when it keeps
+    /// failing to connect: the health probe tells the two apart); a failed
+    /// or broken connection and a closed pool are unavailability.
     fn from(e: DbErr) -> Self {
         use sea_orm::sqlx::Error as X;
-        use sea_orm::RuntimeErr;
+        use sea_orm::{ConnAcquireErr, RuntimeErr};
         let sqlx = match &e {
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return StoreError::Busy(e),
             DbErr::ConnectionAcquire(_) => return StoreError::Unavailable(e),
             DbErr::Conn(RuntimeErr::SqlxError(x))
             | DbErr::Exec(RuntimeErr::SqlxError(x))
@@ -75,9 +82,8 @@ impl From<DbErr> for StoreError {
             X::Database(d) if matches!(d.code().as_deref(), Some("57014") | Some("9")) => {
                 StoreError::Timeout(e)
             }
-            X::Io(_) | X::Tls(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed => {
-                StoreError::Unavailable(e)
-            }
+            X::PoolTimedOut => StoreError::Busy(e),
+            X::Io(_) | X::Tls(_) | X::PoolClosed | X::WorkerCrashed => StoreError::Unavailable(e),
             _ if matches!(e, DbErr::Conn(_)) => StoreError::Unavailable(e),
             _ => StoreError::Db(e),
         }
@@ -144,6 +150,8 @@ pub struct Store {
     /// Whether the database answered last time anyone asked (see
     /// [`Store::available`]).
     up: Arc<std::sync::atomic::AtomicBool>,
+    /// When the last probe ran and what it found.
+    last_ping: Arc<tokio::sync::Mutex<Option<(std::time::Instant, bool)>>>,
     statements: Arc<AtomicU64>,
     /// SQLite allows one writer: write transactions queue here instead of
     /// failing with "database is locked" when they upgrade from reading.
@@ -248,6 +256,7 @@ impl Store {
             long,
             probe,
             up: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            last_ping: Arc::default(),
             statements,
             writer: Arc::new(tokio::sync::Mutex::new(())),
             streams: Arc::new(tokio::sync::Semaphore::new(stream_slots)),
@@ -315,13 +324,22 @@ impl Store {
     }
 
     /// Does the database answer within a second? Asked on a connection of
-    /// its own, so a busy pool does not make it look down; the answer is
-    /// remembered for [`Store::available`].
+    /// its own, so a busy pool does not make it look down; one probe at a
+    /// time, and callers within 250 ms of the last one share its answer,
+    /// so a flood of health checks costs the database nothing. The answer
+    /// is remembered for [`Store::available`].
     pub async fn ping(&self) -> bool {
+        let mut last = self.last_ping.lock().await;
+        if let Some((at, ok)) = *last {
+            if at.elapsed() < Duration::from_millis(250) {
+                return ok;
+            }
+        }
         let ok = matches!(
             tokio::time::timeout(Duration::from_secs(1), self.probe.ping()).await,
             Ok(Ok(()))
         );
+        *last = Some((std::time::Instant::now(), ok));
         self.up.store(ok, Ordering::Relaxed);
         ok
     }
