@@ -37,10 +37,16 @@ async fn health_is_503_when_the_database_is_gone() {
     tarikh::storage::drop_postgres_database(&common::admin_url(), &name)
         .await
         .unwrap();
-    assert_eq!(
-        app.client.get(&url).send().await.unwrap().status().as_u16(),
-        503
-    );
+    // The background probe (every second) finds it gone.
+    let mut status = 200;
+    for _ in 0..100_000 {
+        status = app.client.get(&url).send().await.unwrap().status().as_u16();
+        if status == 503 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(status, 503);
     // Queries fail at once with UNAVAILABLE (503) and leak no database
     // detail: the failed probe marked the database down.
     let resp = app

@@ -71,6 +71,7 @@ struct AppState {
     tokens: WriteTokens,
     guard: Arc<Guard>,
     metrics: Arc<Metrics>,
+    executor: Executor,
     request_timeout: Duration,
 }
 
@@ -151,6 +152,7 @@ pub async fn serve(
         tokens: config.tokens.clone(),
         guard,
         metrics: metrics.clone(),
+        executor: Executor::new()?,
         request_timeout: config.request_timeout,
     });
     let origins = config.cors_origins.clone();
@@ -369,25 +371,47 @@ async fn graphql_post(
         }
     };
     drop(body);
-    let mut batch = graphql::prepare(batch, &state.store, bearer(&req));
-    let kinds = match graphql::limits::check_batch(&mut batch) {
-        Ok(kinds) => kinds,
-        Err(message) => {
+    let batch = graphql::prepare(batch, &state.store, bearer(&req));
+    // Parsing and measuring are CPU work: off the server's worker threads,
+    // so that other requests (health checks) are not queued behind them.
+    let checked = actix_web::rt::task::spawn_blocking(move || {
+        let mut batch = batch;
+        graphql::limits::check_batch(&mut batch).map(|kinds| (batch, kinds))
+    })
+    .await;
+    let (batch, kinds) = match checked {
+        Ok(Ok(x)) => x,
+        Err(e) => {
+            tracing::error!(error = %e, "request check failed");
+            return error_body(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                graphql::errors::INTERNAL,
+                "internal error",
+            );
+        }
+        Ok(Err(message)) => {
             let resp = graphql::refused(&message);
             count_graphql(&state.metrics, &resp, &["refused"]);
             return respond(resp, &req);
         }
     };
     let is_batch = matches!(batch, async_graphql::BatchRequest::Batch(_));
-    let run = graphql::execute_checked(&state.schema, batch);
+    let schema = state.schema.clone();
+    let task = state
+        .executor
+        .spawn(async move { graphql::execute_checked(&schema, batch).await });
     let resp = if kinds.contains(&"mutation") {
-        run.await
+        // Never abandoned half-way, even when the client goes away: its
+        // statements are bounded by the statement time limit.
+        task.await
     } else {
-        // Past the deadline the request's future is dropped: its
-        // statements are abandoned, and cancelled by the statement time
-        // limit, which is never longer than the deadline.
-        match tokio::time::timeout(state.request_timeout, run).await {
-            Ok(resp) => resp,
+        // Past the deadline (or when the client goes away) the request's
+        // task is aborted: its statements are abandoned, and cancelled by
+        // the statement time limit, which is never longer than the
+        // deadline.
+        let task = AbortOnDrop(task);
+        match tokio::time::timeout(state.request_timeout, task).await {
+            Ok(joined) => joined,
             Err(_) => {
                 let message = format!(
                     "the request ran past its {} ms limit and was cancelled",
@@ -403,12 +427,23 @@ async fn graphql_post(
                     });
                     r
                 };
-                if is_batch {
+                Ok(if is_batch {
                     async_graphql::BatchResponse::Batch(kinds.iter().map(|_| one()).collect())
                 } else {
                     async_graphql::BatchResponse::Single(one())
-                }
+                })
             }
+        }
+    };
+    let resp = match resp {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "GraphQL task failed");
+            return error_body(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                graphql::errors::INTERNAL,
+                "internal error",
+            );
         }
     };
     count_graphql(&state.metrics, &resp, &kinds);
@@ -416,6 +451,65 @@ async fn graphql_post(
         state.store.mark_unavailable();
     }
     respond(resp, &req)
+}
+
+/// A task aborted when this is dropped (its request timed out or its
+/// client went away).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+/// The threads GraphQL requests run on: a runtime of their own, so that
+/// CPU spent resolving (large histograms, many fields) never queues the
+/// server's own threads, which keep answering health checks and
+/// metrics at once.
+struct Executor(Option<tokio::runtime::Runtime>);
+
+impl Executor {
+    fn new() -> std::io::Result<Executor> {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("tarikh-graphql")
+            .enable_all()
+            .build()?;
+        Ok(Executor(Some(rt)))
+    }
+
+    fn spawn<F>(&self, f: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.0 {
+            Some(rt) => rt.spawn(f),
+            None => tokio::spawn(f),
+        }
+    }
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        // Dropping a runtime from async code would block: let it go.
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 fn respond(resp: async_graphql::BatchResponse, req: &HttpRequest) -> HttpResponse {
@@ -504,11 +598,17 @@ async fn graphiql() -> HttpResponse {
         )
 }
 
-/// 200 when the database answers within a second, else 503 (at once
-/// while the last probe failed: the watcher probes again every 200 ms).
+/// 200 when the database answered its last probe, else 503. The watcher
+/// probes every second (every 200 ms while the database is down), so
+/// this answers at once whatever the load, and is at most a second and
+/// a half behind; without a probe that recent it probes itself.
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.store.backend_name();
-    if state.store.available() && state.store.ping().await {
+    let up = match state.store.probed_within(Duration::from_millis(1500)) {
+        Some(up) => up,
+        None => state.store.ping().await,
+    };
+    if up {
         HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": backend}))
     } else {
         HttpResponse::ServiceUnavailable()

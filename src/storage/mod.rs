@@ -344,6 +344,14 @@ impl Store {
         ok
     }
 
+    /// What the last probe found, if it ran within `age` (and no request
+    /// has found the database unavailable since).
+    pub fn probed_within(&self, age: Duration) -> Option<bool> {
+        let last = self.last_ping.try_lock().ok()?;
+        let (at, ok) = (*last)?;
+        (at.elapsed() < age).then_some(ok && self.available())
+    }
+
     /// Did the database answer the last probe ([`Store::ping`]), and has no
     /// connection failed since? While it is false, the server refuses
     /// requests at once instead of letting each wait for a connection.
