@@ -46,6 +46,10 @@ pub fn store(e: StoreError) -> Error {
                 tracing::warn!(error = %err, "no connection free");
                 coded(TIMEOUT, "the server is busy: ask again shortly")
             }
+            StoreError::DiskFull(err) => {
+                tracing::error!(error = %err, "disk full");
+                coded(UNAVAILABLE, "the database cannot write now")
+            }
             StoreError::Unavailable(err) => {
                 tracing::error!(error = %err, "database unavailable");
                 coded(UNAVAILABLE, "the database is unavailable")

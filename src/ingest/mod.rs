@@ -153,6 +153,9 @@ pub struct Summary {
     pub events_created: usize,
     pub events_merged: usize,
     pub seconds: f64,
+    /// Why the run stopped before its end (the database's disk is full),
+    /// if it did.
+    pub stopped: Option<String>,
 }
 
 impl std::fmt::Display for Summary {
@@ -173,7 +176,11 @@ impl std::fmt::Display for Summary {
             self.events_merged,
             self.seconds,
             rate
-        )
+        )?;
+        match &self.stopped {
+            Some(why) => write!(f, "; stopped: {why}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -222,16 +229,36 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
     })
 }
 
+/// Why writing one article failed; `stop` when no later article can be
+/// written either (the disk is full).
+struct WriteFailed {
+    message: String,
+    stop: bool,
+}
+
+impl From<String> for WriteFailed {
+    fn from(message: String) -> Self {
+        WriteFailed {
+            message,
+            stop: false,
+        }
+    }
+}
+
 /// Writes one prepared article (its own transaction).
 async fn write(
     store: Store,
     change: Change,
     (location, r): Prepared,
-) -> (String, Result<IngestOutcome, String>) {
+) -> (String, Result<IngestOutcome, WriteFailed>) {
     let r = match r {
-        Err(message) => Err(message),
+        Err(message) => Err(message.into()),
         Ok(p) => match store.ingest_article(&p, &change).await {
             Ok(out) => Ok(out),
+            Err(e @ StoreError::DiskFull(_)) => Err(WriteFailed {
+                message: format!("not written: {e}"),
+                stop: true,
+            }),
             Err(
                 e @ (StoreError::Db(_)
                 | StoreError::Timeout(_)
@@ -241,9 +268,9 @@ async fn write(
                 // The transaction rolled back: nothing of this
                 // article was written; a rerun retries it.
                 tracing::warn!(error = %e, "article not written");
-                Err(format!("not written: {e}"))
+                Err(format!("not written: {e}").into())
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.to_string().into()),
         },
     };
     (location, r)
@@ -252,7 +279,7 @@ async fn write(
 /// Ingests every article of `items`: extraction in parallel a batch ahead
 /// of the writes, which run as their own tasks (one transaction per
 /// article, `Store::write_concurrency` at once). Failures are collected,
-/// never fatal. `progress` is called after each article with the counts so far.
+/// never fatal, except a full disk, which stops the run (`stopped`). `progress` is called after each article with the counts so far.
 pub async fn ingest_all(
     store: &Store,
     mut items: impl Iterator<Item = SourceItem>,
@@ -275,7 +302,7 @@ pub async fn ingest_all(
             let task = tokio::spawn(write(store.clone(), change.clone(), prepared));
             async move {
                 task.await
-                    .unwrap_or_else(|e| (location, Err(format!("ingest task failed: {e}"))))
+                    .unwrap_or_else(|e| (location, Err(format!("ingest task failed: {e}").into())))
             }
         })
         .buffer_unordered(store.write_concurrency());
@@ -285,9 +312,19 @@ pub async fn ingest_all(
     while let Some((location, r)) = writes.next().await {
         s.read += 1;
         match r {
-            Err(message) => {
+            Err(WriteFailed { message, stop }) => {
                 s.failed += 1;
                 on_failure(&Failure { location, message });
+                if stop {
+                    // The articles not written yet are not read: a rerun
+                    // once space is freed writes them (stored ones are
+                    // skipped).
+                    s.stopped =
+                        Some("the database's disk is full; free space and run it again".into());
+                    s.seconds = start.elapsed().as_secs_f64();
+                    progress(&s);
+                    return s;
+                }
             }
             Ok(out) => {
                 count(&mut s, &out);

@@ -50,6 +50,10 @@ pub enum StoreError {
     /// database may be fine).
     #[error("no database connection free in time: {0}")]
     Busy(DbErr),
+    /// The database's disk is full: nothing more can be written until
+    /// space is freed.
+    #[error("the database's disk is full: {0}")]
+    DiskFull(DbErr),
     /// The database cannot be reached (a connection failed or broke).
     #[error("database unavailable: {0}")]
     Unavailable(DbErr),
@@ -81,6 +85,18 @@ impl From<DbErr> for StoreError {
         match sqlx.as_ref() {
             X::Database(d) if matches!(d.code().as_deref(), Some("57014") | Some("9")) => {
                 StoreError::Timeout(e)
+            }
+            // SQLITE_FULL (13), PostgreSQL's disk_full (53100).
+            X::Database(d) if matches!(d.code().as_deref(), Some("13") | Some("53100")) => {
+                StoreError::DiskFull(e)
+            }
+            // The server shut down or restarts (57P01-57P03), or the
+            // connection failed (class 08).
+            X::Database(d)
+                if d.code()
+                    .is_some_and(|c| c.starts_with("57P0") || c.starts_with("08")) =>
+            {
+                StoreError::Unavailable(e)
             }
             X::PoolTimedOut => StoreError::Busy(e),
             X::Io(_) | X::Tls(_) | X::PoolClosed | X::WorkerCrashed => StoreError::Unavailable(e),
