@@ -66,6 +66,11 @@ pub struct IngestArgs {
     /// Language (ar, en, auto) for .txt/.md files.
     #[arg(long)]
     pub lang: Option<String>,
+    /// Write one article at a time, in input order: the same input then
+    /// gives the same store on PostgreSQL too (ids, merges), at the cost
+    /// of its concurrent writers. (SQLite always writes so.)
+    #[arg(long)]
+    pub deterministic: bool,
     /// Files or directories.
     #[arg(required = true)]
     pub paths: Vec<std::path::PathBuf>,
@@ -307,9 +312,15 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let items = crate::ingest::read_sources(&args.paths, &opts);
     let bar = spinner();
+    let writers = if args.deterministic {
+        1
+    } else {
+        store.write_concurrency()
+    };
     let summary = crate::ingest::ingest_all(
         &store,
         items,
+        writers,
         |s| {
             bar.set_message(format!(
                 "{} read, {} ingested, {} skipped, {} failed",

@@ -278,11 +278,13 @@ async fn write(
 
 /// Ingests every article of `items`: extraction in parallel a batch ahead
 /// of the writes, which run as their own tasks (one transaction per
-/// article, `Store::write_concurrency` at once). Failures are collected,
+/// article, `writers` at once: `Store::write_concurrency`, or 1 for a
+/// store that depends on nothing but the input's order). Failures are collected,
 /// never fatal, except a full disk, which stops the run (`stopped`). `progress` is called after each article with the counts so far.
 pub async fn ingest_all(
     store: &Store,
     mut items: impl Iterator<Item = SourceItem>,
+    writers: usize,
     mut progress: impl FnMut(&Summary),
     mut on_failure: impl FnMut(&Failure),
 ) -> Summary {
@@ -305,7 +307,7 @@ pub async fn ingest_all(
                     .unwrap_or_else(|e| (location, Err(format!("ingest task failed: {e}").into())))
             }
         })
-        .buffer_unordered(store.write_concurrency());
+        .buffer_unordered(writers.max(1));
     futures::pin_mut!(writes);
     // Exports find the documents of what the run wrote current.
     let mut docs = DocRefresh::new(store);
