@@ -10,8 +10,8 @@
 //! | module | role | may use |
 //! |---|---|---|
 //! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
-//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, health, streaming export endpoints, shutdown | `graphql`, use cases, `storage` (handle only) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the export documents' keeper woken after mutations | use cases, `storage`, `domain` |
+//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, health, metrics, streaming export endpoints, graceful shutdown | `graphql`, use cases, `storage` (handle only) |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the limits every request is measured against before it runs, the export documents' keeper woken after mutations | use cases, `storage`, `domain` |
 //! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports and the export documents they serve, the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
@@ -36,6 +36,15 @@
 //!   per request do not grow with the page size.
 //! - Every GraphQL error carries `extensions.code`; database details are
 //!   logged, never sent to clients.
+//! - No request can make unbounded work: a document is measured (nesting,
+//!   fields with fragments expanded, root fields, batch size) before
+//!   async-graphql parses it again or validates it ([`graphql::limits`]);
+//!   filters are capped ([`domain::EventFilter::check_limits`]); dates are
+//!   years −9999 to 9999 everywhere ([`domain::check_range`]), so date
+//!   arithmetic cannot overflow; the server's statements have a time
+//!   limit and its queries a deadline; clients have rates and shares.
+//!   `tests/tidy.rs` keeps `src/` free of panicking calls and unchecked
+//!   date arithmetic, and checks these layer rules.
 //! - A landed migration is never edited: changes are new migrations.
 //! - On PostgreSQL, each `event_actor` row carries a copy of its event's
 //!   days and status, kept equal by database triggers (migration 4), so
