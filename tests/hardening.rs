@@ -7,8 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{day, Backend, TestApp, TOKEN};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use common::{day, lock_events, lock_waiters, tmpdir, until_lock_waiters, Backend, TestApp, TOKEN};
 use serde_json::{json, Value};
 use tarikh::storage::{Store, StoreError, StoreLimits};
 
@@ -18,6 +17,14 @@ fn message(body: &Value) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("expected an error: {body:#}"))
         .to_string()
+}
+
+/// Sends `query` with `vars` and asserts that it is refused with
+/// `BAD_USER_INPUT`, saying `says`.
+async fn refused(app: &TestApp, query: &str, vars: Value, says: &str) {
+    let body = app.gql(query, vars).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(message(&body).contains(says), "{body}");
 }
 
 /// The first error's code.
@@ -48,23 +55,22 @@ async fn search_is_bounded_and_literal(app: &TestApp) {
     // 15,000 words once overflowed SQLite's stack (the process aborted)
     // and took PostgreSQL 19 s.
     let long = vec!["word"; 15_000].join(" ");
-    let body = app
-        .gql(
-            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
-            json!({"f": {"text": long}}),
-        )
-        .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
-    assert!(message(&body).contains("at most"), "{body}");
+    refused(
+        app,
+        "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+        json!({"f": {"text": long}}),
+        "at most",
+    )
+    .await;
     let sixteen = vec!["plain"; 16].join(" ");
     assert_eq!(app.titles(json!({"text": sixteen})).await, ["plain words"]);
-    let body = app
-        .gql(
-            "query($s: String) { actors(search: $s) { nodes { id } } }",
-            json!({"s": "x".repeat(300)}),
-        )
-        .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    refused(
+        app,
+        "query($s: String) { actors(search: $s) { nodes { id } } }",
+        json!({"s": "x".repeat(300)}),
+        "at most 256 characters",
+    )
+    .await;
 }
 
 /// `fragment F{i} on Event { ...F{i-1} ...F{i-1} }` up to `n`: 2^n fields
@@ -141,30 +147,29 @@ async fn expansion_aliases_and_batches_are_bounded(app: &TestApp) {
 async fn list_inputs_are_capped(app: &TestApp) {
     // 200 names with actorMatch ALL once ran 76 s.
     let names: Vec<String> = (0..200).map(|i| format!("actor {i}")).collect();
-    let body = app
-        .gql(
-            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
-            json!({"f": {"actors": names, "actorMatch": "ALL"}}),
-        )
-        .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
-    assert!(message(&body).contains("at most 20 actors"), "{body}");
+    refused(
+        app,
+        "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+        json!({"f": {"actors": names, "actorMatch": "ALL"}}),
+        "at most 20 actors",
+    )
+    .await;
     let ids: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
-    let body = app
-        .gql(
-            "query($f: EventFilter) { timeline(bucket: YEAR, filter: $f) { count } }",
-            json!({"f": {"actorIds": ids}}),
-        )
-        .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    refused(
+        app,
+        "query($f: EventFilter) { timeline(bucket: YEAR, filter: $f) { count } }",
+        json!({"f": {"actorIds": ids}}),
+        "at most 20 actors",
+    )
+    .await;
     let kinds = vec!["ATTACK"; 40];
-    let body = app
-        .gql(
-            "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
-            json!({"f": {"kinds": kinds}}),
-        )
-        .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    refused(
+        app,
+        "query($f: EventFilter) { events(filter: $f) { nodes { id } } }",
+        json!({"f": {"kinds": kinds}}),
+        "at most 32 kinds",
+    )
+    .await;
     // Twenty are fine.
     let names: Vec<String> = (0..20).map(|i| format!("actor {i}")).collect();
     let d = app
@@ -235,30 +240,24 @@ on_both_backends!(
     long_articles_are_ingested_whole,
 );
 
-/// Holds an exclusive lock on the event table of `url` until dropped:
-/// every read of events blocks behind it, for as long as the test wants.
-async fn lock_events(url: &str) -> (sea_orm::DatabaseConnection, sea_orm::DatabaseTransaction) {
-    let db = sea_orm::Database::connect(url).await.unwrap();
-    let txn = db.begin().await.unwrap();
-    txn.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
-        .await
-        .unwrap();
-    (db, txn)
+/// A PostgreSQL server with these time limits.
+async fn pg_app(statement_timeout: Duration, request_timeout: Duration) -> TestApp {
+    let limits = StoreLimits {
+        statement_timeout: Some(statement_timeout),
+        ..StoreLimits::server()
+    };
+    TestApp::spawn_limited(
+        Backend::Postgres,
+        &format!("t:{TOKEN}"),
+        limits,
+        request_timeout,
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_blocked_read_is_cancelled_by_the_statement_timeout() {
-    let limits = StoreLimits {
-        statement_timeout: Some(Duration::from_millis(200)),
-        ..StoreLimits::server()
-    };
-    let app = TestApp::spawn_limited(
-        Backend::Postgres,
-        &format!("t:{TOKEN}"),
-        limits,
-        Duration::from_secs(60),
-    )
-    .await;
+    let app = pg_app(Duration::from_millis(200), Duration::from_secs(60)).await;
     let (_db, lock) = lock_events(&app.url).await;
     let body = app.gql("{ events { totalCount } }", json!({})).await;
     assert_eq!(code(&body), "TIMEOUT", "{body}");
@@ -270,17 +269,7 @@ async fn a_blocked_read_is_cancelled_by_the_statement_timeout() {
 
 #[tokio::test]
 async fn a_request_past_its_deadline_is_abandoned() {
-    let limits = StoreLimits {
-        statement_timeout: Some(Duration::from_secs(60)),
-        ..StoreLimits::server()
-    };
-    let app = TestApp::spawn_limited(
-        Backend::Postgres,
-        &format!("t:{TOKEN}"),
-        limits,
-        Duration::from_millis(300),
-    )
-    .await;
+    let app = pg_app(Duration::from_secs(60), Duration::from_millis(300)).await;
     let (_db, lock) = lock_events(&app.url).await;
     let body = app.gql("{ events { totalCount } }", json!({})).await;
     assert_eq!(code(&body), "TIMEOUT", "{body}");
@@ -289,33 +278,9 @@ async fn a_request_past_its_deadline_is_abandoned() {
     app.cleanup().await;
 }
 
-/// Statements of the test's database waiting for a lock.
-async fn waiting(admin: &sea_orm::DatabaseConnection, db: &str) -> i64 {
-    let row = admin
-        .query_one_raw(sea_orm::Statement::from_sql_and_values(
-            sea_orm::DbBackend::Postgres,
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-            [db.into()],
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get("", "n").unwrap()
-}
-
 #[tokio::test]
 async fn one_request_holds_a_few_connections_not_the_pool() {
-    let limits = StoreLimits {
-        statement_timeout: Some(Duration::from_secs(120)),
-        ..StoreLimits::server()
-    };
-    let app = TestApp::spawn_limited(
-        Backend::Postgres,
-        &format!("t:{TOKEN}"),
-        limits,
-        Duration::from_secs(120),
-    )
-    .await;
+    let app = pg_app(Duration::from_secs(120), Duration::from_secs(120)).await;
     let (_db, lock) = lock_events(&app.url).await;
     // Four requests of twenty counts each: before, 80 statements wanted
     // the 32 connections and everyone else waited 10 s for one.
@@ -345,20 +310,13 @@ async fn one_request_holds_a_few_connections_not_the_pool() {
         .unwrap();
     let name = app.store_db_name();
     let expected = 4 * tarikh::graphql::limits::ROOT_FIELDS_AT_ONCE as i64;
-    let mut n = 0;
-    for _ in 0..100_000 {
-        n = waiting(&admin, &name).await;
-        if n >= expected {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    let n = until_lock_waiters(&admin, &name, expected).await;
     assert_eq!(n, expected, "statements blocked behind the lock");
     // The others are served meanwhile.
     let d = app.ok("{ actors { nodes { id } } }", json!({})).await;
     assert_eq!(d["actors"]["nodes"], json!([]));
     assert_eq!(app.get("/health").await.status().as_u16(), 200);
-    assert_eq!(waiting(&admin, &name).await, expected);
+    assert_eq!(lock_waiters(&admin, &name).await, expected);
     lock.rollback().await.unwrap();
     for a in attacks {
         let body = a.await.unwrap();
@@ -440,19 +398,6 @@ fn tarikh_cmd(url: &str, args: &[&str]) -> std::process::Output {
         .env_remove("DATABASE_URL")
         .output()
         .expect("run tarikh")
-}
-
-fn tmpdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "tarikh-hard-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[tokio::test]
@@ -650,14 +595,7 @@ async fn one_client_streams_at_most_its_share_of_exports() {
         .await
         .unwrap();
     let name = app.store_db_name();
-    let mut n = 0;
-    for _ in 0..100_000 {
-        n = waiting(&admin, &name).await;
-        if n > 0 {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    let n = until_lock_waiters(&admin, &name, 1).await;
     assert!(n >= 1, "the first export reached the database");
     let second = app.client.get(&url).send().await.unwrap();
     assert_eq!(second.status().as_u16(), 429);

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{day, TestApp};
+use common::{day, tmpdir, TestApp};
 use serde_json::{json, Value};
 use tarikh::export::DOC_VERSION;
 
@@ -22,19 +22,6 @@ fn tarikh(app: &TestApp, args: &[&str]) -> Output {
         .env_remove("DATABASE_URL")
         .output()
         .expect("run tarikh")
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "tarikh-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn fixtures() -> PathBuf {

@@ -154,7 +154,6 @@ async fn concurrent_writes_on_sqlite_all_succeed() {
 
 #[tokio::test]
 async fn sigint_lets_requests_in_flight_finish() {
-    use sea_orm::{ConnectionTrait, TransactionTrait};
     use std::io::BufRead;
     let admin = common::admin_url();
     let name = format!("tarikh_sigint_{}", std::process::id());
@@ -196,11 +195,7 @@ async fn sigint_lets_requests_in_flight_finish() {
         }
     };
     // A read that blocks behind a lock until the test lets it go.
-    let db = sea_orm::Database::connect(&url).await.unwrap();
-    let lock = db.begin().await.unwrap();
-    lock.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
-        .await
-        .unwrap();
+    let (db, lock) = common::lock_events(&url).await;
     let request = tokio::spawn({
         let addr = addr.clone();
         async move {
@@ -214,27 +209,8 @@ async fn sigint_lets_requests_in_flight_finish() {
         }
     });
     let admin_db = sea_orm::Database::connect(&admin).await.unwrap();
-    let waiting = || async {
-        let row = admin_db
-            .query_one_raw(sea_orm::Statement::from_sql_and_values(
-                sea_orm::DbBackend::Postgres,
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-                [name.clone().into()],
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get::<i64>("", "n").unwrap()
-    };
-    let mut blocked = false;
-    for _ in 0..100_000 {
-        if waiting().await > 0 {
-            blocked = true;
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert!(blocked, "the request reached the database");
+    let blocked = common::until_lock_waiters(&admin_db, &name, 1).await;
+    assert!(blocked > 0, "the request reached the database");
     let pid = child.id().to_string();
     assert!(std::process::Command::new("kill")
         .args(["-INT", &pid])

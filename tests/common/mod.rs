@@ -327,3 +327,59 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A fresh, empty folder under the system's temporary folder.
+pub fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "tarikh-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Holds an exclusive lock on the event table of the PostgreSQL database
+/// at `url` until the transaction is dropped or rolled back: every read
+/// of events blocks behind it, for as long as a test wants.
+pub async fn lock_events(url: &str) -> (sea_orm::DatabaseConnection, sea_orm::DatabaseTransaction) {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let db = sea_orm::Database::connect(url).await.unwrap();
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    (db, txn)
+}
+
+/// Statements of PostgreSQL database `db` waiting for a lock.
+pub async fn lock_waiters(admin: &sea_orm::DatabaseConnection, db: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = admin
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+            [db.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+/// Waits (without a clock: a bounded number of looks) until at least
+/// `n` statements of `db` wait for a lock; returns how many do.
+pub async fn until_lock_waiters(admin: &sea_orm::DatabaseConnection, db: &str, n: i64) -> i64 {
+    let mut seen = 0;
+    for _ in 0..100_000 {
+        seen = lock_waiters(admin, db).await;
+        if seen >= n {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    seen
+}
