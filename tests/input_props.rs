@@ -78,3 +78,22 @@ proptest! {
         }
     }
 }
+
+/// Found by the `extract` fuzz target: a number past u64 multiplied by
+/// 100 as hundredths of an hour (an overflow panic where overflow is
+/// checked). Also a fraction with more digits than 10^n holds.
+#[test]
+fn huge_numbers_in_durations_do_not_overflow() {
+    use tarikh::extract::{extract, Lang};
+    let day = parse_date("2024-01-26").unwrap();
+    for text in [
+        "In 446666666666666666666666666666666666666666666666666666666 igned in late 2019.",
+        "in 2.0000000000000000000000001 hours",
+        "in 18446744073709551615 days",
+        "in 99999999999/3 hours",
+    ] {
+        for lang in [Lang::En, Lang::Ar, Lang::Auto] {
+            let _ = extract(text, day, lang);
+        }
+    }
+}

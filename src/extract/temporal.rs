@@ -317,6 +317,12 @@ const ED_STOP: &[&str] = &[
     "proceed", "exceed", "succeed", "shed", "bred", "embed", "greed",
 ];
 
+/// Largest number a temporal expression is read with.
+const MAX_NUM: u64 = 1_000_000_000_000;
+/// Most digits of a number (or of its fraction) a temporal expression is
+/// read with.
+const MAX_DIGITS: u8 = 13;
+
 impl<'x, 'a> Ctx<'x, 'a> {
     fn lex(&self, i: usize) -> Lex {
         if i >= self.lim {
@@ -329,7 +335,10 @@ impl<'x, 'a> Ctx<'x, 'a> {
             return None;
         }
         let t = self.doc.toks.get(i)?;
-        (t.kind == TokKind::Num).then_some((t.num, t.nd))
+        // No date, time or duration needs more: within these bounds the
+        // stages' arithmetic on numbers (hundredths, fractions, day
+        // counts) cannot overflow.
+        (t.kind == TokKind::Num && t.num <= MAX_NUM && t.nd <= MAX_DIGITS).then_some((t.num, t.nd))
     }
     fn punct(&self, i: usize, cs: &[char]) -> bool {
         i < self.lim
