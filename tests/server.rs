@@ -212,8 +212,9 @@ async fn sigint_lets_requests_in_flight_finish() {
     let blocked = common::until_lock_waiters(&admin_db, &name, 1).await;
     assert!(blocked > 0, "the request reached the database");
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
+    // The shell's own kill: no other program needed.
+    assert!(std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {pid}")])
         .status()
         .unwrap()
         .success());
