@@ -124,8 +124,8 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 }
 
 /// Starts serving on `listener`; the returned server runs until it is
-/// stopped or the process gets SIGINT/SIGTERM (then it drains in-flight
-/// requests for up to 10 s).
+/// stopped (draining requests in flight for up to 10 s). It does not
+/// listen for signals: [`run_until_signal`] does.
 pub async fn serve(
     listener: TcpListener,
     store: Store,
