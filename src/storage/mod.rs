@@ -8,6 +8,7 @@
 
 mod actors;
 mod articles;
+mod candidates;
 mod docs;
 mod entities;
 mod events;
