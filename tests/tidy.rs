@@ -56,12 +56,13 @@ fn offences(bad: impl Fn(&str) -> bool) -> Vec<String> {
 fn no_panicking_calls_outside_tests() {
     let found = offences(|l| {
         [
+            // Macro names in pieces, so that this file does not name them itself.
             ".unwrap()",
             ".expect(",
-            "panic!(",
-            "unreachable!(",
-            "todo!(",
-            "unimplemented!(",
+            concat!("panic", "!("),
+            concat!("unreachable", "!("),
+            concat!("todo", "!("),
+            concat!("unimplemented", "!("),
         ]
         .iter()
         .any(|p| l.contains(p))
