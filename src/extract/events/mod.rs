@@ -1,0 +1,847 @@
+//! Stage 5: event assembly, one event per clause (`docs/annotation.md`).
+//!
+//! Each sentence is cut into clauses ([`clauses`]). A clause is an event when
+//! it has a trigger of a kind ([`triggers`]) or a date of its own; a
+//! reporting clause ("said on Tuesday that…") is a statement only when it is
+//! dated itself or reports nothing that is an event. A clause that is not an
+//! event lends its words to the evidence of its neighbour. Dates, in order:
+//! the clause's own expression; the clause it hangs on (a reported clause
+//! takes its statement's date, a relative or subordinate clause its main
+//! clause's); an anaphor ("the same day", "في اليوم التالي") the last dated
+//! event; the publication date. "since X" runs to the date of the statement
+//! that gives the figure, or to publication; a duration ("within 30 days",
+//! "for another three months") stretches its clause's date into a range.
+//! Quantities are every count of the clause ([`quantities`]); actors and
+//! their roles come from the clause itself ([`actors`]).
+
+pub mod actors;
+pub mod clauses;
+pub mod quantities;
+pub mod triggers;
+
+use chrono::{Days, Months, NaiveDate};
+
+use super::gazetteer::Mention;
+use super::text::{Doc, TokKind};
+use super::{Diagnostic, ExtractedEvent, Timex, TimexType};
+use crate::domain::{EventDate, EventKind, Precision, Quantity};
+use clauses::{Clause, Role};
+use quantities::CountedQuantity;
+use triggers::{is_telling, kind_of, CONTINUING, NEGATION, PRESENCE, PUBLISHED_THINGS, REPORTING};
+
+pub(super) const RANKS: &[&str] = &[
+    "اللواء",
+    "العميد",
+    "العقيد",
+    "الفريق",
+    "الرائد",
+    "المقدم",
+    "النقيب",
+    "الجنرال",
+    "الدكتور",
+    "الشيخ",
+];
+/// Title nouns: an organization between one of them and a named person is
+/// that person's affiliation ("رئيس خلية الإعلام الأمني، اللواء…").
+pub(super) const TITLES: &[&str] = &[
+    "رئيس",
+    "رئيسه",
+    "مدير",
+    "وزير",
+    "وزيره",
+    "قائد",
+    "المتحدث",
+    "الناطق",
+    "سفير",
+    "نائب",
+    "امين",
+    "مستشار",
+    "عضو",
+    "head",
+    "chief",
+    "director",
+    "minister",
+    "commander",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+];
+/// Words that put a place name in a locative phrase ("في شمال شرق سوريا").
+pub(super) const LOCATIVE: &[&str] = &["في", "داخل", "in", "inside"];
+pub(super) const DIRECTIONS: &[&str] = &[
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+    "وسط",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+/// Complementizers after a reporting verb: what follows is the reported content.
+pub(super) const COMPLEMENTIZERS: &[&str] = &["ان", "that"];
+const SOLDIERS: &[&str] = &["جندي", "جنود", "جنديا", "عسكري", "troops", "soldiers"];
+
+/// Anaphoric expressions: (words, days after the referenced date).
+const ANAPHORA: &[(&[&str], i64)] = &[
+    (&["the", "same", "day"], 0),
+    (&["that", "same", "day"], 0),
+    (&["later", "that", "day"], 0),
+    (&["that", "day"], 0),
+    (&["that", "night"], 0),
+    (&["later", "that", "night"], 0),
+    (&["hours", "later"], 0),
+    (&["the", "next", "day"], 1),
+    (&["the", "next", "morning"], 1),
+    (&["the", "following", "day"], 1),
+    (&["the", "following", "morning"], 1),
+    (&["a", "day", "later"], 1),
+    (&["back", "then"], 0),
+    (&["at", "the", "time"], 0),
+    (&["في", "اليوم", "نفسه"], 0),
+    (&["في", "اليوم", "ذاته"], 0),
+    (&["اليوم", "نفسه"], 0),
+    (&["اليوم", "ذاته"], 0),
+    (&["مساء", "اليوم", "نفسه"], 0),
+    (&["بعد", "ساعات"], 0),
+    (&["حينها"], 0),
+    (&["انذاك"], 0),
+    (&["وقتها"], 0),
+    (&["في", "ذلك", "الوقت"], 0),
+    (&["صباح", "اليوم", "التالي"], 1),
+    (&["في", "اليوم", "التالي"], 1),
+    (&["اليوم", "التالي"], 1),
+    (&["مساء", "اليوم", "التالي"], 1),
+    (&["بعد", "يوم"], 1),
+];
+/// Words before a duration that make it the length of its clause's event.
+const SPAN_WORDS: &[&str] = &[
+    "for",
+    "within",
+    "lasting",
+    "another",
+    "لمده",
+    "غضون",
+    "مدتها",
+    "مدته",
+    "طيله",
+    "لفتره",
+];
+
+pub(super) fn strip_conj(w: &str) -> &str {
+    if w.chars().count() > 3 {
+        w.strip_prefix('و')
+            .or_else(|| w.strip_prefix('ف'))
+            .unwrap_or(w)
+    } else {
+        w
+    }
+}
+
+/// The normalized word at token `i` ("" for numbers, punctuation, out of range).
+pub(super) fn word<'d>(doc: &'d Doc, i: usize) -> &'d str {
+    match doc.toks.get(i) {
+        Some(t) if t.kind == TokKind::Word => doc.tok_text(i),
+        _ => "",
+    }
+}
+
+/// What a clause holds.
+struct Info<'t> {
+    c: Clause,
+    /// The first non-telling trigger, else the telling one: (kind, token).
+    trigger: Option<(EventKind, usize)>,
+    /// The reporting verb, when the clause is a report.
+    reporting: Option<usize>,
+    /// Its own dated expression.
+    timex: Option<&'t Timex>,
+    /// A duration giving the event's length.
+    span_of: Option<&'t Timex>,
+    /// A present troop count ("ويوجد في العراق نحو 2500 جندي").
+    presence: bool,
+    /// Only a temporal expression and function words.
+    bare_timex: bool,
+}
+
+/// The discourse state carried from sentence to sentence.
+struct Discourse {
+    /// The date of the statement being reported on, and its sentence.
+    chain: Option<(usize, EventDate, bool)>,
+    /// The end of the last absolutely dated event, and its sentence.
+    last_abs: Option<(usize, NaiveDate)>,
+    /// The last dated event (for anaphora).
+    last_dated: Option<EventDate>,
+    /// The news day: the last explicit day in the week before publication.
+    news_day: Option<(usize, EventDate)>,
+}
+
+/// Builds events from the timexes and actor mentions of a document.
+pub fn assemble(
+    doc: &Doc,
+    published: NaiveDate,
+    timexes: &[Timex],
+    mentions: &[Mention],
+    _diags: &mut Vec<Diagnostic>,
+) -> Vec<ExtractedEvent> {
+    let mut events = Vec::new();
+    let mut disc = Discourse {
+        chain: None,
+        last_abs: None,
+        last_dated: None,
+        news_day: None,
+    };
+    // Timexes and mentions in text order, so that each sentence takes its
+    // own by binary search: work per sentence does not grow with the document.
+    let mut by_tok: Vec<&Timex> = timexes.iter().collect();
+    by_tok.sort_by_key(|t| t.toks[0]);
+    let mut by_span: Vec<Mention> = mentions.to_vec();
+    by_span.sort_by_key(|m| m.span[0]);
+    for (si, &(a, b)) in doc.sentences.iter().enumerate() {
+        let here = {
+            let lo = by_tok.partition_point(|t| t.toks[0] < a);
+            let hi = by_tok.partition_point(|t| t.toks[0] < b);
+            &by_tok[lo..hi]
+        };
+        let mentions = {
+            let [cs, ce] = doc.span_toks(a, b, false);
+            let lo = by_span.partition_point(|m| m.span[0] < cs);
+            let hi = by_span.partition_point(|m| m.span[0] < ce);
+            &by_span[lo..hi]
+        };
+        sentence(
+            doc,
+            published,
+            si,
+            a,
+            b,
+            here,
+            mentions,
+            &mut disc,
+            &mut events,
+        );
+    }
+    events
+}
+
+fn is_dated(t: &Timex) -> bool {
+    t.date.is_some()
+        && matches!(t.kind, TimexType::Date | TimexType::Time)
+        && t.timex3 != "PRESENT_REF"
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sentence(
+    doc: &Doc,
+    published: NaiveDate,
+    si: usize,
+    a: usize,
+    b: usize,
+    here: &[&Timex],
+    mentions: &[Mention],
+    disc: &mut Discourse,
+    events: &mut Vec<ExtractedEvent>,
+) {
+    let in_timex = |i: usize| here.iter().any(|t| i >= t.toks[0] && i < t.toks[1]);
+    let timex_ranges: Vec<[usize; 2]> = here.iter().map(|t| t.toks).collect();
+    let mut infos: Vec<Info> = clauses::split(doc, a, b, in_timex)
+        .into_iter()
+        .map(|c| describe(doc, c, here))
+        .collect();
+    merge_bare_timexes(&mut infos, doc, here);
+    let n = infos.len();
+    // which clauses are events, and of what kind
+    let mut kind: Vec<Option<EventKind>> = vec![None; n];
+    for (k, inf) in infos.iter().enumerate() {
+        kind[k] = match inf.trigger {
+            Some((kd, _)) if !is_telling(kd) => Some(kd),
+            _ if inf.presence => Some(EventKind::Deployment),
+            _ if inf.timex.is_some() && inf.reporting.is_none() && inf.trigger.is_none() => {
+                Some(EventKind::Other)
+            }
+            _ => None,
+        };
+    }
+    // reporting clauses: statements when dated or when what they report is no event
+    let sentence_dated = infos.iter().any(|i| i.timex.is_some());
+    for k in 0..n {
+        let inf = &infos[k];
+        let Some((tk, _)) = inf.trigger else { continue };
+        if !is_telling(tk) || kind[k].is_some() {
+            continue;
+        }
+        let content: Vec<usize> = (k + 1..n)
+            .take_while(|&j| infos[j].c.role != Role::Main || j == k + 1)
+            .collect();
+        let content_is_event = content.iter().any(|&j| kind[j].is_some())
+            || (content.is_empty() && k > 0 && kind[k - 1].is_some());
+        let continuing = inf
+            .reporting
+            .is_some_and(|r| CONTINUING.contains(&strip_conj(word(doc, r))));
+        let in_chain = disc.chain.as_ref().is_some_and(|(s, _, _)| s + 1 == si);
+        // within a chain of reporting sentences, a continuation ("وأضاف"), a
+        // speaker left unnamed ("he said") or a dated sentence tells the same statement
+        let same_statement =
+            in_chain && (continuing || sentence_dated || !has_actor(doc, inf.c, mentions));
+        if inf.timex.is_some() || (!content_is_event && !same_statement) {
+            kind[k] = Some(tk);
+        }
+    }
+    // the toll of an attack told in the same sentence ("shelled the village and
+    // killed 12", "…، مما أسفر عن مقتل 5") is the attack's outcome, not a second event
+    for k in 1..n {
+        if kind[k] == Some(EventKind::Death)
+            && infos[k].timex.is_none()
+            && infos[k].reporting.is_none()
+            && kind[..k].iter().flatten().last() == Some(&EventKind::Attack)
+        {
+            kind[k] = None;
+        }
+    }
+    // a sentence that tells of something no trigger names ("the index lost 53
+    // points"): its first clause with a finite verb is an event of its own kind,
+    // dated by the discourse (English only: Arabic verbs need a tagger)
+    if kind.iter().all(Option::is_none) && doc.lang == super::Lang::En {
+        if let Some(k) = (0..n).find(|&k| {
+            let c = infos[k].c;
+            infos[k].reporting.is_none()
+                && (c.a..c.b).any(|i| {
+                    doc.toks[i].kind == TokKind::Word
+                        && clauses::looks_verb(word(doc, i))
+                        && !matches!(
+                            word(doc, i),
+                            "is" | "are" | "has" | "have" | "will" | "would" | "could"
+                        )
+                })
+        }) {
+            kind[k] = Some(EventKind::Other);
+        }
+    }
+    // dates of the event clauses
+    let mut dates: Vec<Option<(EventDate, Option<&Timex>)>> = vec![None; n];
+    let chain_ref = disc
+        .chain
+        .as_ref()
+        .filter(|(s, _, explicit)| *explicit && si <= s + 2)
+        .map(|(_, d, _)| d.clone());
+    for k in 0..n {
+        let inf = &infos[k];
+        let own = inf.timex.and_then(|t| {
+            // "the next morning", "في اليوم ذاته": the day of the story, not of publication
+            if let Some(d) = anaphor(
+                doc,
+                Clause {
+                    a: t.toks[0].saturating_sub(1),
+                    b: t.toks[1],
+                    role: Role::Main,
+                },
+                disc.last_dated.as_ref(),
+            ) {
+                return Some((d, t));
+            }
+            let mut d = t.date.clone()?;
+            // "before the end of the year": from publication to that end
+            let before = t.toks[0] > inf.c.a
+                && matches!(
+                    strip_conj(word(doc, t.toks[0] - 1)),
+                    "قبل" | "before" | "by"
+                );
+            if before
+                && d.modifier == Some(crate::domain::DateModifier::End)
+                && d.end > published
+                && d.start > published
+            {
+                d.start = published;
+                d.approximate = true;
+            }
+            Some((d, t))
+        });
+        let mut date = match own {
+            Some((mut d, t)) => {
+                if t.open_end {
+                    // "since X": to the date of the statement that gives the count
+                    if let Some((ps, pend)) = disc.last_abs {
+                        if si <= ps + 2 && pend >= d.start && pend <= published {
+                            d.end = pend;
+                            d.precision = Precision::Day;
+                        }
+                    }
+                }
+                Some((d, Some(t)))
+            }
+            None => None,
+        };
+        if date.is_none() {
+            // the clause it hangs on
+            let parent = (0..k)
+                .rev()
+                .find(|&j| infos[j].c.role == Role::Main || j == 0 || infos[j].reporting.is_some());
+            let hang = match inf.c.role {
+                Role::Main => None,
+                _ => parent.and_then(|j| {
+                    dates[j].clone().or_else(|| {
+                        infos[j]
+                            .timex
+                            .and_then(|t| t.date.clone().map(|d| (d, None)))
+                    })
+                }),
+            };
+            date = hang.map(|(d, _)| (d, None));
+        }
+        if date.is_none() {
+            if let Some(d) = anaphor(doc, inf.c, disc.last_dated.as_ref()) {
+                date = Some((d, None));
+            }
+        }
+        if date.is_none() && infos[k].reporting.is_none() {
+            if let Some(d) = chain_ref
+                .clone()
+                .filter(|_| inf.c.role == Role::Reported || k == 0)
+            {
+                date = Some((d, None));
+            }
+        }
+        if date.is_none() && !inf.presence && !present_or_future(doc, inf.c) {
+            // narrative: an undated past clause tells of the news day
+            if let Some((_, d)) = disc
+                .news_day
+                .as_ref()
+                .filter(|(s, _)| si <= s + NEWS_DAY_REACH)
+            {
+                date = Some((d.clone(), None));
+            }
+        }
+        let mut d = date.map_or_else(|| EventDate::day(published), |x| x.0);
+        if let Some(du) = inf.span_of {
+            if let Some(r) = stretch(&d, du) {
+                d = r;
+            }
+        }
+        dates[k] = Some((d, inf.timex));
+    }
+    // evidence: each clause that is no event goes to the event before it (or after)
+    let owner: Vec<Option<usize>> = (0..n)
+        .map(|k| {
+            if kind[k].is_some() {
+                Some(k)
+            } else {
+                (0..k)
+                    .rev()
+                    .find(|&j| kind[j].is_some())
+                    .or_else(|| (k + 1..n).find(|&j| kind[j].is_some()))
+            }
+        })
+        .collect();
+    let mut any_statement_date: Option<(EventDate, bool)> = None;
+    for k in 0..n {
+        let Some(kd) = kind[k] else { continue };
+        let members: Vec<usize> = (0..n).filter(|&j| owner[j] == Some(k)).collect();
+        let ev_a = members
+            .iter()
+            .map(|&j| infos[j].c.a)
+            .min()
+            .unwrap_or(infos[k].c.a);
+        let ev_b = members
+            .iter()
+            .map(|&j| infos[j].c.b)
+            .max()
+            .unwrap_or(infos[k].c.b);
+        // actors from the clause and the non-reporting clauses it absorbed,
+        // up to a participle that opens another statement ("، مشيرا إلى أن…")
+        let stop = members
+            .iter()
+            .copied()
+            .find(|&j| {
+                j > k
+                    && infos[j]
+                        .reporting
+                        .is_some_and(|r| CONTINUING.contains(&strip_conj(word(doc, r))))
+            })
+            .unwrap_or(usize::MAX);
+        let members: Vec<usize> = members.into_iter().filter(|&j| j < stop || j < k).collect();
+        let act_a = members
+            .iter()
+            .filter(|&&j| j == k || infos[j].reporting.is_none())
+            .map(|&j| infos[j].c.a)
+            .min()
+            .unwrap_or(infos[k].c.a);
+        let act_b = members
+            .iter()
+            .filter(|&&j| j == k || infos[j].reporting.is_none())
+            .map(|&j| infos[j].c.b)
+            .max()
+            .unwrap_or(infos[k].c.b);
+        let Some((date, tx)) = dates[k].clone() else {
+            continue;
+        };
+        let qs = quantities::find(doc, ev_a, ev_b, &timex_ranges);
+        let trigger = infos[k].trigger.map(|t| t.1);
+        let mut conf = 0.6;
+        if !matches!(kd, EventKind::Other) {
+            conf += 0.15;
+        }
+        if date.precision.at_least(Precision::Month) && !date.approximate {
+            conf += 0.1;
+        }
+        if tx.is_none() {
+            conf -= 0.1;
+        }
+        if is_telling(kd) {
+            any_statement_date = Some((date.clone(), tx.is_some()));
+        }
+        if let Some(t) = tx {
+            if !t.relative && !t.open_end {
+                disc.last_abs = Some((si, date.end));
+            }
+            disc.last_dated = Some(date.clone());
+            // a written date may be the dateline of last month; a relative one is this week's
+            let reach = if t.relative { 7 } else { 31 };
+            let recent = published
+                .checked_sub_days(Days::new(reach))
+                .is_some_and(|w| date.start >= w && date.end <= published);
+            if date.precision == Precision::Day && date.start == date.end && recent && !t.open_end {
+                disc.news_day = Some((si, date.clone()));
+            }
+        }
+        events.push(build(
+            doc, ev_a, ev_b, act_a, act_b, kd, date, tx, qs, trigger, mentions, conf,
+        ));
+    }
+    // the reporting chain: a sentence that reports, dated or not
+    let reports = infos.iter().any(|i| i.reporting.is_some());
+    if let Some((d, explicit)) = any_statement_date {
+        disc.chain = Some((si, d, explicit));
+    } else if reports || sentence_dated {
+        if let Some((s, d, e)) = disc.chain.clone() {
+            if s + 1 == si {
+                disc.chain = Some((si, d, e));
+            }
+        }
+        if disc.chain.as_ref().is_none_or(|c| c.0 != si) {
+            let d = infos
+                .iter()
+                .find_map(|i| i.timex.and_then(|t| t.date.clone()))
+                .unwrap_or_else(|| EventDate::day(published));
+            disc.chain = Some((si, d, sentence_dated));
+        }
+    }
+}
+
+/// How many sentences after its last mention the news day still dates an
+/// undated past clause.
+const NEWS_DAY_REACH: usize = 1000;
+
+/// Words of a clause in the present or future: such a clause is not told of
+/// the news day ("the company is expected to", "سوف", "حاليا").
+const NOT_PAST: &[&str] = &[
+    "will",
+    "would",
+    "is",
+    "are",
+    "says",
+    "say",
+    "expects",
+    "plans",
+    "now",
+    "currently",
+    "can",
+    "may",
+    "might",
+    "should",
+    "must",
+    "shall",
+    "سوف",
+    "حاليا",
+    "الان",
+    "يوجد",
+    "يتواجد",
+    "ستكون",
+    "سيتم",
+    "يتوقع",
+    "يعتزم",
+];
+
+fn present_or_future(doc: &Doc, c: Clause) -> bool {
+    (c.a..c.b).any(|i| NOT_PAST.contains(&strip_conj(word(doc, i))))
+}
+
+fn has_actor(doc: &Doc, c: Clause, mentions: &[Mention]) -> bool {
+    let [s, e] = doc.span_toks(c.a, c.b, false);
+    mentions.iter().any(|m| m.span[0] >= s && m.span[1] <= e)
+        || (c.a..c.b).any(|i| RANKS.contains(&doc.tok_text(i)))
+}
+
+fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
+    let in_timex = |i: usize| here.iter().any(|t| i >= t.toks[0] && i < t.toks[1]);
+    let mut trigger: Option<(EventKind, usize, usize)> = None; // kind, token, rank
+    let mut telling: Option<(EventKind, usize)> = None;
+    let mut reporting = None;
+    for i in c.a..c.b {
+        if in_timex(i) {
+            continue;
+        }
+        let w = word(doc, i);
+        if w.is_empty() {
+            continue;
+        }
+        let bare = strip_conj(w);
+        if reporting.is_none() && (REPORTING.contains(&bare) || CONTINUING.contains(&bare)) {
+            reporting = Some(i);
+        }
+        let Some((k, rank)) = kind_of(bare, doc.tok_stem(i)) else {
+            continue;
+        };
+        let negated = i > c.a
+            && (NEGATION.contains(&word(doc, i - 1))
+                || (i > c.a + 1
+                    && NEGATION.contains(&word(doc, i - 2))
+                    && word(doc, i - 1).len() <= 4));
+        if negated {
+            continue;
+        }
+        // "released a statement" publishes; it frees nobody
+        let k = if k == EventKind::Arrest
+            && matches!(bare, "released" | "release")
+            && PUBLISHED_THINGS.contains(&word(doc, i + 1))
+        {
+            EventKind::Statement
+        } else {
+            k
+        };
+        if is_telling(k) {
+            telling.get_or_insert((k, i));
+            continue;
+        }
+        // the first trigger wins, except that a founding outranks the rest
+        match trigger {
+            None => trigger = Some((k, i, rank)),
+            Some((_, _, r)) if rank == 0 && r != 0 => trigger = Some((k, i, rank)),
+            _ => {}
+        }
+    }
+    let trigger = trigger.map(|(k, i, _)| (k, i)).or(telling);
+    let timex = here
+        .iter()
+        .copied()
+        .find(|t| t.toks[0] >= c.a && t.toks[0] < c.b && is_dated(t));
+    let span_of = here.iter().copied().find(|t| {
+        t.toks[0] >= c.a
+            && t.toks[0] < c.b
+            && t.kind == TimexType::Duration
+            && (t.toks[0] > c.a && {
+                let p = strip_conj(word(doc, t.toks[0] - 1));
+                SPAN_WORDS.contains(&p)
+                    || doc.tok_stem(t.toks[0]).len() < doc.tok_text(t.toks[0]).len()
+            } || SPAN_WORDS
+                .iter()
+                .any(|w| doc.tok_text(t.toks[0]).ends_with(w)))
+    });
+    let presence = (c.a..c.b).any(|i| PRESENCE.contains(&strip_conj(word(doc, i))))
+        && (c.a + 1..c.b).any(|i| {
+            SOLDIERS.contains(&strip_conj(word(doc, i)))
+                && (doc.toks[i - 1].kind == TokKind::Num
+                    || matches!(doc.toks[i - 1].lex, super::lexicon::Lex::NumWord(_)))
+        })
+        && timex.is_none();
+    let bare_timex = timex.is_some()
+        && (c.a..c.b).all(|i| {
+            in_timex(i)
+                || doc.toks[i].kind != TokKind::Word
+                || strip_conj(word(doc, i)).chars().count() <= 3
+        });
+    Info {
+        c,
+        trigger: if presence && trigger.is_none() {
+            None
+        } else {
+            trigger
+        },
+        reporting: reporting
+            .filter(|_| trigger.is_some_and(|t| is_telling(t.0)) || trigger.is_none()),
+        timex,
+        span_of,
+        presence,
+        bare_timex,
+    }
+}
+
+/// A clause that is only a temporal expression ("ومطلع العام الجاري،") joins
+/// the clause after it when it opens the sentence or that clause, else the
+/// clause before it ("…، منذ 17 أكتوبر").
+fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Doc, here: &[&'t Timex]) {
+    let mut k = 0;
+    while k < infos.len() {
+        if !infos[k].bare_timex || infos.len() == 1 {
+            k += 1;
+            continue;
+        }
+        let into_next = k + 1 < infos.len() && (k == 0 || infos[k + 1].timex.is_none());
+        let (x, y) = if into_next {
+            (k, k + 1)
+        } else if k > 0 {
+            (k - 1, k)
+        } else {
+            (k, k + 1)
+        };
+        if y >= infos.len() {
+            k += 1;
+            continue;
+        }
+        let role = if into_next {
+            infos[y].c.role
+        } else {
+            infos[x].c.role
+        };
+        let role = if x == 0 { Role::Main } else { role };
+        let c = Clause {
+            a: infos[x].c.a,
+            b: infos[y].c.b,
+            role,
+        };
+        let t = infos[k].timex;
+        let mut merged = describe(doc, c, here);
+        // the bare expression dates the merged clause even if the other had one
+        if merged.timex.is_some() && infos[x].timex.is_some() && infos[y].timex.is_some() {
+            merged.timex = t;
+        }
+        infos.splice(x..=y, std::iter::once(merged));
+        k = x + 1;
+    }
+}
+
+/// The date an anaphor in the clause points to ("the same day", "اليوم التالي").
+fn anaphor(doc: &Doc, c: Clause, last: Option<&EventDate>) -> Option<EventDate> {
+    let last = last?;
+    for i in c.a..c.b {
+        for (words, plus) in ANAPHORA {
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| i + k < c.b && strip_conj(doc.tok_text(i + k)) == *w)
+            {
+                if last.precision != Precision::Day {
+                    return Some(last.clone());
+                }
+                let d = last.end.checked_add_days(Days::new(*plus as u64))?;
+                return Some(EventDate::day(d));
+            }
+        }
+    }
+    None
+}
+
+/// A date stretched by a duration: [start, start + length − 1 day].
+fn stretch(d: &EventDate, du: &Timex) -> Option<EventDate> {
+    let v = du.timex3.strip_prefix('P')?;
+    if v.starts_with('T') {
+        return None;
+    }
+    let unit = v.chars().last()?;
+    let n: u32 = v[..v.len() - 1].parse().ok()?;
+    if n == 0 || n > 1200 {
+        return None;
+    }
+    let s = d.start;
+    let end = match unit {
+        'D' => s.checked_add_days(Days::new(n as u64)),
+        'W' => s.checked_add_days(Days::new(7 * n as u64)),
+        'M' => s.checked_add_months(Months::new(n)),
+        'Y' => s.checked_add_months(Months::new(12 * n)),
+        _ => None,
+    }?
+    .pred_opt()?;
+    if !crate::domain::in_range(end) {
+        return None;
+    }
+    EventDate::new(s, Some(end), Precision::Day, d.approximate, None).ok()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    doc: &Doc,
+    a: usize,
+    b: usize,
+    act_a: usize,
+    act_b: usize,
+    kind: EventKind,
+    date: EventDate,
+    tx: Option<&Timex>,
+    quantities: Vec<CountedQuantity>,
+    trigger: Option<usize>,
+    mentions: &[Mention],
+    confidence: f64,
+) -> ExtractedEvent {
+    let span = evidence_span(doc, a, b);
+    let evidence = doc.slice_cp(span[0], span[1]).to_string();
+    let actors = actors::actors(doc, act_a, act_b, kind, trigger, mentions);
+    let title = make_title(doc, act_a, act_b, kind);
+    ExtractedEvent {
+        title,
+        summary: None,
+        kind,
+        date,
+        when_text: tx.map(|t| t.text.clone()),
+        when_span: tx.map(|t| t.span),
+        evidence,
+        evidence_span: span,
+        actors,
+        quantity: quantities.first().map(|q| Quantity {
+            value: q.value,
+            unit: q.unit.to_string(),
+        }),
+        quantities,
+        confidence: (confidence * 100.0_f64).round().clamp(0.0, 100.0) / 100.0,
+    }
+}
+
+/// Code-point span of tokens `[a, b)` without leading or trailing punctuation.
+fn evidence_span(doc: &Doc, a: usize, b: usize) -> [usize; 2] {
+    let mut a = a;
+    let mut b = b.min(doc.toks.len());
+    while b > a + 1
+        && matches!(
+            doc.toks[b - 1].kind,
+            TokKind::Punct('.' | '!' | '?' | '؟' | '،' | ',' | '؛' | ';' | '”' | '»' | ':' | '(')
+        )
+    {
+        b -= 1;
+    }
+    while a + 1 < b
+        && matches!(
+            doc.toks[a].kind,
+            TokKind::Punct('،' | ',' | '؛' | ';' | ':' | ')')
+        )
+    {
+        a += 1;
+    }
+    doc.span_toks(a, b, false)
+}
+
+fn make_title(doc: &Doc, a: usize, b: usize, kind: EventKind) -> String {
+    let words: Vec<usize> = (a..b.min(doc.toks.len()))
+        .filter(|&i| doc.toks[i].kind != TokKind::Punct('“'))
+        .collect();
+    let n = words.len().min(14);
+    if n == 0 {
+        return kind.as_str().to_string();
+    }
+    let sp = doc.span_toks(words[0], words[n - 1] + 1, false);
+    let mut t = doc.slice_cp(sp[0], sp[1]).trim().to_string();
+    if words.len() > n {
+        t.push('…');
+    }
+    t
+}
