@@ -227,6 +227,7 @@ async fn dedup_corpus(app: &TestApp) {
                 (
                     m[0].as_str().unwrap().to_string(),
                     m[1].as_str().unwrap().to_string(),
+                    m[2].as_str().unwrap().to_string(),
                 ),
                 name.clone(),
             );
@@ -245,6 +246,7 @@ async fn dedup_corpus(app: &TestApp) {
             let key = (
                 m["article"]["url"].as_str().unwrap().to_string(),
                 e["date"]["start"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_ascii_lowercase(),
             );
             let gold = cluster_of
                 .get(&key)

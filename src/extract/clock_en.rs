@@ -101,6 +101,28 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// A unit of amount follows: "%", "percent", "points", "billion"…
+    fn amount_after(&self, j: usize) -> bool {
+        self.punct(j, &['%'])
+            || matches!(
+                self.full(j),
+                "percent"
+                    | "per"
+                    | "pc"
+                    | "points"
+                    | "point"
+                    | "pts"
+                    | "million"
+                    | "billion"
+                    | "trillion"
+                    | "cents"
+                    | "dollars"
+                    | "euros"
+                    | "bn"
+                    | "bps"
+            )
+    }
+
     fn adjacent(&self, j: usize) -> bool {
         !self.has_space_before(j)
     }
@@ -178,6 +200,10 @@ impl Ctx<'_, '_> {
                 if self.punct(k, &[':', '.']) && self.adjacent(k) {
                     match self.num(k + 1) {
                         Some((mm, 2)) if mm < 60 && self.adjacent(k + 1) => {
+                            // "fell 3.41 %", "1.16 percent": an amount, not a time
+                            if self.punct(k, &['.']) && self.amount_after(k + 2) {
+                                return None;
+                            }
                             m = mm as u32;
                             k += 2;
                             strong = true;

@@ -8,7 +8,8 @@
 //! 2. [`temporal`]: temporal tagging and normalization against the
 //!    publication date (Arabic and English, Gregorian and Hijri);
 //! 3. [`gazetteer`]: actor recognition (aho-corasick over normalized text);
-//! 4. [`events`]: one event per dated clause, kind, quantity, actors, title.
+//! 4. [`events`]: clauses, one event per event clause, its date from the
+//!    clause or the discourse, kind, quantities, actors and their roles.
 //!
 //! Every span is `[start, end)` in Unicode code points of the text as given.
 //! See `docs/extraction.md` for the conventions (bounds of parts of periods,
@@ -26,6 +27,7 @@ use serde::{Serialize, Serializer};
 
 use crate::domain::{format_date, ActorKind, ActorRole, EventDate, EventKind, Precision, Quantity};
 
+pub use events::quantities::CountedQuantity;
 pub use gazetteer::{gazetteer, Gazetteer, GazetteerEntry};
 
 /// The language of a text, or `Auto` to detect it.
@@ -134,7 +136,10 @@ pub struct ExtractedEvent {
     pub evidence: String,
     pub evidence_span: [usize; 2],
     pub actors: Vec<ExtractedActor>,
+    /// The first of `quantities` (kept for readers of the first format).
     pub quantity: Option<Quantity>,
+    /// Every count of the event, typed and qualified.
+    pub quantities: Vec<CountedQuantity>,
     pub confidence: f64,
 }
 

@@ -637,6 +637,14 @@ impl<'x, 'a> Ctx<'x, 'a> {
         if need_word && !word {
             return None;
         }
+        // "2020.90 points": a decimal is an amount, not a year
+        if self.punct(j + 1, &['.', ','])
+            && self.num(j + 2).is_some()
+            && !self.has_space_before(j + 1)
+            && !self.has_space_before(j + 2)
+        {
+            return None;
+        }
         j += 1;
         let mut mark = None;
         match self.lex(j) {

@@ -128,6 +128,8 @@ const ANAPHORA: &[(&[&str], i64)] = &[
     (&["مساء", "اليوم", "التالي"], 1),
     (&["بعد", "يوم"], 1),
 ];
+/// Words that open an attribution ("according to X", "بحسب X").
+const ATTRIBUTION: &[&str] = &["according", "بحسب", "حسب", "وفق", "وفقا", "نقلا", "citing"];
 /// Words before a duration that make it the length of its clause's event.
 const SPAN_WORDS: &[&str] = &[
     "for",
@@ -414,7 +416,8 @@ fn sentence(
                 date = Some((d, None));
             }
         }
-        if date.is_none() && !inf.presence && !present_or_future(doc, inf.c) {
+        let telling = infos[k].reporting.is_some() || kind[k].is_some_and(is_telling);
+        if date.is_none() && !inf.presence && !telling && !present_or_future(doc, inf.c) {
             // narrative: an undated past clause tells of the news day
             if let Some((_, d)) = disc
                 .news_day
@@ -472,6 +475,17 @@ fn sentence(
             })
             .unwrap_or(usize::MAX);
         let members: Vec<usize> = members.into_iter().filter(|&j| j < stop || j < k).collect();
+        // the clauses reporting it: their actors are sources, only mentioned
+        let all_a = members
+            .iter()
+            .map(|&j| infos[j].c.a)
+            .min()
+            .unwrap_or(infos[k].c.a);
+        let all_b = members
+            .iter()
+            .map(|&j| infos[j].c.b)
+            .max()
+            .unwrap_or(infos[k].c.b);
         let act_a = members
             .iter()
             .filter(|&&j| j == k || infos[j].reporting.is_none())
@@ -517,7 +531,17 @@ fn sentence(
             }
         }
         events.push(build(
-            doc, ev_a, ev_b, act_a, act_b, kd, date, tx, qs, trigger, mentions, conf,
+            doc,
+            [ev_a, ev_b],
+            [all_a, all_b],
+            [act_a, act_b],
+            kd,
+            date,
+            tx,
+            qs,
+            trigger,
+            mentions,
+            conf,
         ));
     }
     // the reporting chain: a sentence that reports, dated or not
@@ -604,6 +628,18 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
         let Some((k, rank)) = kind_of(bare, doc.tok_stem(i)) else {
             continue;
         };
+        // "the meeting", "this attack": an event told before, not a new one
+        let en = doc.lang == super::Lang::En;
+        let told_before = en
+            && i > c.a
+            && matches!(
+                word(doc, i - 1),
+                "the" | "this" | "that" | "these" | "those"
+            )
+            && !bare.ends_with("ed");
+        if told_before {
+            continue;
+        }
         let negated = i > c.a
             && (NEGATION.contains(&word(doc, i - 1))
                 || (i > c.a + 1
@@ -633,6 +669,13 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
         }
     }
     let trigger = trigger.map(|(k, i, _)| (k, i)).or(telling);
+    // "according to the Pentagon", "بحسب البنتاغون": a source, not a participant
+    let first = (c.a..c.b).find(|&i| doc.toks[i].kind == TokKind::Word);
+    if let Some(f) = first.filter(|&f| ATTRIBUTION.contains(&strip_conj(word(doc, f)))) {
+        if trigger.is_none() {
+            reporting = Some(f);
+        }
+    }
     let timex = here
         .iter()
         .copied()
@@ -772,10 +815,9 @@ fn stretch(d: &EventDate, du: &Timex) -> Option<EventDate> {
 #[allow(clippy::too_many_arguments)]
 fn build(
     doc: &Doc,
-    a: usize,
-    b: usize,
-    act_a: usize,
-    act_b: usize,
+    [a, b]: [usize; 2],
+    [all_a, all_b]: [usize; 2],
+    [act_a, act_b]: [usize; 2],
     kind: EventKind,
     date: EventDate,
     tx: Option<&Timex>,
@@ -786,7 +828,7 @@ fn build(
 ) -> ExtractedEvent {
     let span = evidence_span(doc, a, b);
     let evidence = doc.slice_cp(span[0], span[1]).to_string();
-    let actors = actors::actors(doc, act_a, act_b, kind, trigger, mentions);
+    let actors = actors::actors(doc, [all_a, all_b], [act_a, act_b], kind, trigger, mentions);
     let title = make_title(doc, act_a, act_b, kind);
     ExtractedEvent {
         title,
