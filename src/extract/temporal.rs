@@ -1051,6 +1051,29 @@ impl<'x, 'a> Ctx<'x, 'a> {
         self.tense > 0 || (self.tense == 0 && !self.long)
     }
 
+    /// Whether a past-tense verb stands right before the token at code point `cp` (skipping
+    /// "on", "late", "early", "last"): "said Friday", "met on Tuesday".
+    fn past_verb_before(&self, cp: usize) -> bool {
+        if !self.en {
+            return false;
+        }
+        // the token that starts at code point `cp`
+        let doc = self.doc;
+        let mut j = doc.toks.partition_point(|t| {
+            doc.map
+                .get(t.s as usize)
+                .is_some_and(|&m| (m as usize) < cp)
+        });
+        while j > 0 && matches!(self.doc.tok_text(j - 1), "on" | "late" | "early" | "this") {
+            j -= 1;
+        }
+        if j == 0 || doc.toks.get(j - 1).is_none_or(|t| t.kind != TokKind::Word) {
+            return false;
+        }
+        let w = self.doc.tok_text(j - 1);
+        PAST_EN.contains(&w) || (w.len() > 4 && w.ends_with("ed") && !ED_STOP.contains(&w))
+    }
+
     fn weekday_near(&self, wd: u8, dir: i8) -> Option<NaiveDate> {
         let p = self.pubd;
         let pw = p.weekday().number_from_monday() as i64;
@@ -1167,7 +1190,15 @@ impl<'x, 'a> Ctx<'x, 'a> {
             }
             (None, None, None) => {
                 let wd = pd.wd?;
-                let dir = if self.looks_forward() { 1 } else { -1 };
+                // "said Friday", "met on Tuesday": a past verb right before the
+                // weekday looks back, whatever the rest of the sentence says
+                let dir = if self.past_verb_before(span[0]) {
+                    -1
+                } else if self.looks_forward() {
+                    1
+                } else {
+                    -1
+                };
                 Some(day_val(self.weekday_near(wd, dir)?).rel())
             }
             _ => None,

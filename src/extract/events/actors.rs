@@ -10,7 +10,8 @@
 use super::super::gazetteer::{gazetteer, Mention};
 use super::super::text::{Doc, TokKind};
 use super::super::ExtractedActor;
-use super::{strip_conj, word, COMPLEMENTIZERS, DIRECTIONS, LOCATIVE, RANKS, REPORTING, TITLES};
+use super::triggers::REPORTING;
+use super::{strip_conj, word, COMPLEMENTIZERS, DIRECTIONS, LOCATIVE, RANKS, TITLES};
 use crate::domain::{ActorKind, ActorRole, EventKind};
 
 /// The actors named in tokens `[a, b)` of an event of `kind` whose trigger

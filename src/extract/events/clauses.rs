@@ -9,7 +9,7 @@
 //! its own expression comes from there (see `mod.rs`).
 
 use super::super::text::{Doc, TokKind};
-use super::triggers::{kind_of, CONTINUING, PRESENCE, REPORTING};
+use super::triggers::class;
 use super::{strip_conj, word};
 
 /// How a clause relates to the clause before it.
@@ -244,9 +244,8 @@ pub fn split(doc: &Doc, a: usize, b: usize, in_timex: impl Fn(usize) -> bool) ->
         }
         let w = doc.tok_text(i);
         let bare = strip_conj(w);
-        if (REPORTING.contains(&bare) || CONTINUING.contains(&bare))
-            && !(en && i > a && word(doc, i - 1) == "was")
-        {
+        let cls = class(bare);
+        if (cls.reporting || cls.continuing) && !(en && i > a && word(doc, i - 1) == "was") {
             reporting = Some(i);
             if en
                 && matches!(
@@ -298,14 +297,11 @@ pub fn split(doc: &Doc, a: usize, b: usize, in_timex: impl Fn(usize) -> bool) ->
         } else if !en && i > start + 2 && t.pre > 0 && w.starts_with('و') {
             let stem = doc.tok_stem(i);
             let verb_like = !stem.starts_with("ال")
-                && (kind_of(bare, "").is_some()
-                    || REPORTING.contains(&bare)
-                    || PRESENCE.contains(&bare)
-                    || bare == "كان");
+                && (cls.kind.is_some() || cls.reporting || cls.presence || bare == "كان");
             if verb_like {
                 cut(&mut out, &mut start, &mut role, i, Role::Coordinated);
                 reporting = None;
-                if REPORTING.contains(&bare) {
+                if cls.reporting {
                     reporting = Some(i);
                 }
             }

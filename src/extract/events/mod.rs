@@ -18,6 +18,7 @@ pub mod actors;
 pub mod clauses;
 pub mod quantities;
 pub mod triggers;
+pub mod windows;
 
 use chrono::{Days, Months, NaiveDate};
 
@@ -27,7 +28,7 @@ use super::{Diagnostic, ExtractedEvent, Timex, TimexType};
 use crate::domain::{EventDate, EventKind, Precision, Quantity};
 use clauses::{Clause, Role};
 use quantities::CountedQuantity;
-use triggers::{is_telling, kind_of, CONTINUING, NEGATION, PRESENCE, PUBLISHED_THINGS, REPORTING};
+use triggers::{is_telling, CONTINUING, NEGATION, PUBLISHED_THINGS};
 
 pub(super) const RANKS: &[&str] = &[
     "اللواء",
@@ -371,8 +372,15 @@ fn sentence(
             }
             Some((d, t))
         });
-        let mut date = match own {
-            Some((mut d, t)) => {
+        let win = windows::find(doc, inf.c, here, published, disc.last_dated.as_ref());
+        let from_window = win.is_some();
+        let mut tx_used = inf.timex;
+        let mut date = match (win, own) {
+            (Some((d, t)), _) => {
+                tx_used = t;
+                Some((d, t))
+            }
+            (None, Some((mut d, t))) => {
                 if t.open_end {
                     // "since X": to the date of the statement that gives the count
                     if let Some((ps, pend)) = disc.last_abs {
@@ -384,7 +392,7 @@ fn sentence(
                 }
                 Some((d, Some(t)))
             }
-            None => None,
+            (None, None) => None,
         };
         if date.is_none() {
             // the clause it hangs on
@@ -428,12 +436,12 @@ fn sentence(
             }
         }
         let mut d = date.map_or_else(|| EventDate::day(published), |x| x.0);
-        if let Some(du) = inf.span_of {
+        if let Some(du) = inf.span_of.filter(|_| !from_window) {
             if let Some(r) = stretch(&d, du) {
                 d = r;
             }
         }
-        dates[k] = Some((d, inf.timex));
+        dates[k] = Some((d, tx_used));
     }
     // evidence: each clause that is no event goes to the event before it (or after)
     let owner: Vec<Option<usize>> = (0..n)
@@ -622,10 +630,12 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
             continue;
         }
         let bare = strip_conj(w);
-        if reporting.is_none() && (REPORTING.contains(&bare) || CONTINUING.contains(&bare)) {
+        let cls = triggers::class(bare);
+        if reporting.is_none() && (cls.reporting || cls.continuing) {
             reporting = Some(i);
         }
-        let Some((k, rank)) = kind_of(bare, doc.tok_stem(i)) else {
+        let kind = cls.kind.or_else(|| triggers::class(doc.tok_stem(i)).kind);
+        let Some((k, rank)) = kind else {
             continue;
         };
         // "the meeting", "this attack": an event told before, not a new one
@@ -676,10 +686,12 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
             reporting = Some(f);
         }
     }
-    let timex = here
-        .iter()
-        .copied()
-        .find(|t| t.toks[0] >= c.a && t.toks[0] < c.b && is_dated(t));
+    let timex = here.iter().copied().find(|t| {
+        t.toks[0] >= c.a
+            && t.toks[0] < c.b
+            && is_dated(t)
+            && !(t.open_end && record_since(doc, c, t))
+    });
     let span_of = here.iter().copied().find(|t| {
         t.toks[0] >= c.a
             && t.toks[0] < c.b
@@ -692,7 +704,7 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
                 .iter()
                 .any(|w| doc.tok_text(t.toks[0]).ends_with(w)))
     });
-    let presence = (c.a..c.b).any(|i| PRESENCE.contains(&strip_conj(word(doc, i))))
+    let presence = (c.a..c.b).any(|i| triggers::class(strip_conj(word(doc, i))).presence)
         && (c.a + 1..c.b).any(|i| {
             SOLDIERS.contains(&strip_conj(word(doc, i)))
                 && (doc.toks[i - 1].kind == TokKind::Num
@@ -763,6 +775,41 @@ fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Doc, here: &[&'t Time
         infos.splice(x..=y, std::iter::once(merged));
         k = x + 1;
     }
+}
+
+/// Words that make "since X" the measure of a record, not the event's span:
+/// "its lowest level since 1997", "the first annual loss since 1992",
+/// "أدنى مستوى منذ", "لأول مرة منذ".
+const RECORD: &[&str] = &[
+    "lowest",
+    "highest",
+    "best",
+    "worst",
+    "biggest",
+    "largest",
+    "smallest",
+    "first",
+    "weakest",
+    "strongest",
+    "seen",
+    "deadliest",
+    "longest",
+    "اعلي",
+    "ادني",
+    "اول",
+    "اكبر",
+    "اسوا",
+    "افضل",
+    "اطول",
+    "الاعلي",
+    "الادني",
+    "الاكبر",
+    "الاسوا",
+];
+
+fn record_since(doc: &Doc, c: Clause, t: &Timex) -> bool {
+    (t.toks[0].saturating_sub(6).max(c.a)..t.toks[0])
+        .any(|i| RECORD.contains(&strip_conj(word(doc, i))))
 }
 
 /// The date an anaphor in the clause points to ("the same day", "اليوم التالي").

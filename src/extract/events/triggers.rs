@@ -4,6 +4,9 @@
 //! its conjunction (و ف), or without every clitic. Case table:
 //! `tests/cases/extract_events.json`.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use crate::domain::EventKind;
 
 /// Trigger words of each kind, most specific kinds first. Statement and report
@@ -528,14 +531,47 @@ pub const PUBLISHED_THINGS: &[&str] = &[
     "a",
 ];
 
-/// The kind and precedence of a word, if it is a trigger. Lower rank wins a tie.
-pub fn kind_of(word: &str, stem: &str) -> Option<(EventKind, usize)> {
+/// What a word is to event assembly, looked up once per token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordClass {
+    /// Trigger kind and its rank in [`KINDS`].
+    pub kind: Option<(EventKind, usize)>,
+    /// A reporting verb ([`REPORTING`]) or a continuing one ([`CONTINUING`]).
+    pub reporting: bool,
+    pub continuing: bool,
+    pub presence: bool,
+}
+
+static CLASSES: LazyLock<HashMap<&'static str, WordClass>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, WordClass> = HashMap::new();
     for (rank, (k, words)) in KINDS.iter().enumerate() {
-        if words.contains(&word) || (!stem.is_empty() && words.contains(&stem)) {
-            return Some((*k, rank));
+        for w in *words {
+            m.entry(w).or_default().kind.get_or_insert((*k, rank));
         }
     }
-    None
+    for w in REPORTING {
+        m.entry(w).or_default().reporting = true;
+    }
+    for w in CONTINUING {
+        m.entry(w).or_default().continuing = true;
+    }
+    for w in PRESENCE {
+        m.entry(w).or_default().presence = true;
+    }
+    m
+});
+
+/// The class of a normalized word (without its conjunction).
+pub fn class(word: &str) -> WordClass {
+    CLASSES.get(word).copied().unwrap_or_default()
+}
+
+/// The kind and precedence of a word, if it is a trigger (the word whole,
+/// else its stem without clitics). Lower rank wins a tie.
+pub fn kind_of(word: &str, stem: &str) -> Option<(EventKind, usize)> {
+    class(word)
+        .kind
+        .or_else(|| (!stem.is_empty()).then(|| class(stem).kind).flatten())
 }
 
 /// Kinds that only name the telling of something.
