@@ -259,6 +259,66 @@ async fn actor_filters(app: &TestApp) {
 /// whose copy of the event days triggers keep): it must follow date
 /// changes, links added later, paging both ways, WITHIN, counts and the
 /// histogram, exactly as the plain join does on SQLite.
+/// `actorRole` restricts the actor filter to links in that role, on the
+/// one-actor path (read through the actor's links on PostgreSQL) and the
+/// several-actor one; alone it is refused.
+async fn actor_role_filter(app: &TestApp) {
+    let isis = app.actor("Islamic State", None, &[("داعش", "ar")]).await;
+    let police = app.actor("Iraqi Police", None, &[]).await;
+    let linked = |a: &str, role: &str| json!({"actorId": a, "role": role});
+    for (title, d, actors) in [
+        (
+            "isis attacks police",
+            "2024-01-01",
+            vec![linked(&isis, "AGENT"), linked(&police, "TARGET")],
+        ),
+        (
+            "police raid isis",
+            "2024-01-02",
+            vec![linked(&police, "AGENT"), linked(&isis, "TARGET")],
+        ),
+        ("isis named", "2024-01-03", vec![linked(&isis, "MENTIONED")]),
+    ] {
+        app.ok(
+            "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
+            json!({"i": {"title": title, "kind": "ATTACK", "date": day(d), "actors": actors}}),
+        )
+        .await;
+    }
+    assert_eq!(
+        app.titles(json!({"actors": ["داعش"]})).await,
+        ["isis attacks police", "police raid isis", "isis named"]
+    );
+    assert_eq!(
+        app.titles(json!({"actors": ["داعش"], "actorRole": "AGENT"}))
+            .await,
+        ["isis attacks police"]
+    );
+    assert_eq!(
+        app.titles(json!({"actorIds": [isis], "actorRole": "TARGET"}))
+            .await,
+        ["police raid isis"]
+    );
+    assert_eq!(
+        app.titles(json!({"actorIds": [isis, police], "actorRole": "AGENT"}))
+            .await,
+        ["isis attacks police", "police raid isis"]
+    );
+    assert_eq!(
+        app.titles(json!({"actorIds": [isis, police], "actorMatch": "ALL", "actorRole": "TARGET"}))
+            .await,
+        Vec::<String>::new()
+    );
+    let codes = app
+        .codes(
+            None,
+            "query($f: EventFilter) { events(filter: $f) { totalCount } }",
+            json!({"f": {"actorRole": "AGENT"}}),
+        )
+        .await;
+    assert_eq!(codes, ["BAD_USER_INPUT"]);
+}
+
 async fn actor_timeline(app: &TestApp) {
     let a = app.actor("Iraq", Some("العراق"), &[("بغداد", "ar")]).await;
     let b = app.actor("Syria", Some("سوريا"), &[]).await;
@@ -820,6 +880,7 @@ on_both_backends!(
     date_ranges,
     bce_ordering,
     actor_filters,
+    actor_role_filter,
     actor_timeline,
     pagination,
     timeline,

@@ -111,6 +111,9 @@ pub struct ExportArgs {
     /// Actor name, alias or id (repeatable; any of them).
     #[arg(long)]
     pub actor: Vec<String>,
+    /// Only events in which the actors play this role (agent, target, mentioned).
+    #[arg(long)]
+    pub actor_role: Option<String>,
     /// Event kind (repeatable).
     #[arg(long)]
     pub kind: Vec<String>,
@@ -390,6 +393,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         let event_only = args.from.is_some()
             || args.to.is_some()
             || !args.actor.is_empty()
+            || args.actor_role.is_some()
             || !args.kind.is_empty()
             || !args.status.is_empty();
         if event_only {
@@ -412,6 +416,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         let mut pairs: Vec<(String, String)> = [
             pair("from", &args.from),
             pair("to", &args.to),
+            pair("actorRole", &args.actor_role),
             pair("updatedSince", &args.updated_since),
             pair("changedSince", &args.changed_since),
             pair("after", &args.after),

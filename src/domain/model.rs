@@ -194,6 +194,9 @@ pub struct EventFilter {
     /// Names or aliases in any language, normalized on lookup.
     pub actors: Vec<String>,
     pub actor_match: Match,
+    /// Only links in this role count for the actor constraint ("events in
+    /// which ISIS is the agent"); needs actors or actor ids.
+    pub actor_role: Option<ActorRole>,
     pub kinds: Vec<EventKind>,
     pub text: Option<String>,
     pub article_id: Option<Id>,
@@ -220,6 +223,9 @@ impl EventFilter {
     /// query cost), saying which limit.
     pub fn check_limits(&self) -> Result<(), String> {
         let actors = self.actors.len() + self.actor_ids.len();
+        if self.actor_role.is_some() && actors == 0 {
+            return Err("actorRole restricts the actor filter: name actors or actorIds too".into());
+        }
         if actors > MAX_FILTER_ACTORS {
             return Err(format!(
                 "a filter names at most {MAX_FILTER_ACTORS} actors, got {actors}"

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{parse_date, EventFilter, EventKind, EventOrder, EventStatus, Id, SyncToken};
+use crate::domain::{
+    parse_date, ActorRole, EventFilter, EventKind, EventOrder, EventStatus, Id, SyncToken,
+};
 use crate::storage::Cursor;
 
 /// Where a tombstone feed starts: `since` a time (exclusive), written
@@ -45,7 +47,8 @@ pub fn tombstone_params(pairs: &[(String, String)]) -> Result<TombstoneParams, S
 }
 
 /// Builds a filter and resume cursor from query pairs: `from`, `to`
-/// (YYYY-MM-DD), `actor` (repeatable: name, alias or id), `kind`,
+/// (YYYY-MM-DD), `actor` (repeatable: name, alias or id), `actorRole`
+/// (agent, target, mentioned: the role the actors play), `kind`,
 /// `status` (repeatable or comma-separated), `updatedSince` (RFC 3339),
 /// `changedSince` (a sync token), `after` (a cursor from a previous export).
 pub fn filter_from_pairs(
@@ -64,6 +67,11 @@ pub fn filter_from_pairs(
                 Err(_) if !v.is_empty() => f.actors.push(v.to_string()),
                 Err(_) => return Err("an actor must not be empty".into()),
             },
+            "actorRole" | "actor_role" => {
+                f.actor_role = Some(ActorRole::parse(v).ok_or(format!(
+                    "unknown actor role {v:?}: expected agent, target or mentioned"
+                ))?)
+            }
             "kind" => {
                 for s in many() {
                     f.kinds
@@ -97,4 +105,26 @@ pub fn filter_from_pairs(
     }
     f.check_limits()?;
     Ok((f, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn actor_role_restricts_named_actors_and_is_refused_alone() {
+        let (f, _) =
+            filter_from_pairs(&pairs(&[("actor", "ISIS"), ("actorRole", "agent")])).expect("valid");
+        assert_eq!(f.actor_role, Some(ActorRole::Agent));
+        let e = filter_from_pairs(&pairs(&[("actorRole", "target")])).unwrap_err();
+        assert!(e.contains("actorRole"), "{e}");
+        let e = filter_from_pairs(&pairs(&[("actor", "ISIS"), ("actorRole", "boss")])).unwrap_err();
+        assert!(e.contains("unknown actor role"), "{e}");
+    }
 }

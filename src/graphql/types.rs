@@ -214,6 +214,9 @@ pub struct EventFilter {
     /// ANY: at least one of the actors; ALL: every one.
     #[graphql(default_with = "Match::Any")]
     pub actor_match: Match,
+    /// Only links in this role count for `actors`/`actorIds`: AGENT gives the
+    /// events the actors did, TARGET those done to them. Needs actors.
+    pub actor_role: Option<ActorRole>,
     /// Only these kinds.
     pub kinds: Option<Vec<EventKind>>,
     /// Words that must all appear in the title or summary.
@@ -269,6 +272,7 @@ impl EventFilter {
                 .collect::<Result<_, _>>()?,
             actors,
             actor_match: self.actor_match.into(),
+            actor_role: self.actor_role.map(Into::into),
             kinds: self.kinds.iter().flatten().map(|k| (*k).into()).collect(),
             text: self.text.clone(),
             article_id: self

@@ -400,6 +400,9 @@ impl Store {
                     .into(),
             );
             c = c.add(event_actor::Column::ActorId.eq(actor));
+            if let Some(role) = f.actor_role {
+                c = c.add(event_actor::Column::Role.eq(role.as_str()));
+            }
             days = Days::Link;
         }
         let from = f.from.map(day_number);
@@ -479,13 +482,15 @@ impl Store {
         }
         if !groups.is_empty() {
             let in_links = |ids: Vec<Id>| {
-                event::Column::Id.in_subquery(
-                    Query::select()
-                        .column(event_actor::Column::EventId)
-                        .from(event_actor::Entity)
-                        .and_where(event_actor::Column::ActorId.is_in(ids))
-                        .to_owned(),
-                )
+                let mut q = Query::select()
+                    .column(event_actor::Column::EventId)
+                    .from(event_actor::Entity)
+                    .and_where(event_actor::Column::ActorId.is_in(ids))
+                    .to_owned();
+                if let Some(role) = f.actor_role {
+                    q.and_where(event_actor::Column::Role.eq(role.as_str()));
+                }
+                event::Column::Id.in_subquery(q)
             };
             match f.actor_match {
                 Match::Any => {
