@@ -102,6 +102,7 @@ pub async fn load_if_empty(store: &Store) -> anyhow::Result<usize> {
                     kind: EventKind::parse(&e.kind).ok_or_else(|| bad("kind"))?,
                     date,
                     quantity: e.quantity.clone(),
+                    quantities: vec![],
                     confidence: 1.0,
                     status: EventStatus::Confirmed,
                     actors,

@@ -1046,6 +1046,7 @@ async fn store_event(app: &TestApp, title: &str, kind: &str, day: chrono::NaiveD
         kind: EventKind::parse(kind).unwrap(),
         date: EventDate::new(day, None, Precision::Day, false, None).unwrap(),
         quantity: None,
+        quantities: vec![],
         confidence: 0.5,
         status: EventStatus::Extracted,
         actors: vec![],
@@ -1370,7 +1371,50 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// Every count of an extracted event, with its unit and qualifier, reaches
+/// the API (`Event.quantities`, `quantity` the first) and the exports.
+async fn counts_reach_the_api_and_exports(app: &TestApp) {
+    let dir = tmpdir("counts");
+    let path = dir.join("a.json");
+    let body = "A car bomb killed at least 12 people and wounded more than 40 others in the \
+                market of the town on 3 March 2024, police said.";
+    std::fs::write(
+        &path,
+        json!({"url": "https://example.org/counts", "language": "en",
+               "published": "2024-03-04", "body": body})
+        .to_string(),
+    )
+    .unwrap();
+    ingest_file_ok(app, &path);
+    let d = app
+        .ok(
+            "{ events { nodes { kind quantity { value unit } quantities { value unit qualifier } } } }",
+            json!({}),
+        )
+        .await;
+    let e = &d["events"]["nodes"][0];
+    assert_eq!(e["kind"], "ATTACK", "{d}");
+    assert_eq!(
+        e["quantities"],
+        json!([
+            {"value": 12.0, "unit": "killed", "qualifier": "AT_LEAST"},
+            {"value": 40.0, "unit": "wounded", "qualifier": "MORE_THAN"}
+        ])
+    );
+    assert_eq!(e["quantity"], json!({"value": 12.0, "unit": "killed"}));
+    let out = tarikh(app, &["export", "--format", "ndjson"]);
+    assert!(out.status.success());
+    let line: Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(
+        line["quantities"][1],
+        json!({"value": 40.0, "unit": "wounded", "qualifier": "more_than"})
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 on_both_backends!(
+    counts_reach_the_api_and_exports,
     cli_ingest_is_idempotent_and_reports_failures,
     killed_ingest_completes_on_rerun,
     dedup_corpus,

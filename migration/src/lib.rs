@@ -10,6 +10,7 @@ mod m20261129_000004_actor_timeline;
 mod m20261129_000005_export_doc;
 mod m20261130_000006_change_seq;
 mod m20261130_000007_compressed_docs;
+mod m20261203_000008_quantities;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_export_doc::Migration),
             Box::new(m20261130_000006_change_seq::Migration),
             Box::new(m20261130_000007_compressed_docs::Migration),
+            Box::new(m20261203_000008_quantities::Migration),
         ]
     }
 }

@@ -82,6 +82,7 @@ pub fn snapshot(e: &Event, actors: &[(Id, super::ActorRole)]) -> Value {
             "edtf": e.date.edtf(),
         },
         "quantity": e.quantity.as_ref().map(|q| serde_json::json!({"value": q.value, "unit": q.unit})),
+        "quantities": e.quantities.iter().map(|q| serde_json::json!({"value": q.value, "unit": q.unit, "qualifier": q.qualifier.map(|x| x.as_str())})).collect::<Vec<_>>(),
         "confidence": e.confidence,
         "status": e.status.as_str(),
         "actors": actors.iter().map(|(a, r)| serde_json::json!({"actor": a, "role": r})).collect::<Vec<_>>(),

@@ -79,6 +79,23 @@ vocabulary! {
     ActorRole { Agent => "agent", Target => "target", Mentioned => "mentioned" }
 }
 
+vocabulary! {
+    /// How a count was qualified: "at least 12", "more than 40", "about 2,500", "up to 300".
+    Qualifier {
+        AtLeast => "at_least", MoreThan => "more_than", About => "about", AtMost => "at_most",
+    }
+}
+
+/// One count of an event, typed and qualified: "at least 12 killed".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub value: f64,
+    /// killed, wounded, attacks, troops, votes, operations, members,
+    /// displaced, detained, people, percent (`docs/annotation.md`).
+    pub unit: String,
+    pub qualifier: Option<Qualifier>,
+}
+
 /// A measured amount: "61 attacks", "2500 soldiers".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{ActorKind, ActorRole, EventDate, EventKind, EventStatus, Precision, Quantity};
+use super::{ActorKind, ActorRole, Count, EventDate, EventKind, EventStatus, Precision, Quantity};
 
 /// Row identifier.
 pub type Id = i64;
@@ -52,6 +52,8 @@ pub struct Event {
     pub kind: EventKind,
     pub date: EventDate,
     pub quantity: Option<Quantity>,
+    /// Every count the extractor read ("12 killed and 40 wounded").
+    pub quantities: Vec<Count>,
     pub confidence: f64,
     pub status: EventStatus,
     pub created_at: DateTime<Utc>,
@@ -70,6 +72,7 @@ pub struct NewEvent {
     pub kind: EventKind,
     pub date: EventDate,
     pub quantity: Option<Quantity>,
+    pub quantities: Vec<Count>,
     pub confidence: f64,
     pub status: EventStatus,
     pub actors: Vec<(Id, ActorRole)>,
@@ -85,6 +88,8 @@ pub struct EventPatch {
     pub date: Option<EventDate>,
     /// `Some(None)` clears the quantity.
     pub quantity: Option<Option<Quantity>>,
+    /// Replaces every count when present.
+    pub quantities: Option<Vec<Count>>,
     pub confidence: Option<f64>,
     pub status: Option<EventStatus>,
     /// Replaces the whole actor list when present.

@@ -21,8 +21,8 @@ use futures::Stream;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    format_date, parse_date, Actor, ActorRole, ArticleRef, Event, EventFilter, EventOrder, Id,
-    Mention, Precision, Quantity, SyncToken, Tombstone,
+    format_date, parse_date, Actor, ActorRole, ArticleRef, Count, Event, EventFilter, EventOrder,
+    Id, Mention, Precision, Quantity, SyncToken, Tombstone,
 };
 use crate::storage::{Cursor, DocRow, NewDoc, Store, StoreError};
 
@@ -60,7 +60,7 @@ impl Format {
 /// NDJSON line changes (its fields, labels, EDTF, number formats), so that
 /// documents stored by an older build are made again instead of served.
 /// The test `export_doc_format_is_pinned` fails when the line changes.
-pub const DOC_VERSION: i32 = 1;
+pub const DOC_VERSION: i32 = 2;
 
 /// An actor of a row with its role.
 pub type ActorLink = (Arc<Actor>, ActorRole);
@@ -565,6 +565,8 @@ pub struct Doc {
     pub confidence: f64,
     pub date: DocDate,
     pub quantity: Option<Quantity>,
+    /// Every count, `{value, unit, qualifier}` (version 2).
+    pub quantities: Vec<Count>,
     pub actors: Vec<DocActor>,
     pub sources: Vec<DocSource>,
     pub source_count: usize,
@@ -595,6 +597,7 @@ impl Doc {
                 label_ar: e.date.label("ar"),
             },
             quantity: e.quantity.clone(),
+            quantities: e.quantities.clone(),
             actors: r
                 .actors
                 .iter()
@@ -817,7 +820,7 @@ pub fn tombstone_line(t: &Tombstone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ActorKind, EventDate, EventKind, EventStatus};
+    use crate::domain::{ActorKind, EventDate, EventKind, EventStatus, Qualifier};
     use chrono::{NaiveDate, TimeZone, Utc};
 
     fn row() -> Row {
@@ -855,6 +858,11 @@ mod tests {
                     value: 61.0,
                     unit: "attacks".into(),
                 }),
+                quantities: vec![Count {
+                    value: 61.0,
+                    unit: "attacks".into(),
+                    qualifier: Some(Qualifier::AtLeast),
+                }],
                 confidence: 0.85,
                 status: EventStatus::Extracted,
                 created_at: at,
@@ -882,8 +890,8 @@ mod tests {
     /// again) and update the expected text.
     #[test]
     fn export_doc_format_is_pinned() {
-        assert_eq!(DOC_VERSION, 1, "update the expected line with the version");
-        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)"},"quantity":{"value":61.0,"unit":"attacks"},"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
+        assert_eq!(DOC_VERSION, 2, "update the expected line with the version");
+        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)"},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
         assert_eq!(Doc::of(&row()).json(), expected);
     }
 

@@ -268,12 +268,21 @@ impl MutationRoot {
         input: EventInput,
     ) -> async_graphql::Result<Event> {
         let change = writer_change(ctx, None)?;
+        let quantity = input.quantity.as_ref().map(|q| q.to_domain()).transpose()?;
         let new = domain::NewEvent {
             title: input.title,
             summary: input.summary,
             kind: input.kind.into(),
             date: input.date.to_domain()?,
-            quantity: input.quantity.as_ref().map(|q| q.to_domain()).transpose()?,
+            quantities: quantity
+                .iter()
+                .map(|q| domain::Count {
+                    value: q.value,
+                    unit: q.unit.clone(),
+                    qualifier: None,
+                })
+                .collect(),
+            quantity,
             confidence: input.confidence.unwrap_or(1.0),
             status: input
                 .status
@@ -296,12 +305,24 @@ impl MutationRoot {
     ) -> async_graphql::Result<Event> {
         let change = writer_change(ctx, note)?;
         let id = parse_id(&id, "event")?;
+        let quantity = maybe(&input.quantity, |q| q.to_domain())?;
+        // a curated quantity replaces the extracted counts (or clears them)
+        let quantities = quantity.as_ref().map(|q| {
+            q.iter()
+                .map(|q| domain::Count {
+                    value: q.value,
+                    unit: q.unit.clone(),
+                    qualifier: None,
+                })
+                .collect()
+        });
         let patch = domain::EventPatch {
             title: input.title,
             summary: maybe(&input.summary, |s| Ok(s.clone()))?,
             kind: input.kind.map(Into::into),
             date: input.date.as_ref().map(|d| d.to_domain()).transpose()?,
-            quantity: maybe(&input.quantity, |q| q.to_domain())?,
+            quantity,
+            quantities,
             confidence: input.confidence,
             status: input.status.map(Into::into),
             actors: input.actors.as_deref().map(actor_links).transpose()?,

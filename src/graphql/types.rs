@@ -290,6 +290,32 @@ impl EventFilter {
     }
 }
 
+mirror_enum! {
+    /// How a count was qualified.
+    Qualifier {
+        /// "at least 12", "ما لا يقل عن".
+        AtLeast,
+        /// "more than 40", "أكثر من".
+        MoreThan,
+        /// "about 2,500", "nearly", "نحو".
+        About,
+        /// "up to 300".
+        AtMost,
+    }
+}
+
+/// One count of an event: "at least 12 killed".
+#[derive(SimpleObject, Clone)]
+pub struct Count {
+    /// The number.
+    pub value: f64,
+    /// What is counted: killed, wounded, attacks, troops, votes, operations,
+    /// members, displaced, detained, people, percent.
+    pub unit: String,
+    /// "at least", "more than", "about", "up to"; null when the text gave the number plainly.
+    pub qualifier: Option<Qualifier>,
+}
+
 /// A measured amount.
 #[derive(SimpleObject, Clone)]
 pub struct Quantity {
@@ -440,6 +466,20 @@ impl Event {
             value: q.value,
             unit: q.unit.clone(),
         })
+    }
+    /// Every count the source gave ("12 killed and 40 wounded"), typed and
+    /// qualified; `quantity` is the first of them. A curated `quantity`
+    /// replaces them.
+    async fn quantities(&self) -> Vec<Count> {
+        self.0
+            .quantities
+            .iter()
+            .map(|q| Count {
+                value: q.value,
+                unit: q.unit.clone(),
+                qualifier: q.qualifier.map(Into::into),
+            })
+            .collect()
     }
     /// How sure the extractor or curator is, from 0 to 1.
     async fn confidence(&self) -> f64 {

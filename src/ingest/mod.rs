@@ -131,6 +131,15 @@ fn ingest_event(e: &ExtractedEvent, actors: Vec<(usize, crate::domain::ActorRole
         kind: e.kind,
         date: e.date.clone(),
         quantity: e.quantity.clone(),
+        quantities: e
+            .quantities
+            .iter()
+            .map(|q| crate::domain::Count {
+                value: q.value,
+                unit: q.unit.to_string(),
+                qualifier: q.qualifier.and_then(crate::domain::Qualifier::parse),
+            })
+            .collect(),
         confidence: e.confidence,
         actors,
         mention: NewMention {

@@ -37,6 +37,8 @@ pub mod event {
         pub kind: String,
         pub quantity_value: Option<f64>,
         pub quantity_unit: Option<String>,
+        /// JSON array of `domain::Count` (migration 8).
+        pub quantities: Option<String>,
         pub confidence: f64,
         pub status: String,
         pub start_day: i32,

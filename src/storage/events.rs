@@ -16,9 +16,9 @@ use super::history::{bury, record, record_diff, remove_in, revision_row, snapsho
 use super::{Store, StoreError, StoreResult};
 use crate::domain::history::snapshot;
 use crate::domain::{
-    day_number, from_day_number, normalize_name, ActorRole, Change, DateMatch, DateModifier, Event,
-    EventDate, EventFilter, EventKind, EventOrder, EventPatch, EventStatus, Id, Match, Mention,
-    NewEvent, NewMention, Precision, Quantity,
+    day_number, from_day_number, normalize_name, ActorRole, Change, Count, DateMatch, DateModifier,
+    Event, EventDate, EventFilter, EventKind, EventOrder, EventPatch, EventStatus, Id, Match,
+    Mention, NewEvent, NewMention, Precision, Quantity,
 };
 
 /// A position in a sorted event list; opaque to clients.
@@ -108,6 +108,10 @@ pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
             (Some(value), Some(unit)) => Some(Quantity { value, unit }),
             _ => None,
         },
+        quantities: match &m.quantities {
+            Some(j) => serde_json::from_str(j).map_err(|_| corrupt("quantities"))?,
+            None => vec![],
+        },
         title: m.title,
         summary: m.summary,
         confidence: m.confidence,
@@ -126,6 +130,11 @@ pub(super) fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
     am.approximate = Set(d.approximate);
     am.modifier = Set(d.modifier.map(|m| m.as_str().to_string()));
     am.edtf = Set(d.edtf());
+}
+
+fn set_quantities(am: &mut event::ActiveModel, qs: &[Count]) {
+    // a Vec of plain structs always serializes; an empty list is stored as NULL
+    am.quantities = Set((!qs.is_empty()).then(|| serde_json::to_string(qs).unwrap_or_default()));
 }
 
 fn set_quantity(am: &mut event::ActiveModel, q: &Option<Quantity>) {
@@ -728,6 +737,9 @@ pub(super) async fn update_in(
     if let Some(q) = &patch.quantity {
         set_quantity(&mut am, q);
     }
+    if let Some(qs) = &patch.quantities {
+        set_quantities(&mut am, qs);
+    }
     if let Some(c) = patch.confidence {
         check_confidence(c)?;
         am.confidence = Set(c);
@@ -786,6 +798,7 @@ fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
     };
     set_date(&mut am, &new.date);
     set_quantity(&mut am, &new.quantity);
+    set_quantities(&mut am, &new.quantities);
     Ok(am)
 }
 

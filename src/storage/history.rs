@@ -330,6 +330,7 @@ impl Store {
                 kind: old.kind,
                 date: old.date.clone(),
                 quantity: old.quantity.clone(),
+                quantities: old.quantities.clone(),
                 confidence: old.confidence,
                 status: EventStatus::Extracted,
                 actors: links,

@@ -18,7 +18,7 @@ use super::history::touch_later;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView};
 use crate::domain::{
-    normalize_name, ActorKind, ActorRole, Article, Change, EventDate, EventKind, EventPatch,
+    normalize_name, ActorKind, ActorRole, Article, Change, Count, EventDate, EventKind, EventPatch,
     EventStatus, Id, NewActor, NewArticle, NewEvent, NewMention, Quantity, ACTOR_ACTIVE,
     ACTOR_PROPOSED,
 };
@@ -42,6 +42,7 @@ pub struct IngestEvent {
     pub kind: EventKind,
     pub date: EventDate,
     pub quantity: Option<Quantity>,
+    pub quantities: Vec<Count>,
     pub confidence: f64,
     /// Indexes into [`PreparedArticle::actors`], with roles.
     pub actors: Vec<(usize, ActorRole)>,
@@ -410,6 +411,7 @@ impl<'a> Placer<'a> {
                     kind: e.kind,
                     date: e.date.clone(),
                     quantity: e.quantity.clone(),
+                    quantities: e.quantities.clone(),
                     confidence: e.confidence.clamp(0.0, 1.0),
                     status: EventStatus::Extracted,
                     actors: links,
@@ -564,6 +566,7 @@ impl Store {
                 kind: Some(e.kind),
                 date: Some(e.date.clone()),
                 quantity: Some(e.quantity.clone()),
+                quantities: Some(e.quantities.clone()),
                 actors: Some(links),
                 ..Default::default()
             };

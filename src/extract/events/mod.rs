@@ -306,12 +306,20 @@ fn sentence(
     // the toll of an attack told in the same sentence ("shelled the village and
     // killed 12", "…، مما أسفر عن مقتل 5") is the attack's outcome, not a second event
     for k in 1..n {
+        let Some(j) = (0..k).rev().find(|&j| kind[j].is_some()) else {
+            continue;
+        };
+        let one_date = infos[k].timex.is_none() || infos[j].timex.is_none();
         if kind[k] == Some(EventKind::Death)
-            && infos[k].timex.is_none()
+            && kind[j] == Some(EventKind::Attack)
+            && one_date
             && infos[k].reporting.is_none()
-            && kind[..k].iter().flatten().last() == Some(&EventKind::Attack)
         {
             kind[k] = None;
+            // "killed 12 and wounded 40 on 3 March": the date written once is the attack's
+            if infos[j].timex.is_none() {
+                infos[j].timex = infos[k].timex;
+            }
         }
     }
     // a sentence that tells of something no trigger names ("the index lost 53
