@@ -1,6 +1,8 @@
 //! Table-driven cases for the extraction engine (issue 3): normalization,
 //! Arabic and English temporal expressions, and the whole pipeline. The
-//! case files are in `tests/cases/extract_*.json`, written for this project.
+//! case files are in `tests/cases/extract_*.json` and, for temporal
+//! expressions, `tests/cases/timex/<stage>_<lang>.json` (one table per file
+//! of `src/extract/temporal/`), written for this project.
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -26,8 +28,44 @@ fn normalization_cases() {
     }
 }
 
-fn run_timex_cases(json: &str, lang: Lang) {
+/// The temporal case tables of `lang` (`ar`, `en`): every
+/// `tests/cases/timex/*_<lang>.json`, with its file name, in name order.
+fn timex_tables(lang: &str) -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/timex");
+    let mut tables = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/cases/timex is readable") {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.ends_with("_ar.json") || name.ends_with("_en.json"),
+            "{name}: a temporal case table is named <stage>_ar.json or <stage>_en.json"
+        );
+        if name.ends_with(&format!("_{lang}.json")) {
+            tables.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    tables.sort();
+    assert!(!tables.is_empty(), "no {lang} table in {}", dir.display());
+    tables
+}
+
+fn run_timex_cases(lang: Lang) {
+    let code = if lang == Lang::Ar { "ar" } else { "en" };
     let mut failures = Vec::new();
+    for (table, json) in timex_tables(code) {
+        run_timex_table(&table, &json, lang, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Checks the cases of one table, adding a line to `failures` (prefixed by
+/// the table's name) for each expectation not met.
+fn run_timex_table(table: &str, json: &str, lang: Lang, failures: &mut Vec<String>) {
     for c in cases(json) {
         let text = c["text"].as_str().unwrap();
         let x = extract(text, date(c["published"].as_str().unwrap()), lang);
@@ -48,7 +86,7 @@ fn run_timex_cases(json: &str, lang: Lang) {
             .collect();
         if expect.is_empty() && !x.timexes.is_empty() {
             failures.push(format!(
-                "{}: expected no timex, got {:?}",
+                "{table}: {}: expected no timex, got {:?}",
                 c["note"],
                 x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()
             ));
@@ -58,7 +96,7 @@ fn run_timex_cases(json: &str, lang: Lang) {
             let want = e["text"].as_str().unwrap();
             let Some(t) = dated.iter().find(|t| t.text == want) else {
                 failures.push(format!(
-                    "{}: {want:?} not found in {:?}",
+                    "{table}: {}: {want:?} not found in {:?}",
                     c["note"],
                     x.timexes.iter().map(|t| &t.text).collect::<Vec<_>>()
                 ));
@@ -67,7 +105,7 @@ fn run_timex_cases(json: &str, lang: Lang) {
             if let Some(s) = e["start"].as_str() {
                 if t.start != Some(date(s)) || t.end != Some(date(e["end"].as_str().unwrap())) {
                     failures.push(format!(
-                        "{}: {want:?} got {:?}..{:?}",
+                        "{table}: {}: {want:?} got {:?}..{:?}",
                         c["note"], t.start, t.end
                     ));
                 }
@@ -75,7 +113,7 @@ fn run_timex_cases(json: &str, lang: Lang) {
             if let Some(v) = e["timex3"].as_str() {
                 if t.timex3 != v {
                     failures.push(format!(
-                        "{}: {want:?} timex3 {} (want {v})",
+                        "{table}: {}: {want:?} timex3 {} (want {v})",
                         c["note"], t.timex3
                     ));
                 }
@@ -83,29 +121,23 @@ fn run_timex_cases(json: &str, lang: Lang) {
             if let Some(a) = e["approximate"].as_bool() {
                 if t.approximate != a {
                     failures.push(format!(
-                        "{}: {want:?} approximate {}",
+                        "{table}: {}: {want:?} approximate {}",
                         c["note"], t.approximate
                     ));
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]
 fn arabic_timex_cases() {
-    run_timex_cases(include_str!("cases/extract_timex_ar.json"), Lang::Ar);
+    run_timex_cases(Lang::Ar);
 }
 
 #[test]
 fn english_timex_cases() {
-    run_timex_cases(include_str!("cases/extract_timex_en.json"), Lang::En);
+    run_timex_cases(Lang::En);
 }
 
 #[test]
