@@ -8,6 +8,9 @@
 //! A festival is a tithi of a month, observed on the day the tithi holds at
 //! a given time of day (sunrise, midday, afternoon, evening or midnight), or
 //! a solar event (the Sun entering a sign: Makar Sankranti, Vaisakhi).
+//!
+//! Used by `holidays.rs` for Hindu, Sikh and Buddhist days; cases in
+//! `tests/cases/timex/holidays_en.json`.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -1,3 +1,7 @@
+//! Clock times, Arabic and English (`p_time`): "الساعة 3 عصرا", "15:15",
+//! "الثالثة فجرا", "8 PM", noon, and a clock time with its day after it
+//! ("1:30 PM on Sat, Sep 21", "8am tomorrow").
+//!
 //! English clock times and parts of the day: "3pm", "15h30", "at 7:30",
 //! "a quarter past 3pm", "half past three", "ten thirty am", "at 1030",
 //! "this evening at 8", "in the afternoon", "9h30 - 11h", "in half an hour",
@@ -6,12 +10,25 @@
 //! The publication has a date but no time, so a clock time is a TIME timex
 //! on the publication day (a sub-day amount from "now" too, moved by whole
 //! days when it reaches 24 hours).
+//!
+//! `p_misc_en`, reached through `p_clock_en`, also reads other English
+//! forms: EOD/EOM/EOY, "by the end of next month", "3 fridays from now",
+//! "2014-10", "2018Q4", "the week of March 3rd", "on the 15th".
+//!
+//! Cases: `tests/cases/timex/clock_en.json`; those of `p_misc_en` are in
+//! `misc_en.json`.
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
-use super::{
-    add_days, clock_on, day_val, daypart_code, format_date, ymd, Ctx, Lex, TimexType, Unit, Val, M,
+use super::periods::apply_part;
+use super::values::{
+    day_val, daypart_code, month_val, quarter_val, two_digit_year, week_val, year_val, Val,
 };
+use super::{add_days, add_months, ymd, Ctx, M};
+use crate::domain::{format_date, Precision};
+use crate::extract::lexicon::{Cnt, Lex, Unit, Which};
+use crate::extract::text::TokKind;
+use crate::extract::TimexType;
 
 const ZONES: &[&str] = &[
     "gmt", "utc", "cst", "cdt", "pst", "pdt", "est", "edt", "mst", "mdt", "bst", "ist", "cet",
@@ -95,9 +112,9 @@ impl Ctx<'_, '_> {
             return false;
         };
         match t.kind {
-            super::TokKind::Num => true,
-            super::TokKind::Punct(c) => c == '@',
-            super::TokKind::Word => t.lex != Lex::None || STARTERS.contains(&self.full(i)),
+            TokKind::Num => true,
+            TokKind::Punct(c) => c == '@',
+            TokKind::Word => t.lex != Lex::None || STARTERS.contains(&self.full(i)),
         }
     }
 
@@ -613,12 +630,9 @@ impl Ctx<'_, '_> {
         }
         let eo = match self.full(j) {
             "eod" => Some(day_val(p)),
-            "eom" => super::month_val(p.year(), p.month())
-                .and_then(|v| super::apply_part(v, super::Which::End, true)),
-            "bom" => super::month_val(p.year(), p.month())
-                .and_then(|v| super::apply_part(v, super::Which::Start, true)),
-            "eoy" => super::year_val(p.year())
-                .and_then(|v| super::apply_part(v, super::Which::End, true)),
+            "eom" => month_val(p.year(), p.month()).and_then(|v| apply_part(v, Which::End, true)),
+            "bom" => month_val(p.year(), p.month()).and_then(|v| apply_part(v, Which::Start, true)),
+            "eoy" => year_val(p.year()).and_then(|v| apply_part(v, Which::End, true)),
             _ => None,
         };
         if let Some(mut v) = eo {
@@ -688,25 +702,25 @@ impl Ctx<'_, '_> {
             {
                 if let Some((m, 2)) = self.num(i + 2) {
                     if (1..=12).contains(&m) && (1000..=2100).contains(&y) {
-                        return super::month_val(y as i32, m as u32).map(|v| (i + 3, v));
+                        return month_val(y as i32, m as u32).map(|v| (i + 3, v));
                     }
                 }
             }
             if (nd == 4 || nd == 2) && self.full(i + 1) == "q" && self.adjacent(i + 1) {
                 if let Some((q, 1)) = self.num(i + 2).filter(|_| self.adjacent(i + 2)) {
                     let y = if nd == 2 { 2000 + y as i32 } else { y as i32 };
-                    return super::quarter_val(y, q as u32).map(|v| (i + 3, v));
+                    return quarter_val(y, q as u32).map(|v| (i + 3, v));
                 }
             }
         }
         // "the week of october 6th": the week that holds the day
         if self.is(i, Lex::The)
-            && self.is(i + 1, Lex::Unit(Unit::Week, super::Cnt::One))
+            && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One))
             && self.is(i + 2, Lex::Of)
         {
             if let Some((k, v)) = self.p_abs(i + 3) {
-                if v.prec == super::Precision::Day {
-                    return super::week_val(v.start?).map(|w| (k, w));
+                if v.prec == Precision::Day {
+                    return week_val(v.start?).map(|w| (k, w));
                 }
             }
         }
@@ -716,7 +730,7 @@ impl Ctx<'_, '_> {
                 let v = Val::date(
                     add_days(p, 1)?,
                     add_days(p, 3)?,
-                    super::Precision::Day,
+                    Precision::Day,
                     "FUTURE_REF".into(),
                 );
                 return Some((i + 3, v.rel()));
@@ -726,13 +740,13 @@ impl Ctx<'_, '_> {
         if self.full(i) == "rest"
             && self.is(i + 1, Lex::Of)
             && self.is(i + 2, Lex::The)
-            && self.is(i + 3, Lex::Unit(Unit::Week, super::Cnt::One))
+            && self.is(i + 3, Lex::Unit(Unit::Week, Cnt::One))
         {
-            let v = Val::date(p, week_end, super::Precision::Day, "PRESENT_REF".into());
+            let v = Val::date(p, week_end, Precision::Day, "PRESENT_REF".into());
             return Some((i + 4, v.rel()));
         }
-        if self.full(i) == "all" && self.is(i + 1, Lex::Unit(Unit::Week, super::Cnt::One)) {
-            return super::week_val(p).map(|v| (i + 2, v.rel()));
+        if self.full(i) == "all" && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One)) {
+            return week_val(p).map(|v| (i + 2, v.rel()));
         }
         // "a fortnight ago", "a fortnight hence"
         if matches!(self.full(i), "a" | "one") && self.full(i + 1) == "fortnight" {
@@ -754,7 +768,7 @@ impl Ctx<'_, '_> {
                     if self.punct(i + 3, &['/', '-']) && self.adjacent(i + 3) {
                         if let Some((y, nd @ (2 | 4))) = self.num(i + 4) {
                             let y = if nd == 2 {
-                                super::two_digit_year(y as i32, p.year())
+                                two_digit_year(y as i32, p.year())
                             } else {
                                 y as i32
                             };
@@ -768,7 +782,7 @@ impl Ctx<'_, '_> {
         // a day of a relative month: "20th of next month", "the 20 of this month"
         if let Some((k, d)) = self.day_num(i) {
             let mut k2 = k;
-            if self.is(k2, Lex::Unit(Unit::Day, super::Cnt::One)) {
+            if self.is(k2, Lex::Unit(Unit::Day, Cnt::One)) {
                 k2 += 1;
             }
             if self.is(k2, Lex::Of) {
@@ -777,13 +791,13 @@ impl Ctx<'_, '_> {
                     k2 += 1;
                 }
                 if matches!(self.lex(k2), Lex::Rel(_) | Lex::This)
-                    && self.is(k2 + 1, Lex::Unit(Unit::Month, super::Cnt::One))
+                    && self.is(k2 + 1, Lex::Unit(Unit::Month, Cnt::One))
                 {
                     let r = match self.lex(k2) {
                         Lex::Rel(r) => r as i32,
                         _ => 0,
                     };
-                    let m = super::add_months(p, r)?;
+                    let m = add_months(p, r)?;
                     let date = ymd(m.year(), m.month(), d as u32)?;
                     return Some((k2 + 2, day_val(date).rel()));
                 }
@@ -811,7 +825,7 @@ impl Ctx<'_, '_> {
         let (end, d) = day?;
         // only when nothing else follows (not "the 24 victims", "the first to…")
         let next = self.doc.toks.get(end);
-        if end < self.lim && next.is_some_and(|t| !matches!(t.kind, super::TokKind::Punct(_))) {
+        if end < self.lim && next.is_some_and(|t| !matches!(t.kind, TokKind::Punct(_))) {
             return None;
         }
         // "the 26.2-mile race"
@@ -821,17 +835,196 @@ impl Ctx<'_, '_> {
         let this = ymd(p.year(), p.month(), d);
         let date = if self.tense < 0 {
             if d > p.day() {
-                let prev = super::add_months(p, -1)?;
+                let prev = add_months(p, -1)?;
                 ymd(prev.year(), prev.month(), d)
             } else {
                 this
             }
         } else if (self.tense > 0 || !self.long) && d < p.day() {
-            let next = super::add_months(p, 1)?;
+            let next = add_months(p, 1)?;
             ymd(next.year(), next.month(), d)
         } else {
             this
         }?;
         Some((end, day_val(date).rel()))
     }
+}
+
+impl Ctx<'_, '_> {
+    /// Clock times: الساعة 3 عصرا, 15:15, الثالثة فجرا, 8 PM, noon.
+    pub(super) fn p_time(&mut self, i: usize) -> M {
+        if self.en {
+            if let r @ Some(_) = self.p_clock_en(i) {
+                return r;
+            }
+        }
+        let mut j = i;
+        let mut hour: Option<u32> = None;
+        let mut minute = 0u32;
+        let mut intro = false;
+        if matches!(self.full(j), "عند" | "بحدود") || (self.en && self.full(j) == "at") {
+            j += 1;
+        }
+        if self.is(j, Lex::Hour) && !self.en {
+            intro = true;
+            j += 1;
+        }
+        if let Some((n, nd)) = self.num(j) {
+            if nd <= 2 && n <= 24 {
+                hour = Some(n as u32);
+                j += 1;
+                if self.punct(j, &[':']) {
+                    if let Some((mm, 2)) = self.num(j + 1) {
+                        minute = mm as u32;
+                        j += 2;
+                        if self.punct(j, &[':']) && self.num(j + 1).is_some() {
+                            j += 2;
+                        }
+                        intro = true;
+                    }
+                }
+            }
+        } else if let Lex::Ord(n) | Lex::NumWord(n) = self.lex(j) {
+            if (1..=12).contains(&n) && !self.en {
+                hour = Some(n as u32);
+                j += 1;
+                if let Lex::NumWord(10) = self.lex(j) {
+                    if !self.full(j).starts_with('و') {
+                        hour = Some(n as u32 + 10);
+                        j += 1;
+                    }
+                }
+            }
+        } else if self.en && matches!(self.full(j), "noon" | "midnight") {
+            let mut v = day_val(self.pubd).rel();
+            v.kind = TimexType::Time;
+            v.timex3 = format!(
+                "{}T{}",
+                format_date(self.pubd),
+                if self.full(j) == "noon" {
+                    "12:00"
+                } else {
+                    "24:00"
+                }
+            );
+            return Some((j + 1, v));
+        }
+        let h = hour?;
+        // trailing minutes and parts of day
+        let mut ampm = false;
+        let mut daypart = 0u8;
+        let start_tail = j;
+        for _ in 0..8 {
+            let w = self.w(j);
+            let f = self.full(j);
+            if self.en {
+                if matches!(f, "am" | "pm") {
+                    if f == "pm" && h < 12 {
+                        daypart = 2;
+                    }
+                    ampm = true;
+                    j += 1;
+                    continue;
+                }
+                if (f == "a" || f == "p") && self.punct(j + 1, &['.']) && self.full(j + 2) == "m" {
+                    if f == "p" {
+                        daypart = 2;
+                    }
+                    ampm = true;
+                    j += 3;
+                    if self.punct(j, &['.']) {
+                        j += 1;
+                    }
+                    continue;
+                }
+                if matches!(f, "gmt" | "utc" | "et" | "est" | "edt" | "o") {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            match self.lex(j) {
+                Lex::NumWord(_) | Lex::Ord(_) if f.starts_with('و') => j += 1,
+                Lex::Unit(Unit::Minute, _) => j += 1,
+                Lex::DayPart(d) => {
+                    daypart = d;
+                    j += 1
+                }
+                Lex::And if self.num(j + 1).is_some() => j += 2,
+                Lex::After | Lex::Ago if matches!(self.lex(j + 1), Lex::DayPart(_)) => {
+                    daypart = 2;
+                    j += 2
+                }
+                Lex::This if matches!(self.lex(j + 1), Lex::DayPart(_) | Lex::Tonight) => j += 2,
+                Lex::Tonight => j += 1,
+                _ => {
+                    if matches!(
+                        w,
+                        "ربع" | "ربعا" | "نصف" | "ثلث" | "الا" | "دقيقه" | "بتوقيت" | "gmt"
+                    ) || matches!(f, "وربع" | "ونصف" | "وثلث" | "الا" | "والنصف" | "والربع")
+                        || (f == "و" && self.num(j + 1).is_some())
+                    {
+                        j += 1;
+                        if w == "بتوقيت" {
+                            j += 1;
+                        }
+                        continue;
+                    }
+                    if self.num(j).is_some() && j > start_tail && self.has_pre(j.wrapping_sub(1)) {
+                        j += 1;
+                        continue;
+                    }
+                    break;
+                }
+            }
+        }
+        if !intro && !ampm && daypart == 0 {
+            return None;
+        }
+        if self.en && !ampm && !intro {
+            return None;
+        }
+        let hh = if daypart >= 2 && h < 12 { h + 12 } else { h };
+        Some((j, self.time_val(hh, minute)))
+    }
+
+    /// A clock time (English) with its day after it: "1:30 PM on Sat, Sep
+    /// 21", "8am tomorrow".
+    pub(super) fn date_after_time(&mut self, k: usize, v: &Val) -> M {
+        if v.kind != TimexType::Time || !self.en {
+            return None;
+        }
+        let k = if matches!(self.full(k), "on" | "of") {
+            k + 1
+        } else {
+            k
+        };
+        let (k3, dv) = self.p_abs(k).or_else(|| self.p_deictic(k))?;
+        if dv.prec != Precision::Day {
+            return None;
+        }
+        Some((k3, clock_on(v.clone(), dv.start?)))
+    }
+
+    /// A clock time starting at a word that starts nothing else ("at 3pm",
+    /// "for 1:30 PM on Sat, Sep 21"), with its day after it.
+    pub(super) fn time_only(&mut self, i: usize) -> M {
+        if !self.en {
+            return None;
+        }
+        let (k, v) = self.p_time(i)?;
+        self.date_after_time(k, &v).or(Some((k, v)))
+    }
+}
+
+/// A clock time (`…Thh:mm`) moved onto day `d`.
+pub(super) fn clock_on(mut tv: Val, d: NaiveDate) -> Val {
+    tv.start = Some(d);
+    tv.end = Some(d);
+    tv.timex3 = format!(
+        "{}{}",
+        format_date(d),
+        &tv.timex3[tv.timex3.find('T').unwrap_or(0)..]
+    );
+    tv
 }

@@ -1,3 +1,6 @@
+//! Holidays. Arabic and English (`p_holiday`): عيد الفطر, عيد الأضحى, عيد
+//! الميلاد, رأس السنة الهجرية, Christmas, Easter, رمضان 2019.
+//!
 //! English holiday names: fixed days, nth weekdays, days counted from
 //! (Western or Orthodox) Easter, Hijri, Hebrew and Chinese dates, each with
 //! an optional year or relative year ("last easter", "MLK day 2012",
@@ -8,15 +11,22 @@
 //! Without a year, a past-tense sentence takes the most recent occurrence,
 //! a future or short (query) text the next one, otherwise the publication
 //! year's.
+//!
+//! Cases: `tests/cases/timex/holidays_en.json`.
+
+mod hindu;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::hindu::{self, Kala};
-use super::{add_days, add_months, day_val, format_date, hijri, ymd, Ctx, Precision, Val, M};
-use crate::extract::lexicon::{Lex, Unit};
+use super::values::{day_val, Val};
+use super::{add_days, add_months, last_day, ymd, Ctx, M};
+use crate::domain::{format_date, Precision};
+use crate::extract::hijri;
+use crate::extract::lexicon::{Cnt, Lex, Unit};
+use hindu::Kala;
 
 #[derive(Clone, Copy)]
 enum Rule {
@@ -470,7 +480,7 @@ fn nth_weekday(y: i32, m: u32, wd: u32, n: i32) -> Option<NaiveDate> {
         let d = add_days(first, off + 7 * (n as i64 - 1))?;
         (d.month() == m).then_some(d)
     } else {
-        let last = super::last_day(y, m)?;
+        let last = last_day(y, m)?;
         let off = (last.weekday().number_from_monday() as i64 - wd as i64).rem_euclid(7);
         add_days(last, -off - 7 * (-n as i64 - 1))
     }
@@ -799,6 +809,126 @@ impl Ctx<'_, '_> {
                 Precision::Day,
                 format!("{}/{}", format_date(s), format_date(e)),
             )
+        };
+        Some((k, v))
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// Holidays: عيد الفطر, عيد الأضحى, عيد الميلاد, رأس السنة الهجرية, Christmas, Easter, رمضان 2019.
+    pub(super) fn p_holiday(&mut self, i: usize) -> M {
+        let w = self.w(i);
+        let (k, kind) = if w == "عيد" {
+            match self.w(i + 1) {
+                "الفطر" => (i + 2, 1),
+                "الاضحي" => (i + 2, 2),
+                "الميلاد" => (i + 2, 3),
+                "الفصح" => (i + 2, 4),
+                _ => return None,
+            }
+        } else if w == "كريسماس" || w == "الكريسماس" || (self.en && w == "christmas")
+        {
+            (i + 1, 3)
+        } else if self.en && w == "easter" {
+            (i + 1, 4)
+        } else if self.en && matches!(w, "xmas" | "halloween" | "valentine" | "thanksgiving") {
+            let k = match w {
+                "valentine" => {
+                    if self.punct(i + 1, &['\'', '’']) {
+                        i + 4
+                    } else {
+                        i + 2
+                    }
+                }
+                _ => i + 1,
+            };
+            let k = if w == "thanksgiving" && self.is(k, Lex::Unit(Unit::Day, Cnt::One)) {
+                k + 1
+            } else {
+                k
+            };
+            (
+                k,
+                match w {
+                    "xmas" => 3,
+                    "halloween" => 8,
+                    "valentine" => 9,
+                    _ => 10,
+                },
+            )
+        } else if self.en
+            && w == "new"
+            && (self.is(i + 1, Lex::Unit(Unit::Year, Cnt::One)) || self.full(i + 1) == "years")
+        {
+            let mut k = i + 2;
+            if self.punct(k, &['\'', '’']) {
+                k += 2;
+            }
+            match self.full(k) {
+                "eve" => (k + 1, 11),
+                "day" => (k + 1, 12),
+                _ => return None,
+            }
+        } else if self.en && (w == "eid") {
+            let mut k = i + 1;
+            if self.full(k) == "al" {
+                k += 1;
+            }
+            if self.punct(k, &['-']) {
+                k += 1;
+            }
+            match self.full(k) {
+                "fitr" => (k + 1, 1),
+                "adha" => (k + 1, 2),
+                _ => return None,
+            }
+        } else if self.en && w == "ramadan" && self.num(i + 1).is_some_and(|(_, nd)| nd == 4) {
+            (i + 1, 7)
+        } else if w == "راس" && self.w(i + 1) == "السنه" {
+            if self.w(i + 2) == "الهجريه" {
+                (i + 3, 5)
+            } else {
+                (i + 2, 6)
+            }
+        } else if matches!(self.lex(i), Lex::HMonthWeak(9))
+            && self.num(i + 1).is_some_and(|(_, nd)| nd == 4)
+        {
+            (i + 1, 7)
+        } else {
+            return None;
+        };
+        let (k, y) = match self.year_part(k, false) {
+            Some((k2, y, _)) if y > 1700 => (k2, y),
+            _ => (k, self.pubd.year()),
+        };
+        let v = match kind {
+            1 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 10)?, 10, 1)?),
+            2 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 12)?, 12, 10)?),
+            3 => day_val(ymd(y, 12, 25)?),
+            4 => day_val(hijri::easter(y)?),
+            5 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 1)?, 1, 1)?),
+            6 => day_val(ymd(y, 1, 1)?),
+            8 => day_val(ymd(y, 10, 31)?),
+            9 => day_val(ymd(y, 2, 14)?),
+            10 => {
+                let nov1 = ymd(y, 11, 1)?;
+                let first_thu = add_days(
+                    nov1,
+                    (4 - nov1.weekday().number_from_monday() as i64).rem_euclid(7),
+                )?;
+                day_val(add_days(first_thu, 21)?)
+            }
+            11 => day_val(ymd(y, 12, 31)?),
+            12 => day_val(ymd(y + 1, 1, 1)?),
+            _ => {
+                let (s, e) = hijri::month_bounds(hijri::hijri_year_for(y, 9)?, 9)?;
+                Val::date(
+                    s,
+                    e,
+                    Precision::Month,
+                    format!("{}/{}", format_date(s), format_date(e)),
+                )
+            }
         };
         Some((k, v))
     }
