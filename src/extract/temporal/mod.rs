@@ -41,6 +41,8 @@ mod absolute;
 mod clock;
 mod durations;
 mod holidays;
+mod misc_en;
+mod nth;
 mod periods;
 mod ranges;
 mod relative;
