@@ -133,8 +133,12 @@ pub(super) fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
 }
 
 fn set_quantities(am: &mut event::ActiveModel, qs: &[Count]) {
-    // a Vec of plain structs always serializes; an empty list is stored as NULL
-    am.quantities = Set((!qs.is_empty()).then(|| serde_json::to_string(qs).unwrap_or_default()));
+    // an empty list is stored as NULL; a list of numbers and strings always serializes
+    am.quantities = Set(if qs.is_empty() {
+        None
+    } else {
+        serde_json::to_string(qs).ok()
+    });
 }
 
 fn set_quantity(am: &mut event::ActiveModel, q: &Option<Quantity>) {

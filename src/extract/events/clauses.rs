@@ -98,12 +98,6 @@ const NOT_CONTENT: &[&str] = &[
     "tonight",
     "this",
     "last",
-    "on",
-    "it",
-    "he",
-    "she",
-    "they",
-    "there",
 ];
 /// English pronoun subjects that do start one ("said it would…").
 const PRONOUNS: &[&str] = &["it", "he", "she", "they", "we", "there", "i"];
@@ -261,8 +255,7 @@ pub fn split(doc: &Doc, a: usize, b: usize, in_timex: impl Fn(usize) -> bool) ->
                 let nw = word(doc, j);
                 let starts_content = !nw.is_empty()
                     && (PRONOUNS.contains(&nw) || !NOT_CONTENT.contains(&nw))
-                    && doc.toks[j].kind == TokKind::Word
-                    && (nw != "that");
+                    && doc.toks[j].kind == TokKind::Word;
                 if starts_content && j < b && has_verb_ahead(doc, j, b) {
                     cut(&mut out, &mut start, &mut role, j, Role::Reported);
                     reporting = None;

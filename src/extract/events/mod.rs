@@ -468,16 +468,15 @@ fn sentence(
     for k in 0..n {
         let Some(kd) = kind[k] else { continue };
         let members: Vec<usize> = (0..n).filter(|&j| owner[j] == Some(k)).collect();
-        let ev_a = members
-            .iter()
-            .map(|&j| infos[j].c.a)
-            .min()
-            .unwrap_or(infos[k].c.a);
-        let ev_b = members
-            .iter()
-            .map(|&j| infos[j].c.b)
-            .max()
-            .unwrap_or(infos[k].c.b);
+        // the tokens covered by the clauses `js` that `keep` accepts
+        let extent = |js: &[usize], keep: &dyn Fn(usize) -> bool| -> [usize; 2] {
+            let kept = || js.iter().copied().filter(|&j| keep(j));
+            [
+                kept().map(|j| infos[j].c.a).min().unwrap_or(infos[k].c.a),
+                kept().map(|j| infos[j].c.b).max().unwrap_or(infos[k].c.b),
+            ]
+        };
+        let [ev_a, ev_b] = extent(&members, &|_| true);
         // actors from the clause and the non-reporting clauses it absorbed,
         // up to a participle that opens another statement ("، مشيرا إلى أن…")
         let stop = members
@@ -491,29 +490,9 @@ fn sentence(
             })
             .unwrap_or(usize::MAX);
         let members: Vec<usize> = members.into_iter().filter(|&j| j < stop || j < k).collect();
-        // the clauses reporting it: their actors are sources, only mentioned
-        let all_a = members
-            .iter()
-            .map(|&j| infos[j].c.a)
-            .min()
-            .unwrap_or(infos[k].c.a);
-        let all_b = members
-            .iter()
-            .map(|&j| infos[j].c.b)
-            .max()
-            .unwrap_or(infos[k].c.b);
-        let act_a = members
-            .iter()
-            .filter(|&&j| j == k || infos[j].reporting.is_none())
-            .map(|&j| infos[j].c.a)
-            .min()
-            .unwrap_or(infos[k].c.a);
-        let act_b = members
-            .iter()
-            .filter(|&&j| j == k || infos[j].reporting.is_none())
-            .map(|&j| infos[j].c.b)
-            .max()
-            .unwrap_or(infos[k].c.b);
+        // with the clauses reporting it (whose actors are its sources, left out)
+        let [all_a, all_b] = extent(&members, &|_| true);
+        let [act_a, act_b] = extent(&members, &|j| j == k || infos[j].reporting.is_none());
         let Some((date, tx)) = dates[k].clone() else {
             continue;
         };

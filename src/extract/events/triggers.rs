@@ -566,14 +566,6 @@ pub fn class(word: &str) -> WordClass {
     CLASSES.get(word).copied().unwrap_or_default()
 }
 
-/// The kind and precedence of a word, if it is a trigger (the word whole,
-/// else its stem without clitics). Lower rank wins a tie.
-pub fn kind_of(word: &str, stem: &str) -> Option<(EventKind, usize)> {
-    class(word)
-        .kind
-        .or_else(|| (!stem.is_empty()).then(|| class(stem).kind).flatten())
-}
-
 /// Kinds that only name the telling of something.
 pub fn is_telling(k: EventKind) -> bool {
     matches!(k, EventKind::Statement | EventKind::Report)
