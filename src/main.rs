@@ -1,20 +1,5 @@
-use std::process::ExitCode;
+//! The `tarikh` binary: a thin shell over [`tarikh::cli::main`].
 
-use clap::Parser;
-
-fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match tarikh::cli::run(tarikh::cli::Cli::parse()) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    tarikh::cli::main()
 }

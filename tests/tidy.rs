@@ -2,8 +2,10 @@
 //! the text of `src/` (as rust-analyzer's tidy does): outside tests, no
 //! `unwrap`, `expect`, `panic!`, `unreachable!` or `todo!`, and no date
 //! arithmetic with the operators that panic on overflow (`+`/`-` of a
-//! chrono `Duration`, `Days` or `Months`): use `checked_*`. And the
-//! layers' import rules of `src/lib.rs`.
+//! chrono `Duration`, `Days` or `Months`): use `checked_*`. The layers'
+//! import rules of `src/lib.rs`, and the house rules of CONTRIBUTING.md:
+//! a `//!` header on every source file, no file over 1,000 lines, no
+//! issue numbers in the code (say why, not which ticket).
 
 use std::path::{Path, PathBuf};
 
@@ -99,6 +101,7 @@ fn layers_import_only_what_they_may() {
         // (crate or module path, the folders of src/ that may use it)
         ("sea_orm", &["src/storage/"]),
         ("actix", &["src/http/"]),
+        ("clap", &["src/cli/"]),
         (
             "crate::storage",
             &[
@@ -136,6 +139,27 @@ fn layers_import_only_what_they_may() {
                     found.push(format!("{name}:{}: {path} here", i + 1));
                 }
             }
+            // The pure layers use nothing of ours but the domain (and
+            // extract its own modules).
+            let own: &[&str] = if name.starts_with("src/domain/") {
+                &["domain"]
+            } else if name.starts_with("src/extract/") {
+                &["domain", "extract"]
+            } else {
+                &[]
+            };
+            if !own.is_empty() {
+                for (at, _) in l.match_indices("crate::") {
+                    let rest = &l[at + "crate::".len()..];
+                    let module: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !own.contains(&module.as_str()) {
+                        found.push(format!("{name}:{}: crate::{module} in a pure layer", i + 1));
+                    }
+                }
+            }
             if pure.iter().any(|p| name.starts_with(p)) {
                 for x in io {
                     if l.contains(x) {
@@ -148,6 +172,63 @@ fn layers_import_only_what_they_may() {
     assert!(
         found.is_empty(),
         "layer rules broken:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Every file of `src/` with its whole text, tests included.
+fn whole_sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(root).unwrap().display().to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_source_file_says_what_it_is() {
+    let found: Vec<String> = whole_sources()
+        .into_iter()
+        .filter(|(_, text)| !text.starts_with("//!"))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        found.is_empty(),
+        "start these with a `//!` header:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn no_source_file_over_a_thousand_lines() {
+    let found: Vec<String> = whole_sources()
+        .into_iter()
+        .filter(|(_, text)| text.lines().count() > 1000)
+        .map(|(name, text)| format!("{name}: {} lines", text.lines().count()))
+        .collect();
+    assert!(found.is_empty(), "split by concern:\n{}", found.join("\n"));
+}
+
+#[test]
+fn no_issue_numbers_in_the_code() {
+    let ticket = regex::Regex::new(r"(?i)\bissue\s*#?\d").unwrap();
+    let mut found = vec![];
+    for (name, text) in whole_sources() {
+        for (i, line) in text.lines().enumerate() {
+            if ticket.is_match(line) {
+                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "say why, not which issue:\n{}",
         found.join("\n")
     );
 }

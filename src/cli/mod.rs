@@ -1,4 +1,6 @@
-//! The command line: `tarikh serve | migrate | schema | extract`.
+//! The command line: `tarikh serve | migrate | schema | extract | ingest |
+//! reextract | export | refresh-docs | health`. Argument parsing (clap),
+//! wiring and exit codes; the work is done by the layers below.
 
 pub mod extract;
 
@@ -12,6 +14,25 @@ use clap::{Args, Parser, Subcommand};
 use crate::graphql::WriteTokens;
 use crate::http::{self, HttpConfig};
 use crate::storage::{Store, StoreLimits, DEFAULT_DATABASE_URL};
+
+/// Runs the command line: logs to standard error (`RUST_LOG` filters),
+/// parses the arguments, and turns an error into a message and exit 1.
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// Tarikh: a timeline and chronology database for Arabic and English news.
 #[derive(Parser, Debug)]
@@ -89,6 +110,31 @@ pub struct ReextractArgs {
     pub article: Option<i64>,
 }
 
+/// The export formats as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// One JSON object a line: the full event.
+    Ndjson,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// The JSON that TimelineJS 3 loads.
+    Timelinejs,
+    /// CSV of id, EDTF date, title, kind, actors.
+    EdtfCsv,
+}
+
+impl From<FormatArg> for crate::export::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::export::Format;
+        match f {
+            FormatArg::Ndjson => Format::Ndjson,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Timelinejs => Format::Timelinejs,
+            FormatArg::EdtfCsv => Format::EdtfCsv,
+        }
+    }
+}
+
 /// `tarikh export`.
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
@@ -96,7 +142,7 @@ pub struct ExportArgs {
     pub db: DbArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "ndjson")]
-    pub format: crate::export::Format,
+    pub format: FormatArg,
     /// Write here instead of standard output (`-`): atomically, through a
     /// new temporary file in the same folder renamed over it at the end.
     /// An existing target must be a regular file (not a link, FIFO or device).
@@ -449,7 +495,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let chunks = match feed {
         Feed::Tombstones(params) => crate::export::tombstone_pages(store.clone(), params).boxed(),
         Feed::Events(filter, cursor) => {
-            crate::export::encoded(store.clone(), filter, cursor, args.format).boxed()
+            crate::export::encoded(store.clone(), filter, cursor, args.format.into()).boxed()
         }
     };
     futures::pin_mut!(chunks);

@@ -33,7 +33,7 @@ pub use params::{filter_from_pairs, tombstone_params, TombstoneParams};
 pub const PAGE: u64 = 1000;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// One JSON object a line: the full event.
     Ndjson,

@@ -1,17 +1,17 @@
-//! Text to dated events (issue 3). Pure and deterministic: no I/O, no clock,
-//! never panics. Stages, each in its own module with its own case table
-//! (`tests/cases/extract_*.json`, and `tests/cases/timex/*.json` for the
-//! temporal tagger):
+//! Text to dated events. Pure and deterministic: no I/O, no clock, never
+//! panics. Five stages, numbered as in `docs/extraction.md`, each with its
+//! case table (`tests/cases/extract_*.json`, and `tests/cases/timex/*.json`
+//! for the temporal tagger):
 //!
 //! 1. [`text`]: normalization with an offset map back to the input (digits,
-//!    alef/ya/ta marbuta, tatweel, diacritics, bidi marks, NBSP), tokens,
-//!    sentences and clauses;
-//! 2. [`temporal`]: temporal tagging and normalization against the
+//!    alef/ya/ta marbuta, tatweel, diacritics, bidi marks, NBSP) and tokens;
+//! 2. `text`: sentences;
+//! 3. [`temporal`]: temporal tagging and normalization against the
 //!    publication date (Arabic and English, Gregorian and Hijri), one file
 //!    per stage in `temporal/` (absolute, relative, periods, ranges,
-//!    durations, clock, holidays), with [`hijri`] for the Hijri calendar;
-//! 3. [`gazetteer`]: actor recognition (aho-corasick over normalized text);
-//! 4. [`events`]: clauses, one event per event clause, its date from the
+//!    durations, clock, holidays), with [`lexicon`] and [`hijri`];
+//! 4. [`gazetteer`]: actor recognition (aho-corasick over normalized text);
+//! 5. [`events`]: clauses, one event per event clause, its date from the
 //!    clause or the discourse, kind, quantities, actors and their roles.
 //!
 //! Every span is `[start, end)` in Unicode code points of the text as given.

@@ -391,7 +391,7 @@ impl MutationRoot {
             title: input.title,
             outlet: input.outlet,
             language: input.language,
-            published: Some(crate::domain::format_date(input.published.0)),
+            published: Some(domain::format_date(input.published.0)),
             body: Some(input.body),
         };
         // Extraction is CPU work: keep it off the request thread.

@@ -180,7 +180,7 @@ impl Store {
                 sea_orm::sea_query::LikeExpr::new(super::events::like_contains(&s)).escape('\\');
             cond = cond.add(
                 actor::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
+                    Query::select()
                         .column(actor_alias::Column::ActorId)
                         .from(actor_alias::Entity)
                         .and_where(actor_alias::Column::Normalized.like(pat))
