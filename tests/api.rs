@@ -606,6 +606,20 @@ async fn bad_input(app: &TestApp) {
     );
     // Nothing half-written: the failed event is not there.
     assert!(app.titles(json!({})).await.is_empty());
+    // A broken unique key is the caller's, told by what the key means,
+    // on both backends (PostgreSQL names the constraint, SQLite the column).
+    let dup =
+        r#"mutation { createActor(input: {name: "Z", kind: STATE, wikidata: "Q31"}) { id } }"#;
+    app.ok(dup, json!({})).await;
+    let d = app.gql_w(dup, json!({})).await;
+    assert_eq!(
+        d["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{d}"
+    );
+    assert_eq!(
+        d["errors"][0]["message"], "an actor with that wikidata id already exists",
+        "{d}"
+    );
     let d = app
         .ok(r#"mutation { deleteEvent(id: "77") }"#, json!({}))
         .await;

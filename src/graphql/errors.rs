@@ -54,6 +54,10 @@ pub fn store(e: StoreError) -> Error {
                 tracing::error!(error = %err, "database unavailable");
                 coded(UNAVAILABLE, "the database is unavailable")
             }
+            StoreError::Corrupt(what) => {
+                tracing::error!(%what, "corrupt data");
+                coded(INTERNAL, "internal error")
+            }
             StoreError::Db(err) => {
                 tracing::error!(error = %err, "database error");
                 coded(INTERNAL, "internal error")

@@ -270,6 +270,7 @@ async fn write(
             }),
             Err(
                 e @ (StoreError::Db(_)
+                | StoreError::Corrupt(_)
                 | StoreError::Timeout(_)
                 | StoreError::Busy(_)
                 | StoreError::Unavailable(_)),

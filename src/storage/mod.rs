@@ -11,6 +11,7 @@ mod articles;
 mod candidates;
 mod docs;
 mod entities;
+mod error;
 mod events;
 mod history;
 mod ingest;
@@ -26,6 +27,8 @@ use crate::domain::{Id, SyncToken};
 
 pub use articles::content_hash;
 pub use docs::{DocRow, NewDoc};
+use error::classify;
+pub use error::StoreError;
 pub use events::{Cursor, EventPage};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 
@@ -34,86 +37,6 @@ const MIGRATION_LOCK: i64 = 0x7461_7269_6b68_5f6d;
 
 /// The embedded default when no database URL is configured.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tarikh.db?mode=rwc";
-
-/// What can go wrong in storage, classified for the API layers.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The caller named a row that does not exist.
-    #[error("{0} not found")]
-    NotFound(String),
-    /// The caller's input breaks a rule of the store (duplicate, bad reference).
-    #[error("{0}")]
-    Invalid(String),
-    /// A statement ran past its time limit and was cancelled.
-    #[error("statement timed out: {0}")]
-    Timeout(DbErr),
-    /// No pooled connection was free in time: the server is busy (the
-    /// database may be fine).
-    #[error("no database connection free in time: {0}")]
-    Busy(DbErr),
-    /// The database's disk is full: nothing more can be written until
-    /// space is freed.
-    #[error("the database's disk is full: {0}")]
-    DiskFull(DbErr),
-    /// The database cannot be reached (a connection failed or broke).
-    #[error("database unavailable: {0}")]
-    Unavailable(DbErr),
-    /// The database failed; details are logged, never shown to clients.
-    #[error("database error: {0}")]
-    Db(DbErr),
-}
-
-impl From<DbErr> for StoreError {
-    /// Classifies by the driver's error kind and the database's error
-    /// code: PostgreSQL's `query_canceled` (57014, raised by
-    /// `statement_timeout`) and SQLite's `SQLITE_INTERRUPT` (9, raised by
-    /// the deadline's progress handler) are timeouts; a pool with no free
-    /// connection in time is busy (sqlx says the same when it keeps
-    /// failing to connect: the health probe tells the two apart); a failed
-    /// or broken connection and a closed pool are unavailability.
-    fn from(e: DbErr) -> Self {
-        use sea_orm::sqlx::Error as X;
-        use sea_orm::{ConnAcquireErr, RuntimeErr};
-        let sqlx = match &e {
-            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return StoreError::Busy(e),
-            DbErr::ConnectionAcquire(_) => return StoreError::Unavailable(e),
-            DbErr::Conn(RuntimeErr::SqlxError(x))
-            | DbErr::Exec(RuntimeErr::SqlxError(x))
-            | DbErr::Query(RuntimeErr::SqlxError(x)) => x.clone(),
-            DbErr::Conn(_) => return StoreError::Unavailable(e),
-            _ => return StoreError::Db(e),
-        };
-        match sqlx.as_ref() {
-            X::Database(d) if matches!(d.code().as_deref(), Some("57014") | Some("9")) => {
-                StoreError::Timeout(e)
-            }
-            // SQLITE_FULL (13), PostgreSQL's disk_full (53100).
-            X::Database(d) if matches!(d.code().as_deref(), Some("13") | Some("53100")) => {
-                StoreError::DiskFull(e)
-            }
-            // The server shut down or restarts (57P01-57P03), or the
-            // connection failed (class 08).
-            X::Database(d)
-                if d.code()
-                    .is_some_and(|c| c.starts_with("57P0") || c.starts_with("08")) =>
-            {
-                StoreError::Unavailable(e)
-            }
-            X::PoolTimedOut => StoreError::Busy(e),
-            X::Io(_) | X::Tls(_) | X::PoolClosed | X::WorkerCrashed => StoreError::Unavailable(e),
-            _ if matches!(e, DbErr::Conn(_)) => StoreError::Unavailable(e),
-            _ => StoreError::Db(e),
-        }
-    }
-}
-
-impl StoreError {
-    /// Stored data no valid write could produce: a server fault, logged,
-    /// not the caller's.
-    pub fn corrupt(what: impl Into<String>) -> StoreError {
-        StoreError::Db(DbErr::Custom(what.into()))
-    }
-}
 
 /// Result of storage operations.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -513,17 +436,6 @@ where
 }
 
 /// Maps a unique-constraint failure to `Invalid`, anything else to `Db`.
-fn classify(e: DbErr, what: &str) -> StoreError {
-    let msg = e.to_string().to_lowercase();
-    if msg.contains("unique") || msg.contains("duplicate key") {
-        StoreError::Invalid(format!("{what} already exists"))
-    } else if msg.contains("foreign key") {
-        StoreError::Invalid(format!("{what} refers to a row that does not exist"))
-    } else {
-        StoreError::from(e)
-    }
-}
-
 /// Creates a database named `name` on the PostgreSQL server of `admin_url`
 /// and returns the URL of the new database (used by tests and benchmarks
 /// that each want a fresh database).
