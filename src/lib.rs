@@ -64,7 +64,7 @@
 //!   unpack is made again by the export that reads it), and losing it
 //!   costs only speed. Writers
 //!   keep it warm: ingestion makes the documents of what it wrote, and a
-//!   keeper behind the GraphQL mutations ([`export::DocKeeper`]) those of
+//!   keeper behind the GraphQL mutations ([`export::DocRefresher`]) those of
 //!   the events they changed, without holding the mutation up.
 //! - The database itself numbers every write of an event or tombstone
 //!   (`change_seq`, migration 6's triggers), and a sync token is taken

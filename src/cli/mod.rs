@@ -426,13 +426,12 @@ async fn refresh_docs(db: DbArgs) -> anyhow::Result<ExitCode> {
 /// What `tarikh export` streams.
 enum Feed {
     Events(crate::domain::EventFilter, Option<crate::storage::Cursor>),
-    Tombstones(crate::export::TombstoneParams),
+    Tombstones(crate::export::TombstoneSpan),
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use futures::StreamExt;
     use std::io::Write;
-    let pair = |k: &str, v: &Option<String>| v.as_ref().map(|v| (k.to_string(), v.clone()));
     let feed = if args.tombstones {
         // The tombstone feed has its own cursor (a tombstone id) and no
         // event filters: say so rather than ignore them.
@@ -447,38 +446,28 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
                 "--tombstones takes only --updated-since, --changed-since and --after (a tombstone id)"
             );
         }
-        let pairs: Vec<(String, String)> = [
-            pair("since", &args.updated_since),
-            pair("changedSince", &args.changed_since),
-            pair("after", &args.after),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let params = crate::export::tombstone_params(&pairs)
+        let query = crate::export::TombstoneQuery {
+            since: args.updated_since.clone(),
+            changed_since: args.changed_since.clone(),
+            after: args.after.clone(),
+        };
+        let span = query
+            .check()
             .map_err(|e| anyhow::anyhow!("--tombstones: {e}"))?;
-        Feed::Tombstones(params)
+        Feed::Tombstones(span)
     } else {
-        let mut pairs: Vec<(String, String)> = [
-            pair("from", &args.from),
-            pair("to", &args.to),
-            pair("actorRole", &args.actor_role),
-            pair("updatedSince", &args.updated_since),
-            pair("changedSince", &args.changed_since),
-            pair("after", &args.after),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        for (k, vs) in [
-            ("actor", &args.actor),
-            ("kind", &args.kind),
-            ("status", &args.status),
-        ] {
-            pairs.extend(vs.iter().map(|v| (k.to_string(), v.clone())));
-        }
-        let (filter, cursor) =
-            crate::export::filter_from_pairs(&pairs).map_err(|e| anyhow::anyhow!(e))?;
+        let query = crate::export::ExportQuery {
+            from: args.from.clone(),
+            to: args.to.clone(),
+            actor: args.actor.clone(),
+            actor_role: args.actor_role.clone(),
+            kind: args.kind.clone(),
+            status: args.status.clone(),
+            updated_since: args.updated_since.clone(),
+            changed_since: args.changed_since.clone(),
+            after: args.after.clone(),
+        };
+        let (filter, cursor) = query.check()?;
         Feed::Events(filter, cursor)
     };
     let store = open(&args.db.database_url).await?;

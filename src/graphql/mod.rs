@@ -28,7 +28,7 @@ use async_graphql::{
 pub use auth::{Bearer, WriteTokens};
 
 use crate::domain::SyncToken;
-use crate::export::DocKeeper;
+use crate::export::DocRefresher;
 use crate::storage::Store;
 
 /// The schema type.
@@ -43,7 +43,7 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 /// after the writes made since sync token `from`.
 pub fn build_schema(store: Store, tokens: WriteTokens, from: SyncToken) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(KeepDocs(DocKeeper::new(&store, from)))
+        .extension(KeepDocs(DocRefresher::new(&store, from)))
         .extension(RootTurns)
         .data(store)
         .data(tokens)
@@ -124,7 +124,7 @@ impl Extension for RootTurnsRequest {
 /// Wakes the export documents' keeper after every request that holds a
 /// mutation, once it has run (its writes committed), whatever it wrote:
 /// the keeper finds the events by their change numbers.
-struct KeepDocs(DocKeeper);
+struct KeepDocs(DocRefresher);
 
 impl ExtensionFactory for KeepDocs {
     fn create(&self) -> Arc<dyn Extension> {
@@ -136,7 +136,7 @@ impl ExtensionFactory for KeepDocs {
 }
 
 struct KeepDocsRequest {
-    keeper: DocKeeper,
+    keeper: DocRefresher,
     writes: AtomicBool,
 }
 

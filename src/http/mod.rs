@@ -132,7 +132,7 @@ pub async fn serve(
     config: HttpConfig,
 ) -> std::io::Result<Server> {
     // Writes from now on are the export documents' keeper's (see
-    // `export::DocKeeper`); earlier ones are `tarikh refresh-docs`'s.
+    // `export::DocRefresher`); earlier ones are `tarikh refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
     let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
     let guard = Arc::new(Guard::new(
@@ -616,10 +616,22 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(req.query_string().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+/// The typed query of an export endpoint, read from the query string
+/// (repeatable parameters as lists), or what is wrong with it.
+fn export_query<Q: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+) -> Result<Q, export::ExportError> {
+    serde_html_form::from_str(req.query_string())
+        .map_err(|e| export::ExportError::BadQuery(format!("bad export query: {e}")))
+}
+
+/// A refused export query as a 400 response.
+fn bad_export(e: export::ExportError) -> HttpResponse {
+    error_body(
+        actix_web::http::StatusCode::BAD_REQUEST,
+        graphql::errors::BAD_USER_INPUT,
+        &e.to_string(),
+    )
 }
 
 async fn export_ndjson(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -693,15 +705,10 @@ async fn export_events(
     state: web::Data<AppState>,
     format: export::Format,
 ) -> HttpResponse {
-    let (filter, cursor) = match export::filter_from_pairs(&query_pairs(&req)) {
+    let checked = export_query::<export::ExportQuery>(&req).and_then(|q| q.check());
+    let (filter, cursor) = match checked {
         Ok(x) => x,
-        Err(e) => {
-            return error_body(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                graphql::errors::BAD_USER_INPUT,
-                &e,
-            )
-        }
+        Err(e) => return bad_export(e),
     };
     let store = state.store.clone();
     let resumed = cursor.is_some();
@@ -711,8 +718,8 @@ async fn export_events(
 
 /// One chunk of an export as body bytes; a database failure is logged and
 /// ends the body early (the client sees a truncated download).
-fn chunk_bytes(
-    chunk: Result<(String, usize), crate::storage::StoreError>,
+fn chunk_bytes<E: std::fmt::Display>(
+    chunk: Result<(String, usize), E>,
 ) -> Result<web::Bytes, std::io::Error> {
     match chunk {
         Ok((text, _)) => Ok(web::Bytes::from(text)),
@@ -724,15 +731,10 @@ fn chunk_bytes(
 }
 
 async fn export_tombstones(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let params = match export::tombstone_params(&query_pairs(&req)) {
-        Ok(p) => p,
-        Err(e) => {
-            return error_body(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                graphql::errors::BAD_USER_INPUT,
-                &e,
-            )
-        }
+    let checked = export_query::<export::TombstoneQuery>(&req).and_then(|q| q.check());
+    let params = match checked {
+        Ok(x) => x,
+        Err(e) => return bad_export(e),
     };
     let store = state.store.clone();
     let body = move || export::tombstone_pages(store, params).map(chunk_bytes);

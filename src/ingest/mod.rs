@@ -16,7 +16,7 @@ use serde::Deserialize;
 pub use source::{read_sources, SourceItem, SourceOptions};
 
 use crate::domain::{parse_date, Change, Id, NewArticle, NewMention};
-use crate::export::DocRefresh;
+use crate::export::DocBatches;
 use crate::extract::{extract, gazetteer, ExtractedEvent, Lang};
 use crate::storage::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, Store, StoreError};
 
@@ -320,7 +320,7 @@ pub async fn ingest_all(
         .buffer_unordered(writers.max(1));
     futures::pin_mut!(writes);
     // Exports find the documents of what the run wrote current.
-    let mut docs = DocRefresh::new(store);
+    let mut docs = DocBatches::new(store);
     while let Some((location, r)) = writes.next().await {
         s.read += 1;
         match r {
@@ -413,7 +413,7 @@ pub async fn reextract_all(
                 }),
             })
             .collect();
-        let mut docs = DocRefresh::new(store);
+        let mut docs = DocBatches::new(store);
         for (a, (location, prepared)) in articles.iter().zip(prepare_batch(items).await) {
             match prepared {
                 Err(message) => {

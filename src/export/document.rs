@@ -1,0 +1,311 @@
+//! The document of one event: everything an export shows of it (dates
+//! with labels and EDTF, actors with roles, sources with their sentences,
+//! quantities), made from its rows and stored as the JSON text of its
+//! NDJSON line. Every format is rendered from it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::EventOrder;
+use crate::domain::{
+    format_date, Actor, ActorRole, ArticleRef, Count, Event, Id, Mention, Quantity,
+};
+use crate::storage::{Cursor, Store, StoreError};
+
+/// An actor of a row with its role.
+pub type ActorLink = (Arc<Actor>, ActorRole);
+
+/// An event with everything an export shows, as read from the store
+/// (actors and articles are shared between the rows of a page, not copied).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub event: Event,
+    pub actors: Vec<ActorLink>,
+    pub sources: Vec<(Mention, Option<Arc<ArticleRef>>)>,
+}
+
+/// Reads `events` with their actors and sources: four statements whatever
+/// their number.
+pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
+    let ids: Vec<Id> = events.iter().map(|e| e.id).collect();
+    // Actors and sources are two independent chains: fetch them at once.
+    let actors_chain = async {
+        let links = store.event_actor_links(&ids).await?;
+        let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
+        let actors: HashMap<Id, Arc<Actor>> = store
+            .actors_by_ids(&actor_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+        Ok::<_, StoreError>((links, actors))
+    };
+    let sources_chain = async {
+        let mentions = store.mentions_of_events(&ids).await?;
+        let article_ids: Vec<Id> = mentions.values().flatten().map(|m| m.article_id).collect();
+        let articles: HashMap<Id, Arc<ArticleRef>> = store
+            .article_refs(&article_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+        Ok::<_, StoreError>((mentions, articles))
+    };
+    let (a, b) = futures::join!(actors_chain, sources_chain);
+    let ((mut links, actors), (mut mentions, articles)) = (a?, b?);
+    Ok(events
+        .into_iter()
+        .map(|e| {
+            let actors = links
+                .remove(&e.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(a, r)| actors.get(&a).map(|x| (x.clone(), r)))
+                .collect();
+            let sources = mentions
+                .remove(&e.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| {
+                    let a = articles.get(&m.article_id).cloned();
+                    (m, a)
+                })
+                .collect();
+            Row {
+                event: e,
+                actors,
+                sources,
+            }
+        })
+        .collect())
+}
+
+/// An actor of an exported event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocActor {
+    pub id: Id,
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: String,
+    pub wikidata: Option<String>,
+    pub role: String,
+}
+
+/// A source of an exported event: the sentence and where it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocSource {
+    pub mention_id: Id,
+    pub article_id: Id,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub published_on: Option<String>,
+    pub sentence: String,
+    pub span: [i32; 2],
+    pub when_text: Option<String>,
+}
+
+/// The date of an exported event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocDate {
+    pub start: String,
+    pub end: String,
+    pub precision: String,
+    pub approximate: bool,
+    pub modifier: Option<String>,
+    pub edtf: String,
+    pub label_en: String,
+    pub label_ar: String,
+}
+
+/// An event as every export format shows it; its JSON text is the NDJSON
+/// line (field order included: [`DOC_VERSION`] names this shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    pub id: Id,
+    pub cursor: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub confidence: f64,
+    pub date: DocDate,
+    pub quantity: Option<Quantity>,
+    /// Every count, `{value, unit, qualifier}` (version 2).
+    pub quantities: Vec<Count>,
+    pub actors: Vec<DocActor>,
+    pub sources: Vec<DocSource>,
+    pub source_count: usize,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Doc {
+    /// The document of a row read from the store.
+    pub fn of(r: &Row) -> Doc {
+        let e = &r.event;
+        Doc {
+            id: e.id,
+            cursor: Cursor::of(e, EventOrder::DateAsc).encode(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            kind: e.kind.as_str().into(),
+            status: e.status.as_str().into(),
+            confidence: e.confidence,
+            date: DocDate {
+                start: format_date(e.date.start),
+                end: format_date(e.date.end),
+                precision: e.date.precision.as_str().into(),
+                approximate: e.date.approximate,
+                modifier: e.date.modifier.map(|m| m.as_str().into()),
+                edtf: e.date.edtf(),
+                label_en: e.date.label("en"),
+                label_ar: e.date.label("ar"),
+            },
+            quantity: e.quantity.clone(),
+            quantities: e.quantities.clone(),
+            actors: r
+                .actors
+                .iter()
+                .map(|(a, role)| DocActor {
+                    id: a.id,
+                    name: a.name.clone(),
+                    name_ar: a.name_ar.clone(),
+                    kind: a.kind.as_str().into(),
+                    wikidata: a.wikidata.clone(),
+                    role: role.as_str().into(),
+                })
+                .collect(),
+            sources: r
+                .sources
+                .iter()
+                .map(|(m, a)| DocSource {
+                    mention_id: m.id,
+                    article_id: m.article_id,
+                    url: a.as_ref().and_then(|a| a.url.clone()),
+                    outlet: a.as_ref().and_then(|a| a.outlet.clone()),
+                    published_on: a.as_ref().map(|a| format_date(a.published_on)),
+                    sentence: m.sentence.clone(),
+                    span: [m.span.0, m.span.1],
+                    when_text: m.when_text.clone(),
+                })
+                .collect(),
+            source_count: crate::domain::source_count(r.sources.iter().map(|(m, _)| m)),
+            created_at: e.created_at.to_rfc3339(),
+            updated_at: e.updated_at.to_rfc3339(),
+        }
+    }
+
+    /// The JSON text (one line).
+    pub fn json(&self) -> String {
+        // Plain data with string keys: serialization cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Precision;
+    use crate::domain::{ActorKind, EventDate, EventKind, EventStatus, Qualifier};
+    use crate::export::{Encoder, Format, Line, DOC_VERSION};
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn row() -> Row {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let at = Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap();
+        let actor = Actor {
+            id: 7,
+            name: "Example State".into(),
+            name_ar: Some("دولة المثال".into()),
+            kind: ActorKind::State,
+            wikidata: Some("Q42".into()),
+            status: "active".into(),
+        };
+        let article = ArticleRef {
+            id: 3,
+            url: Some("https://t.example/a".into()),
+            title: None,
+            outlet: Some("Test Wire".into()),
+            published_on: day(2024, 3, 15),
+        };
+        Row {
+            event: Event {
+                id: 11,
+                title: "Talks \"resume\"".into(),
+                summary: None,
+                kind: EventKind::Meeting,
+                date: EventDate {
+                    start: day(2014, 9, 1),
+                    end: day(2014, 9, 30),
+                    precision: Precision::Month,
+                    approximate: true,
+                    modifier: None,
+                },
+                quantity: Some(Quantity {
+                    value: 61.0,
+                    unit: "attacks".into(),
+                }),
+                quantities: vec![Count {
+                    value: 61.0,
+                    unit: "attacks".into(),
+                    qualifier: Some(Qualifier::AtLeast),
+                }],
+                confidence: 0.85,
+                status: EventStatus::Extracted,
+                created_at: at,
+                updated_at: at,
+                rev: 2,
+            },
+            actors: vec![(Arc::new(actor), ActorRole::Agent)],
+            sources: vec![(
+                Mention {
+                    id: 5,
+                    event_id: 11,
+                    article_id: 3,
+                    sentence: "Talks resumed in September 2014.".into(),
+                    span: (0, 32),
+                    when_text: Some("September 2014".into()),
+                    when_span: Some((16, 30)),
+                },
+                Some(Arc::new(article)),
+            )],
+        }
+    }
+
+    /// The stored documents' format: when this line changes, bump
+    /// `DOC_VERSION` (documents stored by older builds are then made
+    /// again) and update the expected text.
+    #[test]
+    fn export_doc_format_is_pinned() {
+        assert_eq!(DOC_VERSION, 2, "update the expected line with the version");
+        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)"},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
+        assert_eq!(Doc::of(&row()).json(), expected);
+    }
+
+    /// Every format reads the document back to the same fields.
+    #[test]
+    fn doc_reads_back() {
+        let d = Doc::of(&row());
+        let back: Doc = serde_json::from_str(&d.json()).unwrap();
+        assert_eq!(back, d);
+        let line = Line {
+            id: 11,
+            json: d.json(),
+        };
+        let mut enc = Encoder::new(Format::Timelinejs);
+        let t = enc.row(&line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(t.trim()).unwrap();
+        assert_eq!(
+            v["start_date"],
+            serde_json::json!({"year": 2014, "month": 9})
+        );
+        assert!(v.get("end_date").is_none());
+        assert_eq!(v["group"], "Example State");
+        let bad = Line {
+            id: 11,
+            json: "{".into(),
+        };
+        assert!(Encoder::new(Format::Csv).row(&bad).is_err());
+    }
+}
