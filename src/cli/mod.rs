@@ -377,7 +377,7 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             ));
             bar.tick();
         },
-        |f| bar.suspend(|| eprintln!("{}: {}", f.location, f.message)),
+        |f| bar.suspend(|| eprintln!("{}: {}", f.location, f.error)),
     )
     .await;
     bar.finish_and_clear();
@@ -393,7 +393,7 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
 async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
     let store = open(&args.db.database_url).await?;
     let summary = crate::ingest::reextract_all(&store, args.article, |f| {
-        eprintln!("{}: {}", f.location, f.message)
+        eprintln!("{}: {}", f.location, f.error)
     })
     .await?;
     eprintln!("{summary}");

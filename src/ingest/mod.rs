@@ -13,7 +13,7 @@ use futures::StreamExt;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-pub use source::{read_sources, SourceItem, SourceOptions};
+pub use source::{read_sources, SourceError, SourceItem, SourceOptions};
 
 use crate::domain::{parse_date, Change, Id, NewArticle, NewMention};
 use crate::export::DocBatches;
@@ -193,20 +193,41 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// Why one article (or one item of a source) was not ingested.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IngestError {
+    /// The source gave no article.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The article was refused.
+    #[error(transparent)]
+    Article(#[from] ArticleError),
+    /// The extractor failed on it (it is built never to).
+    #[error("internal error in the extractor")]
+    Extractor,
+    /// The store refused it: it breaks a rule of the store.
+    #[error("{0}")]
+    Refused(String),
+    /// The store failed: its transaction rolled back, nothing of it was
+    /// written, and a rerun retries it.
+    #[error("not written: {0}")]
+    NotWritten(String),
+    /// The database's disk is full: no later article can be written either.
+    #[error("not written: {0}")]
+    DiskFull(String),
+}
+
 /// One problem, with where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub location: String,
-    pub message: String,
+    pub error: IngestError,
 }
 
 /// Articles handled per parallel extraction batch.
 const BATCH: usize = 256;
 
-type Prepared = (String, Result<PreparedArticle, String>);
-
-/// What an article that made the extractor fail is reported with.
-const EXTRACTOR_FAILED: &str = "internal error in the extractor";
+type Prepared = (String, Result<PreparedArticle, IngestError>);
 
 /// Runs the extractor over a batch on the rayon pool (all cores), in order,
 /// one result per item. The extractor is built never to panic; if it ever
@@ -220,10 +241,10 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
             .map(|item| {
                 let r = match &item.article {
                     Ok(raw) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        prepare(raw).map_err(|e| e.to_string())
+                        prepare(raw).map_err(IngestError::from)
                     }))
-                    .unwrap_or_else(|_| Err(EXTRACTOR_FAILED.to_string())),
-                    Err(e) => Err(e.clone()),
+                    .unwrap_or(Err(IngestError::Extractor)),
+                    Err(e) => Err(e.clone().into()),
                 };
                 (item.location, r)
             })
@@ -233,25 +254,9 @@ async fn prepare_batch(chunk: Vec<SourceItem>) -> Vec<Prepared> {
     rx.await.unwrap_or_else(|_| {
         locations
             .into_iter()
-            .map(|l| (l, Err(EXTRACTOR_FAILED.to_string())))
+            .map(|l| (l, Err(IngestError::Extractor)))
             .collect()
     })
-}
-
-/// Why writing one article failed; `stop` when no later article can be
-/// written either (the disk is full).
-struct WriteFailed {
-    message: String,
-    stop: bool,
-}
-
-impl From<String> for WriteFailed {
-    fn from(message: String) -> Self {
-        WriteFailed {
-            message,
-            stop: false,
-        }
-    }
 }
 
 /// Writes one prepared article (its own transaction).
@@ -259,29 +264,28 @@ async fn write(
     store: Store,
     change: Change,
     (location, r): Prepared,
-) -> (String, Result<IngestOutcome, WriteFailed>) {
+) -> (String, Result<IngestOutcome, IngestError>) {
     let r = match r {
-        Err(message) => Err(message.into()),
-        Ok(p) => match store.ingest_article(&p, &change).await {
-            Ok(out) => Ok(out),
-            Err(e @ StoreError::DiskFull(_)) => Err(WriteFailed {
-                message: format!("not written: {e}"),
-                stop: true,
-            }),
-            Err(
-                e @ (StoreError::Db(_)
+        Err(e) => Err(e),
+        Ok(p) => store
+            .ingest_article(&p, &change)
+            .await
+            .map_err(|e| match e {
+                StoreError::DiskFull(_) => IngestError::DiskFull(e.to_string()),
+                StoreError::NotFound(_) | StoreError::Invalid(_) => {
+                    IngestError::Refused(e.to_string())
+                }
+                StoreError::Db(_)
                 | StoreError::Corrupt(_)
                 | StoreError::Timeout(_)
                 | StoreError::Busy(_)
-                | StoreError::Unavailable(_)),
-            ) => {
-                // The transaction rolled back: nothing of this
-                // article was written; a rerun retries it.
-                tracing::warn!(error = %e, "article not written");
-                Err(format!("not written: {e}").into())
-            }
-            Err(e) => Err(e.to_string().into()),
-        },
+                | StoreError::Unavailable(_) => {
+                    // The transaction rolled back: nothing of this
+                    // article was written; a rerun retries it.
+                    tracing::warn!(error = %e, "article not written");
+                    IngestError::NotWritten(e.to_string())
+                }
+            }),
     };
     (location, r)
 }
@@ -313,8 +317,12 @@ pub async fn ingest_all(
             let location = prepared.0.clone();
             let task = tokio::spawn(write(store.clone(), change.clone(), prepared));
             async move {
-                task.await
-                    .unwrap_or_else(|e| (location, Err(format!("ingest task failed: {e}").into())))
+                task.await.unwrap_or_else(|e| {
+                    (
+                        location,
+                        Err(IngestError::NotWritten(format!("task failed: {e}"))),
+                    )
+                })
             }
         })
         .buffer_unordered(writers.max(1));
@@ -324,9 +332,10 @@ pub async fn ingest_all(
     while let Some((location, r)) = writes.next().await {
         s.read += 1;
         match r {
-            Err(WriteFailed { message, stop }) => {
+            Err(error) => {
                 s.failed += 1;
-                on_failure(&Failure { location, message });
+                let stop = matches!(error, IngestError::DiskFull(_));
+                on_failure(&Failure { location, error });
                 if stop {
                     // The articles not written yet are not read: a rerun
                     // once space is freed writes them (stored ones are
@@ -416,9 +425,9 @@ pub async fn reextract_all(
         let mut docs = DocBatches::new(store);
         for (a, (location, prepared)) in articles.iter().zip(prepare_batch(items).await) {
             match prepared {
-                Err(message) => {
+                Err(error) => {
                     s.failed += 1;
-                    on_failure(&Failure { location, message });
+                    on_failure(&Failure { location, error });
                 }
                 Ok(p) => {
                     let r = store.reextract_article(a.id, &p, &change).await?;

@@ -21,7 +21,24 @@ pub struct SourceOptions {
 #[derive(Debug, Clone)]
 pub struct SourceItem {
     pub location: String,
-    pub article: Result<RawArticle, String>,
+    pub article: Result<RawArticle, SourceError>,
+}
+
+/// Why a source gave no article.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot open: {0}")]
+    Open(String),
+    #[error("cannot read: {0}")]
+    Read(String),
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("not an article: {0}")]
+    NotAnArticle(String),
+    #[error("a .txt or .md file needs --published and --lang")]
+    PlainTextNeedsOptions,
+    #[error("unknown file type: expected .json, .jsonl, .txt or .md")]
+    UnknownType,
 }
 
 /// What a path of a walk turned out to be.
@@ -64,13 +81,13 @@ fn files_under(
             Ok(Visit::Seen) => {}
             Err(e) => errors.push(item(
                 p.display().to_string(),
-                Err(format!("cannot read: {e}")),
+                Err(SourceError::Read(e.to_string())),
             )),
         }
     }
 }
 
-fn item(location: String, article: Result<RawArticle, String>) -> SourceItem {
+fn item(location: String, article: Result<RawArticle, SourceError>) -> SourceItem {
     SourceItem { location, article }
 }
 
@@ -105,7 +122,7 @@ fn read_file(path: &Path, opts: &SourceOptions) -> Box<dyn Iterator<Item = Sourc
         "jsonl" | "ndjson" => match File::open(path) {
             Err(e) => Box::new(std::iter::once(item(
                 name,
-                Err(format!("cannot open: {e}")),
+                Err(SourceError::Open(e.to_string())),
             ))),
             Ok(f) => Box::new(
                 BufReader::new(f)
@@ -114,20 +131,22 @@ fn read_file(path: &Path, opts: &SourceOptions) -> Box<dyn Iterator<Item = Sourc
                     .filter(|(_, l)| l.as_ref().map(|l| !l.trim().is_empty()).unwrap_or(true))
                     .map(move |(i, line)| {
                         let loc = format!("{name}:{}", i + 1);
-                        let a = line.map_err(|e| format!("cannot read: {e}")).and_then(|l| {
-                            serde_json::from_str::<RawArticle>(&l)
-                                .map_err(|e| format!("invalid JSON: {e}"))
-                        });
+                        let a = line
+                            .map_err(|e| SourceError::Read(e.to_string()))
+                            .and_then(|l| {
+                                serde_json::from_str::<RawArticle>(&l)
+                                    .map_err(|e| SourceError::Json(e.to_string()))
+                            });
                         item(loc, a)
                     }),
             ),
         },
         "json" => {
             let parsed = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read: {e}"))
+                .map_err(|e| SourceError::Read(e.to_string()))
                 .and_then(|s| {
                     serde_json::from_str::<serde_json::Value>(&s)
-                        .map_err(|e| format!("invalid JSON: {e}"))
+                        .map_err(|e| SourceError::Json(e.to_string()))
                 });
             match parsed {
                 Err(e) => Box::new(std::iter::once(item(name, Err(e)))),
@@ -136,23 +155,23 @@ fn read_file(path: &Path, opts: &SourceOptions) -> Box<dyn Iterator<Item = Sourc
                         item(
                             format!("{name}[{i}]"),
                             serde_json::from_value::<RawArticle>(v)
-                                .map_err(|e| format!("not an article: {e}")),
+                                .map_err(|e| SourceError::NotAnArticle(e.to_string())),
                         )
                     }))
                 }
                 Ok(v) => Box::new(std::iter::once(item(
                     name,
                     serde_json::from_value::<RawArticle>(v)
-                        .map_err(|e| format!("not an article: {e}")),
+                        .map_err(|e| SourceError::NotAnArticle(e.to_string())),
                 ))),
             }
         }
         "txt" | "md" => {
             let a = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read: {e}"))
+                .map_err(|e| SourceError::Read(e.to_string()))
                 .and_then(|body| {
                     if opts.published.is_none() || opts.lang.is_none() {
-                        return Err("a .txt or .md file needs --published and --lang".to_string());
+                        return Err(SourceError::PlainTextNeedsOptions);
                     }
                     Ok(RawArticle {
                         published: opts.published.clone(),
@@ -164,9 +183,6 @@ fn read_file(path: &Path, opts: &SourceOptions) -> Box<dyn Iterator<Item = Sourc
                 });
             Box::new(std::iter::once(item(name, a)))
         }
-        _ => Box::new(std::iter::once(item(
-            name,
-            Err("unknown file type: expected .json, .jsonl, .txt or .md".to_string()),
-        ))),
+        _ => Box::new(std::iter::once(item(name, Err(SourceError::UnknownType)))),
     }
 }
