@@ -12,11 +12,19 @@
 //! - the actor sets share an actor and overlap (Jaccard) by at least 0.5;
 //! - the evidence sentences share at least half their content words.
 //!
-//! The best-scoring candidate wins.
+//! The best-scoring candidate wins ([`best_candidate`]).
+//!
+//! What the surviving event keeps ([`merge`]): a curated event (confirmed
+//! or rejected) keeps everything, the report only adds a source; an
+//! extracted one takes a specific kind over `other`, the narrower date,
+//! the title that goes with the date it keeps, the higher confidence, and
+//! the union of actors (its own first, with their roles).
 
 use std::collections::HashSet;
 
-use super::{normalize_name, EventDate, EventKind, Id, Quantity};
+use super::{
+    normalize_name, ActorRole, Event, EventDate, EventKind, EventPatch, EventStatus, Id, Quantity,
+};
 
 /// What dedup compares, for a stored event or a new one.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +97,69 @@ pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
     let on_text = text_j >= TEXT_THRESHOLD;
     let same_kind = if new.kind == old.kind { 0.2 } else { 0.0 };
     (on_day || on_actors || on_text).then_some(0.5 * actor_j + 0.3 * text_j + same_kind)
+}
+
+/// The stored event that `new` duplicates among `candidates` (newest
+/// first, each with its view): the best score, the newest on a tie; `None`
+/// when none is the same event.
+pub fn best_candidate<'a>(
+    new: &DedupView,
+    candidates: impl IntoIterator<Item = (Id, &'a DedupView)>,
+) -> Option<Id> {
+    let mut best: Option<(f64, Id)> = None;
+    for (id, old) in candidates {
+        if let Some(s) = score(new, old) {
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, id));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// A newly extracted report of a stored event: what it says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub kind: EventKind,
+    pub date: EventDate,
+    pub title: String,
+    pub confidence: f64,
+    pub links: Vec<(Id, ActorRole)>,
+}
+
+/// What stored event `old`, whose actor links are `links` now, keeps when
+/// `report` is merged into it, as a patch (empty when nothing changes; the
+/// new source is recorded either way). See the module's rules.
+pub fn merge(old: &Event, links: &[(Id, ActorRole)], report: &Report) -> EventPatch {
+    let mut patch = EventPatch::default();
+    if old.status != EventStatus::Extracted {
+        return patch;
+    }
+    if old.kind == EventKind::Other && report.kind != EventKind::Other {
+        patch.kind = Some(report.kind);
+    }
+    if narrower(&report.date, &old.date) {
+        patch.date = Some(report.date.clone());
+    }
+    if report.title != old.title
+        && takes_title((&report.date, &report.title), (&old.date, &old.title))
+    {
+        patch.title = Some(report.title.clone());
+    }
+    let confidence = merged_confidence(report.confidence, old.confidence);
+    if confidence > old.confidence {
+        patch.confidence = Some(confidence);
+    }
+    let mut current = links.to_vec();
+    for (a, r) in &report.links {
+        if !current.iter().any(|(x, _)| x == a) {
+            current.push((*a, *r));
+        }
+    }
+    if current.len() > links.len() {
+        patch.actors = Some(current);
+    }
+    patch
 }
 
 /// Whether `new` is a better date than `old`: inside it, and of finer
@@ -222,5 +293,172 @@ mod tests {
         approx.sentences = vec!["unrelated words entirely".into()];
         approx.actors = vec![2, 5, 6, 7];
         assert!(score(&approx, &a).is_some());
+    }
+
+    fn stored(kind: EventKind, start: &str, p: Precision, status: EventStatus) -> Event {
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        Event {
+            id: 1,
+            title: "Old title".into(),
+            summary: None,
+            kind,
+            date: EventDate::period(parse_date(start).unwrap(), p).unwrap(),
+            quantity: None,
+            quantities: vec![],
+            confidence: 0.6,
+            status,
+            created_at: at,
+            updated_at: at,
+            rev: 1,
+        }
+    }
+
+    fn report(kind: EventKind, start: &str, p: Precision, title: &str, conf: f64) -> Report {
+        Report {
+            kind,
+            date: EventDate::period(parse_date(start).unwrap(), p).unwrap(),
+            title: title.into(),
+            confidence: conf,
+            links: vec![(1, ActorRole::Agent), (9, ActorRole::Target)],
+        }
+    }
+
+    /// What the surviving event keeps, one rule a row: (case, stored
+    /// event, report, expected patch fields).
+    #[test]
+    fn merge_keeps_what_the_rules_say() {
+        use EventKind::{Attack, Other};
+        use EventStatus::{Confirmed, Extracted, Rejected};
+        use Precision::{Day, Month, Year};
+        let links = [(1, ActorRole::Mentioned)];
+        struct Case {
+            name: &'static str,
+            old: Event,
+            new: Report,
+            kind: Option<EventKind>,
+            date: Option<&'static str>,
+            title: Option<&'static str>,
+            confidence: Option<f64>,
+            actors_added: usize,
+        }
+        let cases = [
+            Case {
+                name: "other takes the specific kind; the narrower date and its title win",
+                old: stored(Other, "2024-01-01", Month, Extracted),
+                new: report(Attack, "2024-01-20", Day, "New title", 0.5),
+                kind: Some(Attack),
+                date: Some("2024-01-20"),
+                title: Some("New title"),
+                confidence: None,
+                actors_added: 1,
+            },
+            Case {
+                name: "a specific kind is never replaced; a wider date loses",
+                old: stored(Attack, "2024-01-20", Day, Extracted),
+                new: report(Other, "2024-01-01", Month, "A wider report", 0.9),
+                kind: None,
+                date: None,
+                title: None,
+                confidence: Some(0.9),
+                actors_added: 1,
+            },
+            Case {
+                name: "a finer date outside the stored one loses",
+                old: stored(Attack, "2024-01-01", Month, Extracted),
+                new: report(Attack, "2023-12-31", Day, "Elsewhere", 0.1),
+                kind: None,
+                date: None,
+                title: None,
+                confidence: None,
+                actors_added: 1,
+            },
+            Case {
+                name: "same date: the title first in code-point order, whoever came first",
+                old: stored(Attack, "2024-01-01", Year, Extracted),
+                new: report(Attack, "2024-01-01", Year, "A title", 0.6),
+                kind: None,
+                date: None,
+                title: Some("A title"),
+                confidence: None,
+                actors_added: 1,
+            },
+            Case {
+                name: "a confirmed event keeps everything",
+                old: stored(Other, "2024-01-01", Month, Confirmed),
+                new: report(Attack, "2024-01-20", Day, "New title", 0.9),
+                kind: None,
+                date: None,
+                title: None,
+                confidence: None,
+                actors_added: 0,
+            },
+            Case {
+                name: "a rejected event keeps everything",
+                old: stored(Other, "2024-01-01", Month, Rejected),
+                new: report(Attack, "2024-01-20", Day, "New title", 0.9),
+                kind: None,
+                date: None,
+                title: None,
+                confidence: None,
+                actors_added: 0,
+            },
+        ];
+        for c in cases {
+            let patch = merge(&c.old, &links, &c.new);
+            assert_eq!(patch.kind, c.kind, "{}", c.name);
+            let date = c.date.map(|d| parse_date(d).unwrap());
+            assert_eq!(patch.date.as_ref().map(|d| d.start), date, "{}", c.name);
+            assert_eq!(patch.title.as_deref(), c.title, "{}", c.name);
+            assert_eq!(patch.confidence, c.confidence, "{}", c.name);
+            let added = patch.actors.as_ref().map_or(0, |a| a.len() - links.len());
+            assert_eq!(added, c.actors_added, "{}", c.name);
+            if let Some(actors) = &patch.actors {
+                // Its own links first, roles kept; new actors after.
+                assert_eq!(actors[0], links[0], "{}", c.name);
+                assert_eq!(actors[1], (9, ActorRole::Target), "{}", c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_best_candidate_wins_and_the_newest_on_a_tie() {
+        let new = view(
+            EventKind::Attack,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 2],
+            "strike",
+            5,
+        );
+        let weak = view(
+            EventKind::Other,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 7, 8],
+            "x",
+            1,
+        );
+        let strong = view(
+            EventKind::Attack,
+            "2024-01-20",
+            Precision::Day,
+            &[1, 2],
+            "y",
+            2,
+        );
+        let twin = strong.clone();
+        let other_day = view(
+            EventKind::Attack,
+            "2024-01-21",
+            Precision::Day,
+            &[1, 2],
+            "z",
+            3,
+        );
+        // Newest first: 40 is newer than 30.
+        let got = best_candidate(&new, [(50, &weak), (40, &strong), (30, &twin)]);
+        assert_eq!(got, Some(40));
+        assert_eq!(best_candidate(&new, [(60, &other_day)]), None);
+        assert_eq!(best_candidate(&new, []), None);
     }
 }

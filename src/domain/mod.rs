@@ -4,6 +4,7 @@
 pub mod date;
 pub mod dedup;
 pub mod history;
+pub mod ingest;
 pub mod model;
 pub mod normalize;
 
@@ -12,6 +13,7 @@ pub use date::{
     DateError, DateModifier, EventDate, Precision, MAX_YEAR, MIN_YEAR,
 };
 pub use history::{Change, Revision, Tombstone};
+pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 pub use model::*;
 pub use normalize::normalize_name;
 

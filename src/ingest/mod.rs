@@ -15,10 +15,13 @@ use serde::Deserialize;
 
 pub use source::{read_sources, SourceError, SourceItem, SourceOptions};
 
-use crate::domain::{parse_date, Change, Id, NewArticle, NewMention};
+use crate::domain::{
+    parse_date, ActorRef, Change, Id, IngestEvent, IngestOutcome, NewArticle, NewMention,
+    PreparedArticle,
+};
 use crate::export::DocBatches;
 use crate::extract::{extract, gazetteer, ExtractedEvent, Lang};
-use crate::storage::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, Store, StoreError};
+use crate::storage::{Store, StoreError};
 
 /// Largest article body accepted (bytes).
 pub const MAX_BODY_BYTES: usize = 1 << 20;

@@ -242,18 +242,11 @@ impl Candidates {
     /// The stored event that event `i` of the article (seen as `new`)
     /// duplicates, if any: the best score, the newest on a tie.
     pub(super) fn best(&self, i: usize, new: &DedupView) -> Option<Id> {
-        let mut best: Option<(f64, Id)> = None;
-        for id in self.of.get(i).into_iter().flatten() {
-            let Some(old) = self.views.get(id) else {
-                continue;
-            };
-            if let Some(score) = dedup::score(new, old) {
-                if best.is_none_or(|(b, _)| score > b) {
-                    best = Some((score, *id));
-                }
-            }
-        }
-        best.map(|(_, id)| id)
+        let candidates = self.of.get(i).into_iter().flatten();
+        dedup::best_candidate(
+            new,
+            candidates.filter_map(|id| self.views.get(id).map(|v| (*id, v))),
+        )
     }
 
     /// `article` now reports `target` (it was merged into).

@@ -16,69 +16,12 @@ use super::entities::{actor, actor_alias, article, event, mention, revision};
 use super::events::{create_many_in, links_in, load_event, update_in};
 use super::history::touch_later;
 use super::{classify, Store, StoreError, StoreResult};
-use crate::domain::dedup::{self, DedupView};
+use crate::domain::dedup::{self, DedupView, Report};
 use crate::domain::{
-    normalize_name, ActorKind, ActorRole, Article, Change, Count, EventDate, EventKind, EventPatch,
-    EventStatus, Id, NewActor, NewArticle, NewEvent, NewMention, Quantity, ACTOR_ACTIVE,
-    ACTOR_PROPOSED,
+    normalize_name, ActorRef, ActorRole, Article, Change, EventKind, EventPatch, EventStatus, Id,
+    IngestEvent, IngestOutcome, NewActor, NewEvent, NewMention, PreparedArticle, ReextractOutcome,
+    ACTOR_ACTIVE, ACTOR_PROPOSED,
 };
-
-/// An actor as the extractor names it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActorRef {
-    pub name: String,
-    pub name_ar: Option<String>,
-    pub kind: ActorKind,
-    pub wikidata: Option<String>,
-    pub aliases: Vec<(String, Option<String>)>,
-    /// Not in the gazetteer: created with status `proposed`.
-    pub proposed: bool,
-}
-
-/// An extracted event with its evidence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IngestEvent {
-    pub title: String,
-    pub kind: EventKind,
-    pub date: EventDate,
-    pub quantity: Option<Quantity>,
-    pub quantities: Vec<Count>,
-    pub confidence: f64,
-    /// Indexes into [`PreparedArticle::actors`], with roles.
-    pub actors: Vec<(usize, ActorRole)>,
-    /// The evidence; its `article_id` is filled in when the article is stored.
-    pub mention: NewMention,
-}
-
-/// An article and what the extractor found in it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreparedArticle {
-    pub article: NewArticle,
-    pub actors: Vec<ActorRef>,
-    pub events: Vec<IngestEvent>,
-}
-
-/// What ingesting one article did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IngestOutcome {
-    pub article: Article,
-    /// False when the article was already stored (same body or url): nothing changed.
-    pub new: bool,
-    /// Events created.
-    pub created: Vec<Id>,
-    /// Existing events that got a new mention.
-    pub merged: Vec<Id>,
-}
-
-impl IngestOutcome {
-    /// Every event this article is evidence of.
-    pub fn event_ids(&self) -> Vec<Id> {
-        let mut v: Vec<Id> = self.created.iter().chain(&self.merged).copied().collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-}
 
 impl Store {
     /// The stored article with this body or url, if any.
@@ -345,11 +288,7 @@ struct Placer<'a> {
 /// written with the others at the article's end.
 struct Merge {
     target: Id,
-    kind: EventKind,
-    date: EventDate,
-    title: String,
-    confidence: f64,
-    links: Vec<(Id, ActorRole)>,
+    report: Report,
     mention: NewMention,
 }
 
@@ -396,11 +335,13 @@ impl<'a> Placer<'a> {
                 }
                 self.merges.push(Merge {
                     target,
-                    kind: e.kind,
-                    date: e.date.clone(),
-                    title: e.title.clone(),
-                    confidence: e.confidence.clamp(0.0, 1.0),
-                    links,
+                    report: Report {
+                        kind: e.kind,
+                        date: e.date.clone(),
+                        title: e.title.clone(),
+                        confidence: e.confidence.clamp(0.0, 1.0),
+                        links,
+                    },
                     mention: m,
                 });
             }
@@ -473,20 +414,6 @@ async fn create_pending(
         .map_err(|e| classify(e, "mention"))?;
     out.created.extend(created.iter().map(|e| e.id));
     Ok(())
-}
-
-/// What re-extracting one article did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReextractOutcome {
-    /// Extracted events whose fields changed.
-    pub updated: Vec<Id>,
-    /// Confirmed or rejected events left as they were.
-    pub kept: Vec<Id>,
-    /// Events created or merged for newly found evidence.
-    pub created: Vec<Id>,
-    pub merged: Vec<Id>,
-    /// Extracted events no longer found (deleted, with a tombstone).
-    pub removed: Vec<Id>,
 }
 
 impl Store {
@@ -806,40 +733,16 @@ async fn merge_all(
             .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
         let rev = old.rev;
         let old = super::events::to_event(old.clone())?;
-        if old.status != EventStatus::Extracted {
+        let patch = if old.status == EventStatus::Extracted {
+            let current = match candidates.links(target, rev) {
+                Some(links) => links.to_vec(),
+                None => links_in(txn, target).await?,
+            };
+            dedup::merge(&old, &current, &mg.report)
+        } else {
             // Curated: extraction adds the source, never changes the fields.
-            touched.push(target);
-            continue;
-        }
-        let mut patch = EventPatch::default();
-        if old.kind == EventKind::Other && mg.kind != EventKind::Other {
-            patch.kind = Some(mg.kind);
-        }
-        if dedup::narrower(&mg.date, &old.date) {
-            patch.date = Some(mg.date.clone());
-        }
-        if mg.title != old.title
-            && dedup::takes_title((&mg.date, &mg.title), (&old.date, &old.title))
-        {
-            patch.title = Some(mg.title.clone());
-        }
-        let confidence = dedup::merged_confidence(mg.confidence, old.confidence);
-        if confidence > old.confidence {
-            patch.confidence = Some(confidence);
-        }
-        let mut current = match candidates.links(target, rev) {
-            Some(links) => links.to_vec(),
-            None => links_in(txn, target).await?,
+            EventPatch::default()
         };
-        let before = current.len();
-        for (a, r) in &mg.links {
-            if !current.iter().any(|(x, _)| x == a) {
-                current.push((*a, *r));
-            }
-        }
-        if current.len() > before {
-            patch.actors = Some(current);
-        }
         if patch != EventPatch::default() {
             update_in(txn, target, &patch, &note, "merge").await?;
         } else {

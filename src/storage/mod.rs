@@ -30,7 +30,6 @@ pub use docs::{DocRow, NewDoc};
 use error::classify;
 pub use error::StoreError;
 pub use events::{Cursor, EventPage};
-pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 
 /// The advisory lock key held while migrating ("tarikh_m" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7461_7269_6b68_5f6d;
