@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{day, tmpdir, TestApp};
+use common::{day, tmpdir, wait_until, TestApp};
 use serde_json::{json, Value};
 use tarikh::export::DOC_VERSION;
 
@@ -149,17 +149,12 @@ async fn killed_ingest_completes_on_rerun(app: &TestApp) {
         .spawn()
         .unwrap();
     // Kill it once some articles are in.
-    let mut at_kill = 0;
-    for _ in 0..3000 {
-        at_kill = app.store.articles_page(None, 500).await.unwrap().0.len();
-        if at_kill >= 5 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    wait_until("the ingest writes five articles", || async {
+        app.store.articles_page(None, 500).await.unwrap().0.len() >= 5
+    })
+    .await;
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(at_kill >= 5, "the ingest never started");
     let out = tarikh(app, &["ingest", file.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -642,8 +637,19 @@ async fn exports_parse_back(app: &TestApp) {
     );
 
     // Incremental sync: what changed since a time, and what was deleted.
-    let mark = chrono::Utc::now().to_rfc3339();
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // The mark is the time of the last write so far, as the server
+    // recorded it: every later write is after it.
+    let times = app
+        .ok("{ events(first: 500) { nodes { updatedAt } } }", json!({}))
+        .await;
+    let mark = times["events"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| chrono::DateTime::parse_from_rfc3339(n["updatedAt"].as_str().unwrap()).unwrap())
+        .max()
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let first = &expected[0].0;
     app.ok(
         "mutation($id: ID!) { updateEvent(id: $id, input: {summary: \"edited\"}) { id } }",
@@ -986,21 +992,15 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Waits until no event has a stale export document (the keeper works
-/// behind the writes); fails after 30 s.
+/// Waits until no event has a stale export document (the refresher works
+/// behind the writes).
 async fn docs_kept(app: &TestApp, after: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let stale = stale_docs(app).await;
-        if stale.is_empty() {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "after {after}, documents still stale: {stale:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    app.settle().await;
+    let stale = stale_docs(app).await;
+    assert!(
+        stale.is_empty(),
+        "after {after}, documents still stale: {stale:?}"
+    );
 }
 
 /// Curation through the API leaves no export document stale for long:
@@ -1084,8 +1084,17 @@ async fn exports_take_turns(app: &TestApp) {
         running.push(rx);
     }
     let mut waiting = open();
-    let early = tokio::time::timeout(Duration::from_millis(500), waiting.recv()).await;
-    assert!(early.is_err(), "an export past the limit ran at once");
+    wait_until("the export past the limit waits for a turn", || async {
+        app.store.streams_waiting() == 1
+    })
+    .await;
+    assert!(
+        matches!(
+            waiting.try_recv(),
+            Err(tokio::sync::mpsc::error::TryRecvError::Empty)
+        ),
+        "an export past the limit ran"
+    );
     let d = app
         .ok("{ events(first: 10) { nodes { id } } }", json!({}))
         .await;

@@ -232,3 +232,29 @@ fn no_issue_numbers_in_the_code() {
         found.join("\n")
     );
 }
+
+#[test]
+fn tests_wait_on_conditions_not_delays() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    rust_files(&root.join("tests"), &mut files);
+    let mut found = vec![];
+    for p in files {
+        let name = p.strip_prefix(root).unwrap().display().to_string();
+        // The one poll of `common::wait_until`, and this file's own words.
+        if name.ends_with("common/mod.rs") || name.ends_with("tidy.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(concat!("sleep", "(")) || line.contains(concat!("Instant", "::now")) {
+                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "wait for the condition (common::wait_until), not for time:\n{}",
+        found.join("\n")
+    );
+}

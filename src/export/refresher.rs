@@ -1,6 +1,7 @@
 //! The background refresher: a task that makes the stale documents of
 //! events written through the API, so the next export finds them made.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::domain::SyncToken;
@@ -26,6 +27,15 @@ struct Refresher {
     wake: Arc<tokio::sync::Notify>,
     from: SyncToken,
     task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Passes asked for ([`DocRefresher::changed`] calls), and how many of
+    /// them the passes that ended covered: equal when it is idle.
+    progress: Arc<Progress>,
+}
+
+/// How far the refresher is: `asked` by writers, `done` by its task.
+struct Progress {
+    asked: AtomicU64,
+    done: tokio::sync::watch::Sender<u64>,
 }
 
 impl DocRefresher {
@@ -39,16 +49,32 @@ impl DocRefresher {
             wake: Arc::new(tokio::sync::Notify::new()),
             from,
             task: std::sync::Mutex::new(None),
+            progress: Arc::new(Progress {
+                asked: AtomicU64::new(0),
+                done: tokio::sync::watch::Sender::new(0),
+            }),
         }))
+    }
+
+    /// Waits until every pass asked for so far has ended (made its
+    /// documents, or failed and logged it): for a caller that needs the
+    /// store quiet, such as a test counting a request's statements.
+    pub async fn idle(&self) {
+        let asked = self.0.progress.asked.load(Ordering::SeqCst);
+        let mut done = self.0.progress.done.subscribe();
+        let _ = done.wait_for(|d| *d >= asked).await;
     }
 
     /// Something was committed: a pass will follow.
     pub fn changed(&self) {
         let k = &self.0;
         let mut task = k.task.lock().unwrap_or_else(|p| p.into_inner());
+        k.progress.asked.fetch_add(1, Ordering::SeqCst);
         if task.as_ref().is_none_or(|t| t.is_finished()) {
-            let (store, wake) = (k.store.clone(), k.wake.clone());
-            *task = Some(tokio::spawn(refresh_after_writes(store, wake, k.from)));
+            let (store, wake, progress) = (k.store.clone(), k.wake.clone(), k.progress.clone());
+            *task = Some(tokio::spawn(refresh_after_writes(
+                store, wake, progress, k.from,
+            )));
         }
         k.wake.notify_one();
     }
@@ -56,9 +82,16 @@ impl DocRefresher {
 
 /// The refresher's task: a pass per wake-up over the writes since the last
 /// pass that completed.
-async fn refresh_after_writes(store: Store, wake: Arc<tokio::sync::Notify>, mut since: SyncToken) {
+async fn refresh_after_writes(
+    store: Store,
+    wake: Arc<tokio::sync::Notify>,
+    progress: Arc<Progress>,
+    mut since: SyncToken,
+) {
     loop {
         wake.notified().await;
+        // Every pass asked for until now is covered by this one.
+        let covers = progress.asked.load(Ordering::SeqCst);
         let pass = async {
             let next = store.sync_token().await?;
             let made = refresh_stale_docs(&store, Some(since), |_| {}).await?;
@@ -71,5 +104,6 @@ async fn refresh_after_writes(store: Store, wake: Arc<tokio::sync::Notify>, mut 
             }
             Err(e) => tracing::warn!(error = %e, "export documents not made"),
         }
+        progress.done.send_replace(covers);
     }
 }

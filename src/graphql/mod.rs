@@ -27,7 +27,6 @@ use async_graphql::{
 
 pub use auth::{Bearer, WriteTokens};
 
-use crate::domain::SyncToken;
 use crate::export::DocRefresher;
 use crate::storage::Store;
 
@@ -41,9 +40,9 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 
 /// Builds the schema over a store; its export documents' keeper looks
 /// after the writes made since sync token `from`.
-pub fn build_schema(store: Store, tokens: WriteTokens, from: SyncToken) -> TarikhSchema {
+pub fn build_schema(store: Store, tokens: WriteTokens, refresher: DocRefresher) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(KeepDocs(DocRefresher::new(&store, from)))
+        .extension(KeepDocs(refresher))
         .extension(RootTurns)
         .data(store)
         .data(tokens)

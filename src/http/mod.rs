@@ -131,10 +131,21 @@ pub async fn serve(
     store: Store,
     config: HttpConfig,
 ) -> std::io::Result<Server> {
-    // Writes from now on are the export documents' keeper's (see
-    // `export::DocRefresher`); earlier ones are `tarikh refresh-docs`'s.
+    Ok(start(listener, store, config).await?.0)
+}
+
+/// [`serve`], with the refresher that keeps export documents current
+/// behind the API's writes (to wait until it is idle).
+pub async fn start(
+    listener: TcpListener,
+    store: Store,
+    config: HttpConfig,
+) -> std::io::Result<(Server, export::DocRefresher)> {
+    // Writes from now on are the refresher's; earlier ones are `tarikh
+    // refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
-    let schema = graphql::build_schema(store.clone(), config.tokens.clone(), from);
+    let refresher = export::DocRefresher::new(&store, from);
+    let schema = graphql::build_schema(store.clone(), config.tokens.clone(), refresher.clone());
     let guard = Arc::new(Guard::new(
         config.rate_limit,
         config.requests_per_client,
@@ -179,7 +190,7 @@ pub async fn serve(
     .disable_signals()
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok((server, refresher))
 }
 
 /// Runs `server` until SIGINT (Ctrl-C) or SIGTERM, then stops it

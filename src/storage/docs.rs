@@ -8,6 +8,8 @@
 //! length before it), so an export reads and ships a third fewer bytes;
 //! callers see text.
 
+use std::sync::atomic::Ordering;
+
 use futures::StreamExt;
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{
@@ -94,12 +96,14 @@ impl Store {
         tokio::spawn(async move {
             let read = async {
                 // Waiting for a turn ends when the reader goes away.
-                let _turn = tokio::select! {
-                    turn = store.streams.acquire() => match turn {
-                        Ok(t) => t,
-                        Err(_) => return Ok(()),
-                    },
-                    _ = tx.closed() => return Ok(()),
+                store.streams_waiting.fetch_add(1, Ordering::SeqCst);
+                let turn = tokio::select! {
+                    turn = store.streams.acquire() => turn.ok(),
+                    _ = tx.closed() => None,
+                };
+                store.streams_waiting.fetch_sub(1, Ordering::SeqCst);
+                let Some(_turn) = turn else {
+                    return Ok(());
                 };
                 let Some(q) = store.doc_select(&filter, cursor, version).await? else {
                     return Ok(());

@@ -100,6 +100,8 @@ pub struct Store {
     /// requests always find a connection.
     streams: Arc<tokio::sync::Semaphore>,
     stream_slots: usize,
+    /// Streaming exports waiting for a turn.
+    streams_waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for Store {
@@ -200,6 +202,7 @@ impl Store {
             writer: Arc::new(tokio::sync::Mutex::new(())),
             streams: Arc::new(tokio::sync::Semaphore::new(stream_slots)),
             stream_slots,
+            streams_waiting: Default::default(),
         };
         if store.db.get_database_backend() == DbBackend::Sqlite {
             // sqlx turns foreign keys on and waits 5 s on a busy database for
@@ -331,6 +334,11 @@ impl Store {
     /// How many streaming exports run at once; later ones wait their turn.
     pub fn stream_slots(&self) -> usize {
         self.stream_slots
+    }
+
+    /// How many streaming exports wait for their turn now.
+    pub fn streams_waiting(&self) -> usize {
+        self.streams_waiting.load(Ordering::SeqCst)
     }
 
     /// How many SQL statements this store has run (for tests and metrics).

@@ -6,8 +6,9 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::{json, Value};
+use tarikh::export::DocRefresher;
 use tarikh::graphql::WriteTokens;
-use tarikh::http::{serve, HttpConfig};
+use tarikh::http::{start, HttpConfig};
 use tarikh::storage::{create_postgres_database, drop_postgres_database, Store, StoreLimits};
 
 /// The write token every test server accepts.
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub url: String,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The server's export documents' refresher (to wait until it is idle).
+    refresher: DocRefresher,
     backend: Backend,
     db_name: String,
     admin_url: String,
@@ -115,7 +118,7 @@ impl TestApp {
             .expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
         let addr = format!("http://{}", listener.local_addr().unwrap());
-        let server = serve(listener, store.clone(), config)
+        let (server, refresher) = start(listener, store.clone(), config)
             .await
             .expect("start the server");
         tokio::spawn(server);
@@ -124,6 +127,7 @@ impl TestApp {
             url,
             store,
             client: reqwest::Client::new(),
+            refresher,
             backend,
             db_name: name,
             admin_url: admin,
@@ -161,21 +165,13 @@ impl TestApp {
         resp.json().await.expect("JSON body")
     }
 
-    /// Waits until the server runs no statements for 300 ms (the export
-    /// documents' keeper works behind mutations), so that a test counting
-    /// the statements of one request counts only its own.
+    /// Waits until the work the server does behind the requests (the
+    /// export documents' refresher, woken by mutations) has ended, so that
+    /// a test counting the statements of one request counts only its own.
     pub async fn settle(&self) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let mut last = self.store.statement_count();
-        while std::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            let now = self.store.statement_count();
-            if now == last {
-                return;
-            }
-            last = now;
-        }
-        panic!("the server kept running statements for 20 s");
+        tokio::time::timeout(std::time::Duration::from_secs(20), self.refresher.idle())
+            .await
+            .expect("the export documents' refresher still busy after 20 s");
     }
 
     /// The data of a response that must not have errors.
@@ -382,4 +378,22 @@ pub async fn until_lock_waiters(admin: &sea_orm::DatabaseConnection, db: &str, n
         tokio::task::yield_now().await;
     }
     seen
+}
+
+/// Waits until `holds` says yes, asking again every 10 ms; fails naming
+/// `what` when it has not after 30 s. For a condition another task brings
+/// about: never a fixed delay that a slow machine could outlast.
+pub async fn wait_until<F, Fut>(what: &str, mut holds: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !holds().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still waiting: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }
