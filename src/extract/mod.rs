@@ -1,6 +1,6 @@
 //! Text to dated events. Pure and deterministic: no I/O, no clock, never
 //! panics. Five stages, numbered as in `docs/extraction.md`, each with its
-//! case table (`tests/cases/extract_*.json`, and `tests/cases/timex/*.json`
+//! case table (`tests/cases/extract_*.toml`, and `tests/cases/timex/*.toml`
 //! for the temporal tagger):
 //!
 //! 1. [`text`]: normalization with an offset map back to the input (digits,

@@ -2,7 +2,7 @@
 //! (taxonomy in `docs/annotation.md`). Words are normalized as the text is
 //! (lower case; أ إ آ → ا, ى → ي, ة → ه). A token matches whole, or without
 //! its conjunction (و ف), or without every clitic. Case table:
-//! `tests/cases/extract_events.json`.
+//! `tests/cases/extract_pipeline.toml`.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

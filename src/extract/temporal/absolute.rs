@@ -6,7 +6,7 @@
 //! resolution of a partial date against the publication date (the year of a month named
 //! without one, the weekday check, dual dating).
 //!
-//! Cases: `tests/cases/timex/absolute_ar.json`, `absolute_en.json`.
+//! Cases: `tests/cases/timex/absolute_ar.toml`, `absolute_en.toml`.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -15,8 +15,8 @@
 //! forms: EOD/EOM/EOY, "by the end of next month", "3 fridays from now",
 //! "2014-10", "2018Q4", "the week of March 3rd", "on the 15th".
 //!
-//! Cases: `tests/cases/timex/clock_en.json`; those of `p_misc_en` are in
-//! `misc_en.json`.
+//! Cases: `tests/cases/timex/clock_en.toml`; those of `p_misc_en` are in
+//! `misc_en.toml`.
 
 use chrono::NaiveDate;
 

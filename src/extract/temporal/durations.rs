@@ -3,7 +3,7 @@
 //! sentence about the future (from publication to the deadline), and sets
 //! ("every Friday", "كل يوم", "annually").
 //!
-//! Cases: `tests/cases/timex/durations_ar.json`, `durations_en.json`.
+//! Cases: `tests/cases/timex/durations_ar.toml`, `durations_en.toml`.
 
 use super::values::{daypart_code, Val};
 use super::{add_days, Ctx, M};

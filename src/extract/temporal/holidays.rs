@@ -12,7 +12,7 @@
 //! a future or short (query) text the next one, otherwise the publication
 //! year's.
 //!
-//! Cases: `tests/cases/timex/holidays_en.json`.
+//! Cases: `tests/cases/timex/holidays_en.toml`.
 
 mod hindu;
 

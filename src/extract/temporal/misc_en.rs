@@ -3,7 +3,7 @@
 //! ago", "on the 15th", "at the moment", ISO "2014-10", "2018Q4", "the week
 //! of March 3rd".
 //!
-//! Cases: `tests/cases/timex/misc_en.json`.
+//! Cases: `tests/cases/timex/misc_en.toml`.
 
 use chrono::Datelike;
 

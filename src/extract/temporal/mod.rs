@@ -12,14 +12,14 @@
 //! early, mid, late); "قبل أيام" is the seven days before publication.
 //!
 //! The tagger, one file per stage, each with its case table in
-//! `tests/cases/timex/` (`<stage>_ar.json`, `<stage>_en.json`):
+//! `tests/cases/timex/` (`<stage>_ar.toml`, `<stage>_en.toml`):
 //!
 //! - `mod.rs` (this file): [`tag`], the context `Ctx` of a sentence (token
 //!   accessors, the tense of the sentence), shared date arithmetic, and
 //!   `best` / `atom`, which try every pattern at a token and keep the
 //!   longest, then join a date with a clock time or a part of the day and
 //!   count from a dated day ("the third Tuesday after Christmas 2014", "two
-//!   weeks before Christmas 2015": cases in `misc_ar.json`, `misc_en.json`);
+//!   weeks before Christmas 2015": cases in `misc_ar.toml`, `misc_en.toml`);
 //! - `values.rs`: the resolved value [`Val`] and the partial date `Pd`, the
 //!   values of a day, month, year, week, quarter, season, decade and
 //!   century, and numbers (days of the month in digits or words);
@@ -32,7 +32,7 @@
 //! - `ranges.rs`: from X to Y, between, ISO intervals, since;
 //! - `durations.rs`: amounts of time, durations, "within", sets;
 //! - `clock.rs`: clock times, and other English forms reached through the
-//!   English clock (`p_misc_en`: cases in `misc_en.json`);
+//!   English clock (`p_misc_en`: cases in `misc_en.toml`);
 //! - `holidays.rs`: holidays, with the Hindu calendar in `holidays/hindu.rs`.
 //!
 //! The Hijri calendar is [`super::hijri`].

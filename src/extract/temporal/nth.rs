@@ -2,7 +2,7 @@
 //! 2014", "آخر يوم بشهر عشرة", "الأسبوع الأول من شهر عشرة", "the last Monday
 //! of March".
 //!
-//! Cases: `tests/cases/timex/absolute_ar.json`, `absolute_en.json`.
+//! Cases: `tests/cases/timex/absolute_ar.toml`, `absolute_en.toml`.
 
 use chrono::Datelike;
 

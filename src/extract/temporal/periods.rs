@@ -5,7 +5,7 @@
 //! '90s") and centuries. The bounds of the parts are given in `mod.rs` and
 //! docs/extraction.md.
 //!
-//! Cases: `tests/cases/timex/periods_ar.json`, `periods_en.json`.
+//! Cases: `tests/cases/timex/periods_ar.toml`, `periods_en.toml`.
 
 use chrono::Datelike;
 

@@ -3,7 +3,7 @@
 //! ("2015-03-28/2015-03-29"), and "منذ X" / "since X" (from X to the
 //! publication date, open at the end).
 //!
-//! Cases: `tests/cases/timex/ranges_ar.json`, `ranges_en.json`.
+//! Cases: `tests/cases/timex/ranges_ar.toml`, `ranges_en.toml`.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -6,7 +6,7 @@
 //! from today"), "last 2 days", and the present or past ("now", "الآن",
 //! "recently", "the past").
 //!
-//! Cases: `tests/cases/timex/relative_ar.json`, `relative_en.json`.
+//! Cases: `tests/cases/timex/relative_ar.toml`, `relative_en.toml`.
 
 use chrono::{Datelike, NaiveDate};
 

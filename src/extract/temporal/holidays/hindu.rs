@@ -10,7 +10,7 @@
 //! a solar event (the Sun entering a sign: Makar Sankranti, Vaisakhi).
 //!
 //! Used by `holidays.rs` for Hindu, Sikh and Buddhist days; cases in
-//! `tests/cases/timex/holidays_en.json`.
+//! `tests/cases/timex/holidays_en.toml`.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -1,9 +1,7 @@
 //! Server-level behaviour: read-only mode, health when the database goes
 //! away, and the committed schema.
 
-mod common;
-
-use common::{Backend, TestApp, TOKEN};
+use crate::common::{Backend, TestApp, TOKEN};
 use serde_json::json;
 
 #[tokio::test]
@@ -34,7 +32,7 @@ async fn health_is_503_when_the_database_is_gone() {
     );
     // Drop the database under the running server.
     let name = app.store_db_name();
-    tarikh::storage::drop_postgres_database(&common::admin_url(), &name)
+    tarikh::storage::drop_postgres_database(&crate::common::admin_url(), &name)
         .await
         .unwrap();
     // The background probe (every second) finds it gone.
@@ -127,7 +125,9 @@ fn undocumented(sdl: &str) -> Vec<String> {
 #[tokio::test]
 async fn concurrent_writes_on_sqlite_all_succeed() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let id = app.event("start", common::day("2024-01-01"), &[]).await;
+    let id = app
+        .event("start", crate::common::day("2024-01-01"), &[])
+        .await;
     let writes = (0..16).map(|i| {
         let app = &app;
         let id = id.clone();
@@ -155,7 +155,7 @@ async fn concurrent_writes_on_sqlite_all_succeed() {
 #[tokio::test]
 async fn sigint_lets_requests_in_flight_finish() {
     use std::io::BufRead;
-    let admin = common::admin_url();
+    let admin = crate::common::admin_url();
     let name = format!("tarikh_sigint_{}", std::process::id());
     let url = tarikh::storage::create_postgres_database(&admin, &name)
         .await
@@ -195,7 +195,7 @@ async fn sigint_lets_requests_in_flight_finish() {
         }
     };
     // A read that blocks behind a lock until the test lets it go.
-    let (db, lock) = common::lock_events(&url).await;
+    let (db, lock) = crate::common::lock_events(&url).await;
     let request = tokio::spawn({
         let addr = addr.clone();
         async move {
@@ -209,7 +209,7 @@ async fn sigint_lets_requests_in_flight_finish() {
         }
     });
     let admin_db = sea_orm::Database::connect(&admin).await.unwrap();
-    let blocked = common::until_lock_waiters(&admin_db, &name, 1).await;
+    let blocked = crate::common::until_lock_waiters(&admin_db, &name, 1).await;
     assert!(blocked > 0, "the request reached the database");
     let pid = child.id().to_string();
     // The shell's own kill: no other program needed.

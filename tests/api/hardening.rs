@@ -3,11 +3,11 @@
 //! hardening (a panic, a request that ran for minutes, a pool taken by one
 //! request, wildcards that matched everything).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{day, lock_events, lock_waiters, tmpdir, until_lock_waiters, Backend, TestApp, TOKEN};
+use crate::common::{
+    day, lock_events, lock_waiters, tmpdir, until_lock_waiters, Backend, TestApp, TOKEN,
+};
 use serde_json::{json, Value};
 use tarikh::storage::{Store, StoreError, StoreLimits};
 
@@ -305,7 +305,7 @@ async fn one_request_holds_a_few_connections_not_the_pool() {
                 .unwrap()
         }));
     }
-    let admin = sea_orm::Database::connect(common::admin_url())
+    let admin = sea_orm::Database::connect(crate::common::admin_url())
         .await
         .unwrap();
     let name = app.store_db_name();
@@ -373,7 +373,7 @@ async fn sqlite_work_past_its_limit_is_interrupted() {
 
 #[tokio::test]
 async fn processes_migrating_one_new_database_take_turns() {
-    let admin = common::admin_url();
+    let admin = crate::common::admin_url();
     let name = format!("tarikh_migrate_{}", std::process::id());
     let url = tarikh::storage::create_postgres_database(&admin, &name)
         .await
@@ -591,7 +591,7 @@ async fn one_client_streams_at_most_its_share_of_exports() {
         let (client, url) = (app.client.clone(), url.clone());
         async move { client.get(url).send().await?.text().await }
     });
-    let admin = sea_orm::Database::connect(common::admin_url())
+    let admin = sea_orm::Database::connect(crate::common::admin_url())
         .await
         .unwrap();
     let name = app.store_db_name();

@@ -1,9 +1,7 @@
 //! The GraphQL API over real databases: every test runs on PostgreSQL and
 //! on SQLite, each on a fresh database behind the real HTTP server.
 
-mod common;
-
-use common::{day, node_titles, TestApp, TOKEN};
+use crate::common::{day, node_titles, TestApp, TOKEN};
 use serde_json::json;
 use tarikh::domain::{NewArticle, NewMention};
 
