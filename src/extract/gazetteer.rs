@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
-use super::text::{norm_str, Doc};
+use super::text::{norm_str, Tokenized};
 use crate::domain::ActorKind;
 
 const DATA: &str = include_str!("../../data/actors.json");
@@ -225,12 +225,12 @@ const CLITICS_BEFORE_BARE: &[&str] = &[
 ];
 
 /// Finds actor mentions in the document.
-pub fn find(doc: &Doc) -> Vec<Mention> {
+pub fn find(doc: &Tokenized) -> Vec<Mention> {
     find_with(gazetteer(), doc)
 }
 
 /// Finds mentions of `g`'s actors in `doc`.
-pub fn find_with(g: &Gazetteer, doc: &Doc) -> Vec<Mention> {
+pub fn find_with(g: &Gazetteer, doc: &Tokenized) -> Vec<Mention> {
     let Some(ac) = g.ac.as_ref() else {
         return Vec::new();
     };
@@ -287,7 +287,7 @@ pub fn find_with(g: &Gazetteer, doc: &Doc) -> Vec<Mention> {
 /// A bare "التحالف" / "the coalition" names the coalition last mentioned by
 /// name in the document ("…التحالف الدولي… وقوات التحالف في العراق").
 /// Not when a qualifier follows ("التحالف الوطني" is another body).
-fn resolve_coalitions(g: &Gazetteer, doc: &Doc, out: &mut Vec<Mention>) {
+fn resolve_coalitions(g: &Gazetteer, doc: &Tokenized, out: &mut Vec<Mention>) {
     const BARE_AR: &[&str] = &[
         "التحالف",
         "والتحالف",

@@ -205,7 +205,7 @@ fn ser_event_date<S: Serializer>(d: &EventDate, s: S) -> Result<S::Ok, S::Error>
 /// Extracts timexes, events and diagnostics from `text` published on `published`.
 pub fn extract(text: &str, published: NaiveDate, lang: Lang) -> Extraction {
     let lang = lang.resolve(text);
-    let doc = text::Doc::new(text, lang);
+    let doc = text::Tokenized::new(text, lang);
     let mut diagnostics = Vec::new();
     let timexes = temporal::tag(&doc, published, &mut diagnostics);
     let mentions = gazetteer::find(&doc);

@@ -107,7 +107,7 @@ pub struct Tok {
 }
 
 /// A normalized, tokenized document.
-pub struct Doc<'a> {
+pub struct Tokenized<'a> {
     pub input: &'a str,
     pub lang: Lang,
     /// Normalized text.
@@ -121,8 +121,8 @@ pub struct Doc<'a> {
     pub sentences: Vec<(usize, usize)>,
 }
 
-impl<'a> Doc<'a> {
-    pub fn new(input: &'a str, lang: Lang) -> Doc<'a> {
+impl<'a> Tokenized<'a> {
+    pub fn new(input: &'a str, lang: Lang) -> Tokenized<'a> {
         let mut norm = String::with_capacity(input.len());
         let mut map: Vec<u32> = Vec::with_capacity(input.len() + 1);
         let mut cp_byte = Vec::with_capacity(input.len() + 1);
@@ -140,7 +140,7 @@ impl<'a> Doc<'a> {
         }
         cp_byte.push(input.len() as u32);
         map.push(n);
-        let mut doc = Doc {
+        let mut doc = Tokenized {
             input,
             lang,
             norm,

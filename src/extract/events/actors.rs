@@ -8,7 +8,7 @@
 //! "على يد", "من قبل") turns that round.
 
 use super::super::gazetteer::{gazetteer, Mention};
-use super::super::text::{Doc, TokKind};
+use super::super::text::{TokKind, Tokenized};
 use super::super::ExtractedActor;
 use super::triggers::REPORTING;
 use super::{strip_conj, word, COMPLEMENTIZERS, DIRECTIONS, LOCATIVE, RANKS, TITLES};
@@ -18,7 +18,7 @@ use crate::domain::{ActorKind, ActorRole, EventKind};
 /// is token `trigger`; those outside `core` (the clauses reporting the
 /// event) are left out.
 pub fn actors(
-    doc: &Doc,
+    doc: &Tokenized,
     [a, b]: [usize; 2],
     core: [usize; 2],
     kind: EventKind,
@@ -181,7 +181,7 @@ const VICTIM_NOUNS: &[&str] = &[
 ];
 
 fn assign_roles(
-    doc: &Doc,
+    doc: &Tokenized,
     a: usize,
     b: usize,
     kind: EventKind,

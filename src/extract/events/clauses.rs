@@ -8,7 +8,7 @@
 //! clause knows how it hangs on the one before: the date of a clause without
 //! its own expression comes from there (see `mod.rs`).
 
-use super::super::text::{Doc, TokKind};
+use super::super::text::{TokKind, Tokenized};
 use super::triggers::class;
 use super::{strip_conj, word};
 
@@ -175,7 +175,7 @@ pub fn looks_verb(w: &str) -> bool {
 
 /// Cuts tokens `[a, b)` into clauses. `in_timex(i)` tells whether token `i`
 /// is inside a temporal expression (no cut there).
-pub fn split(doc: &Doc, a: usize, b: usize, in_timex: impl Fn(usize) -> bool) -> Vec<Clause> {
+pub fn split(doc: &Tokenized, a: usize, b: usize, in_timex: impl Fn(usize) -> bool) -> Vec<Clause> {
     let en = doc.lang == super::super::Lang::En;
     let mut out: Vec<Clause> = Vec::new();
     let mut start = a;
@@ -311,7 +311,7 @@ const COMPLEM: &[&str] = &["that", "ان", "بان", "وان"];
 
 /// Whether a verb-like word follows within a few tokens (so "said the
 /// group attacked" is content, "said the ministry" is not).
-fn has_verb_ahead(doc: &Doc, j: usize, b: usize) -> bool {
+fn has_verb_ahead(doc: &Tokenized, j: usize, b: usize) -> bool {
     (j..(j + 8).min(b)).any(|k| {
         let w = word(doc, k);
         looks_verb(w) || w == "would" || w == "will"
@@ -319,7 +319,7 @@ fn has_verb_ahead(doc: &Doc, j: usize, b: usize) -> bool {
 }
 
 /// The role of a clause starting at token `i`, from its first words.
-fn opening_role(doc: &Doc, i: usize, b: usize, en: bool) -> Role {
+fn opening_role(doc: &Tokenized, i: usize, b: usize, en: bool) -> Role {
     let w = word(doc, i);
     if w.is_empty() {
         return Role::Main;

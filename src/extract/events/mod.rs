@@ -23,7 +23,7 @@ pub mod windows;
 use chrono::{Days, Months, NaiveDate};
 
 use super::gazetteer::Mention;
-use super::text::{Doc, TokKind};
+use super::text::{TokKind, Tokenized};
 use super::{Diagnostic, ExtractedEvent, Timex, TimexType};
 use crate::domain::{EventDate, EventKind, Precision, Quantity};
 use clauses::{Clause, Role};
@@ -156,7 +156,7 @@ pub(super) fn strip_conj(w: &str) -> &str {
 }
 
 /// The normalized word at token `i` ("" for numbers, punctuation, out of range).
-pub(super) fn word<'d>(doc: &'d Doc, i: usize) -> &'d str {
+pub(super) fn word<'d>(doc: &'d Tokenized, i: usize) -> &'d str {
     match doc.toks.get(i) {
         Some(t) if t.kind == TokKind::Word => doc.tok_text(i),
         _ => "",
@@ -194,7 +194,7 @@ struct Discourse {
 
 /// Builds events from the timexes and actor mentions of a document.
 pub fn assemble(
-    doc: &Doc,
+    doc: &Tokenized,
     published: NaiveDate,
     timexes: &[Timex],
     mentions: &[Mention],
@@ -248,7 +248,7 @@ fn is_dated(t: &Timex) -> bool {
 
 #[allow(clippy::too_many_arguments)]
 fn sentence(
-    doc: &Doc,
+    doc: &Tokenized,
     published: NaiveDate,
     si: usize,
     a: usize,
@@ -593,17 +593,17 @@ const NOT_PAST: &[&str] = &[
     "يعتزم",
 ];
 
-fn present_or_future(doc: &Doc, c: Clause) -> bool {
+fn present_or_future(doc: &Tokenized, c: Clause) -> bool {
     (c.a..c.b).any(|i| NOT_PAST.contains(&strip_conj(word(doc, i))))
 }
 
-fn has_actor(doc: &Doc, c: Clause, mentions: &[Mention]) -> bool {
+fn has_actor(doc: &Tokenized, c: Clause, mentions: &[Mention]) -> bool {
     let [s, e] = doc.span_toks(c.a, c.b, false);
     mentions.iter().any(|m| m.span[0] >= s && m.span[1] <= e)
         || (c.a..c.b).any(|i| RANKS.contains(&doc.tok_text(i)))
 }
 
-fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
+fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
     let in_timex = |i: usize| here.iter().any(|t| i >= t.toks[0] && i < t.toks[1]);
     let mut trigger: Option<(EventKind, usize, usize)> = None; // kind, token, rank
     let mut telling: Option<(EventKind, usize)> = None;
@@ -723,7 +723,7 @@ fn describe<'t>(doc: &Doc, c: Clause, here: &[&'t Timex]) -> Info<'t> {
 /// A clause that is only a temporal expression ("ومطلع العام الجاري،") joins
 /// the clause after it when it opens the sentence or that clause, else the
 /// clause before it ("…، منذ 17 أكتوبر").
-fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Doc, here: &[&'t Timex]) {
+fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Tokenized, here: &[&'t Timex]) {
     let mut k = 0;
     while k < infos.len() {
         if !infos[k].bare_timex || infos.len() == 1 {
@@ -794,13 +794,13 @@ const RECORD: &[&str] = &[
     "الاسوا",
 ];
 
-fn record_since(doc: &Doc, c: Clause, t: &Timex) -> bool {
+fn record_since(doc: &Tokenized, c: Clause, t: &Timex) -> bool {
     (t.toks[0].saturating_sub(6).max(c.a)..t.toks[0])
         .any(|i| RECORD.contains(&strip_conj(word(doc, i))))
 }
 
 /// The date an anaphor in the clause points to ("the same day", "اليوم التالي").
-fn anaphor(doc: &Doc, c: Clause, last: Option<&EventDate>) -> Option<EventDate> {
+fn anaphor(doc: &Tokenized, c: Clause, last: Option<&EventDate>) -> Option<EventDate> {
     let last = last?;
     for i in c.a..c.b {
         for (words, plus) in ANAPHORA {
@@ -848,7 +848,7 @@ fn stretch(d: &EventDate, du: &Timex) -> Option<EventDate> {
 
 #[allow(clippy::too_many_arguments)]
 fn build(
-    doc: &Doc,
+    doc: &Tokenized,
     [a, b]: [usize; 2],
     [all_a, all_b]: [usize; 2],
     [act_a, act_b]: [usize; 2],
@@ -884,7 +884,7 @@ fn build(
 }
 
 /// Code-point span of tokens `[a, b)` without leading or trailing punctuation.
-fn evidence_span(doc: &Doc, a: usize, b: usize) -> [usize; 2] {
+fn evidence_span(doc: &Tokenized, a: usize, b: usize) -> [usize; 2] {
     let mut a = a;
     let mut b = b.min(doc.toks.len());
     while b > a + 1
@@ -906,7 +906,7 @@ fn evidence_span(doc: &Doc, a: usize, b: usize) -> [usize; 2] {
     doc.span_toks(a, b, false)
 }
 
-fn make_title(doc: &Doc, a: usize, b: usize, kind: EventKind) -> String {
+fn make_title(doc: &Tokenized, a: usize, b: usize, kind: EventKind) -> String {
     let words: Vec<usize> = (a..b.min(doc.toks.len()))
         .filter(|&i| doc.toks[i].kind != TokKind::Punct('“'))
         .collect();

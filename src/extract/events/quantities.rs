@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::super::lexicon::Lex;
-use super::super::text::{Doc, TokKind};
+use super::super::text::{TokKind, Tokenized};
 
 /// One count of an event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -224,7 +224,7 @@ const QUALIFIERS: &[(&[&str], &str)] = &[
     (&["as", "many", "as"], "at_most"),
 ];
 
-fn word<'d>(doc: &'d Doc, i: usize) -> &'d str {
+fn word<'d>(doc: &'d Tokenized, i: usize) -> &'d str {
     match doc.toks.get(i) {
         Some(t) if t.kind == TokKind::Word => doc.tok_text(i),
         Some(t) if t.kind == TokKind::Punct('%') => "%",
@@ -232,7 +232,7 @@ fn word<'d>(doc: &'d Doc, i: usize) -> &'d str {
     }
 }
 
-fn stem<'d>(doc: &'d Doc, i: usize) -> &'d str {
+fn stem<'d>(doc: &'d Tokenized, i: usize) -> &'d str {
     match doc.toks.get(i) {
         Some(t) if t.kind == TokKind::Word => doc.tok_stem(i),
         _ => "",
@@ -249,7 +249,7 @@ fn strip_waw(w: &str) -> &str {
 
 /// The value of token `i` as a count: a number (not a decimal's part, not
 /// a year-like number followed by nothing counted) or a number word.
-fn count_at(doc: &Doc, i: usize) -> Option<f64> {
+fn count_at(doc: &Tokenized, i: usize) -> Option<f64> {
     let t = doc.toks.get(i)?;
     match t.kind {
         TokKind::Num => {
@@ -283,7 +283,7 @@ fn count_at(doc: &Doc, i: usize) -> Option<f64> {
 }
 
 /// Tokens a number takes (its fraction: "3.24").
-fn count_len(doc: &Doc, i: usize) -> usize {
+fn count_len(doc: &Tokenized, i: usize) -> usize {
     let t = &doc.toks[i];
     match (doc.toks.get(i + 1), doc.toks.get(i + 2)) {
         (Some(p), Some(f))
@@ -299,7 +299,7 @@ fn count_len(doc: &Doc, i: usize) -> usize {
     }
 }
 
-fn qualifier_before(doc: &Doc, i: usize, a: usize) -> Option<&'static str> {
+fn qualifier_before(doc: &Tokenized, i: usize, a: usize) -> Option<&'static str> {
     for (words, q) in QUALIFIERS {
         let n = words.len();
         if i >= a + n
@@ -314,7 +314,7 @@ fn qualifier_before(doc: &Doc, i: usize, a: usize) -> Option<&'static str> {
     None
 }
 
-fn unit_of(doc: &Doc, j: usize) -> Option<&'static str> {
+fn unit_of(doc: &Tokenized, j: usize) -> Option<&'static str> {
     let (w, s) = (word(doc, j), stem(doc, j));
     if w.is_empty() {
         return None;
@@ -325,7 +325,7 @@ fn unit_of(doc: &Doc, j: usize) -> Option<&'static str> {
         .map(|(_, u)| *u)
 }
 
-fn near(doc: &Doc, lo: usize, hi: usize, words: &[&str]) -> bool {
+fn near(doc: &Tokenized, lo: usize, hi: usize, words: &[&str]) -> bool {
     (lo..hi).any(|k| {
         let w = strip_waw(word(doc, k));
         words.contains(&w) || words.contains(&stem(doc, k))
@@ -334,7 +334,7 @@ fn near(doc: &Doc, lo: usize, hi: usize, words: &[&str]) -> bool {
 
 /// Every count in tokens `[a, b)`, skipping the token ranges in `skip`
 /// (temporal expressions).
-pub fn find(doc: &Doc, a: usize, b: usize, skip: &[[usize; 2]]) -> Vec<CountedQuantity> {
+pub fn find(doc: &Tokenized, a: usize, b: usize, skip: &[[usize; 2]]) -> Vec<CountedQuantity> {
     let mut out = Vec::new();
     let mut i = a;
     while i < b {

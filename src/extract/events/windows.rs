@@ -13,7 +13,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::super::text::Doc;
+use super::super::text::Tokenized;
 use super::super::{Timex, TimexType};
 use super::clauses::Clause;
 use super::{strip_conj, word};
@@ -98,7 +98,7 @@ fn range(s: NaiveDate, e: NaiveDate, approximate: bool) -> Option<EventDate> {
     EventDate::new(s, Some(e), Precision::Day, approximate, None).ok()
 }
 
-fn words_at(doc: &Doc, i: usize, b: usize, words: &[&str]) -> bool {
+fn words_at(doc: &Tokenized, i: usize, b: usize, words: &[&str]) -> bool {
     words
         .iter()
         .enumerate()
@@ -107,7 +107,7 @@ fn words_at(doc: &Doc, i: usize, b: usize, words: &[&str]) -> bool {
 
 /// The date of clause `c` from a window or the story's last dated event.
 pub fn find<'t>(
-    doc: &Doc,
+    doc: &Tokenized,
     c: Clause,
     here: &[&'t Timex],
     published: NaiveDate,

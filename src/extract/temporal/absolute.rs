@@ -11,8 +11,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::relative::year_of_month;
-use super::values::{day_val, decade_val, month_val, two_digit_year, year_val, Pd, Val};
-use super::{add_days, add_months, ymd, Ctx, M};
+use super::values::{
+    day_val, decade_val, month_val, two_digit_year, year_val, PartialDate, TimeValue,
+};
+use super::{add_days, add_months, ymd, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 use crate::extract::text::TokKind;
@@ -168,7 +170,7 @@ impl Ctx<'_, '_> {
         }
         if self.en && self.punct(j, &['\'', '’']) {
             if let Some((n, 2)) = self.num(j + 1) {
-                let y = if n as i32 > self.pubd.year() % 100 + 10 {
+                let y = if n as i32 > self.published.year() % 100 + 10 {
                     1900 + n as i32
                 } else {
                     2000 + n as i32
@@ -211,8 +213,8 @@ impl Ctx<'_, '_> {
     }
 
     /// Absolute date: [weekday] [day] month [year] | month day [, year] | numeric.
-    fn abs_date(&self, i: usize) -> Option<(usize, Pd)> {
-        let mut pd = Pd::default();
+    fn abs_date(&self, i: usize) -> Option<(usize, PartialDate)> {
+        let mut pd = PartialDate::default();
         let mut j = i;
         // weekday prefix
         if self.is(j, Lex::Unit(Unit::Day, Cnt::One)) && matches!(self.lex(j + 1), Lex::Weekday(_))
@@ -302,7 +304,7 @@ impl Ctx<'_, '_> {
                     pd.y = Some(y);
                     j = k4;
                 } else if let Some(k4) = self.this_year(j) {
-                    pd.y = Some(self.pubd.year());
+                    pd.y = Some(self.published.year());
                     j = k4;
                 } else if pd.hijri && self.is(j, Lex::HijriMark) {
                     j += 1;
@@ -370,7 +372,7 @@ impl Ctx<'_, '_> {
                 pd.y = Some(y);
                 k = k2;
             } else if let Some(k2) = self.this_year(k) {
-                pd.y = Some(self.pubd.year());
+                pd.y = Some(self.published.year());
                 k = k2;
             }
             if weak && pd.d.is_none() && pd.y.is_none() && pd.wd.is_none() {
@@ -426,21 +428,22 @@ impl Ctx<'_, '_> {
         let (n, nd) = self.num(j)?;
         // punctuation, but not the point of "15.5"
         let decimal = self.num(j + 2).is_some() && !self.has_space_before(j + 2);
-        let last =
-            j + 1 >= self.lim || self.punct(j + 1, &['.', ',', ';', ')', '!', '?']) && !decimal;
-        (self.en && nd == 2 && last).then(|| (j + 1, two_digit_year(n as i32, self.pubd.year())))
+        let last = j + 1 >= self.sentence_end
+            || self.punct(j + 1, &['.', ',', ';', ')', '!', '?']) && !decimal;
+        (self.en && nd == 2 && last)
+            .then(|| (j + 1, two_digit_year(n as i32, self.published.year())))
     }
 
     /// A weekday after a day and month, checked like one before them:
     /// "Jul 18, Fri", "18 July, Friday." (then only punctuation or the end).
-    fn trailing_weekday(&self, k: usize, pd: &Pd) -> Option<(usize, u8)> {
+    fn trailing_weekday(&self, k: usize, pd: &PartialDate) -> Option<(usize, u8)> {
         if !self.en || pd.d.is_none() || pd.wd.is_some() || !self.punct(k, &[',']) {
             return None;
         }
         let Lex::Weekday(w) = self.lex(k + 1) else {
             return None;
         };
-        let end = k + 2 >= self.lim
+        let end = k + 2 >= self.sentence_end
             || self.doc.toks[k + 2].kind != TokKind::Word && self.num(k + 2).is_none();
         end.then_some((k + 2, w))
     }
@@ -490,7 +493,7 @@ impl Ctx<'_, '_> {
         }
         if self.is(j, Lex::Unit(Unit::Year, Cnt::One)) {
             if let Lex::Rel(r) = self.lex(j + 1) {
-                return Some((j + 2, self.pubd.year() + r as i32));
+                return Some((j + 2, self.published.year() + r as i32));
             }
         }
         if self.en
@@ -501,12 +504,12 @@ impl Ctx<'_, '_> {
                 Lex::Rel(r) => r as i32,
                 _ => 0,
             };
-            return Some((j + 2, self.pubd.year() + r));
+            return Some((j + 2, self.published.year() + r));
         }
         None
     }
 
-    pub(super) fn numeric_date(&self, i: usize) -> Option<(usize, Pd)> {
+    pub(super) fn numeric_date(&self, i: usize) -> Option<(usize, PartialDate)> {
         let (a, na) = self.num(i)?;
         let sep = |j: usize| self.punct(j, &['/', '-', '.']);
         if !sep(i + 1) {
@@ -514,7 +517,7 @@ impl Ctx<'_, '_> {
         }
         let sepc = self.doc.tok_text(i + 1).chars().next();
         let (b, nb) = self.num(i + 2)?;
-        let mut pd = Pd::default();
+        let mut pd = PartialDate::default();
         if na == 4 && sep(i + 3) {
             let (c, nc) = self.num(i + 4)?;
             if nb <= 2 && nc <= 2 && (1..=12).contains(&b) && (1..=31).contains(&c) {
@@ -538,7 +541,7 @@ impl Ctx<'_, '_> {
                 return None;
             }
             let y = if nc == 2 {
-                two_digit_year(c as i32, self.pubd.year())
+                two_digit_year(c as i32, self.published.year())
             } else {
                 c as i32
             };
@@ -575,8 +578,8 @@ impl Ctx<'_, '_> {
         None
     }
 
-    fn resolve(&mut self, pd: Pd, span: [usize; 2]) -> Option<Val> {
-        let p = self.pubd;
+    fn resolve(&mut self, pd: PartialDate, span: [usize; 2]) -> Option<TimeValue> {
+        let p = self.published;
         if pd.hijri {
             let m = pd.m?;
             let y = match pd.y {
@@ -591,7 +594,7 @@ impl Ctx<'_, '_> {
                         .d2
                         .and_then(|d2| hijri::to_gregorian(y, m, d2))
                         .unwrap_or(g);
-                    let mut v = Val::date(g, e, Precision::Day, format_date(g));
+                    let mut v = TimeValue::date(g, e, Precision::Day, format_date(g));
                     if pd.d2.is_none() {
                         v = day_val(g);
                     }
@@ -600,7 +603,7 @@ impl Ctx<'_, '_> {
                 None => {
                     let (s, e) = hijri::month_bounds(y, m)?;
                     let e = add_days(e, 1)?;
-                    let mut v = Val::date(
+                    let mut v = TimeValue::date(
                         s,
                         e,
                         Precision::Month,
@@ -616,7 +619,7 @@ impl Ctx<'_, '_> {
                 let s = ymd(y, m as u32, d as u32)?;
                 if let Some(d2) = pd.d2 {
                     let e = ymd(y, m as u32, d2 as u32)?;
-                    return Some(Val::date(
+                    return Some(TimeValue::date(
                         s,
                         e,
                         Precision::Day,
@@ -656,7 +659,8 @@ impl Ctx<'_, '_> {
                         }
                     }
                 }
-                self.resolve(Pd { y: Some(y), ..pd }, span).map(Val::rel)
+                self.resolve(PartialDate { y: Some(y), ..pd }, span)
+                    .map(TimeValue::rel)
             }
             (None, None, Some(d)) => {
                 // weekday + day of the month: the current month, or the nearest
@@ -694,7 +698,7 @@ impl Ctx<'_, '_> {
     }
 
     fn year_for_month(&self, m: u32, d: Option<u8>) -> i32 {
-        let p = self.pubd;
+        let p = self.published;
         let y = p.year();
         let key = (m, d.unwrap_or(1) as u32);
         let pk = (p.month(), if d.is_some() { p.day() } else { 1 });
@@ -709,7 +713,7 @@ impl Ctx<'_, '_> {
         }
     }
 
-    pub(super) fn p_abs(&mut self, i: usize) -> M {
+    pub(super) fn p_abs(&mut self, i: usize) -> Match {
         let (mut j, pd) = self.abs_date(i)?;
         let span = self.doc.span_toks(i, j, true);
         let mut v = self.resolve(pd, span)?;
@@ -717,12 +721,12 @@ impl Ctx<'_, '_> {
         if pd.y.is_none() && pd.m.is_some() && pd.d.is_none() && !pd.hijri {
             if let Lex::Rel(r) = self.lex(j) {
                 let m = pd.m? as u32;
-                v = month_val(year_of_month(self.pubd, m, r as i32), m)?.rel();
+                v = month_val(year_of_month(self.published, m, r as i32), m)?.rel();
                 j += 1;
             } else if self.after_next(j) {
                 // "March after next": the one after the coming March
                 let m = pd.m? as u32;
-                v = month_val(year_of_month(self.pubd, m, 1) + 1, m)?.rel();
+                v = month_val(year_of_month(self.published, m, 1) + 1, m)?.rel();
                 j += 2;
             }
         }
@@ -766,7 +770,7 @@ impl Ctx<'_, '_> {
         Some((j, v))
     }
 
-    pub(super) fn p_year(&mut self, i: usize) -> M {
+    pub(super) fn p_year(&mut self, i: usize) -> Match {
         if self.en {
             if let r @ Some(_) = self.p_era_year(i) {
                 return r;
@@ -822,7 +826,7 @@ impl Ctx<'_, '_> {
         if mark == Some(true) {
             let (s, _) = hijri::month_bounds(y, 1)?;
             let (_, e) = hijri::month_bounds(y, 12)?;
-            let mut v = Val::date(
+            let mut v = TimeValue::date(
                 s,
                 e,
                 Precision::Year,
@@ -841,7 +845,7 @@ impl Ctx<'_, '_> {
     /// A year with its era: "14 AD", "A.D. 14", "in 14 a.d.", "500 BC",
     /// "44 B.C.E.". Years before Christ are astronomical (500 BC = -499),
     /// TIMEX3 `BC0500`.
-    pub(super) fn p_era_year(&mut self, i: usize) -> M {
+    pub(super) fn p_era_year(&mut self, i: usize) -> Match {
         let year = |k: usize| self.num(k).filter(|&(n, nd)| nd <= 4 && n > 0).map(|x| x.0);
         let (end, n, bc) = if let Some(n) = year(i) {
             let (end, bc) = self.era_en(i + 1)?;

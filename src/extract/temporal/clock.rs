@@ -20,8 +20,8 @@
 
 use chrono::NaiveDate;
 
-use super::values::{day_val, daypart_code, Val};
-use super::{add_days, Ctx, M};
+use super::values::{day_val, daypart_code, TimeValue};
+use super::{add_days, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::lexicon::{Lex, Unit};
 use crate::extract::text::TokKind;
@@ -416,8 +416,8 @@ impl Ctx<'_, '_> {
     }
 
     /// A clock time on the publication day (TIMEX3 `TIME`, `YYYY-MM-DDThh:mm`).
-    pub(super) fn time_val(&self, h: u32, m: u32) -> Val {
-        let d = self.pubd;
+    pub(super) fn time_val(&self, h: u32, m: u32) -> TimeValue {
+        let d = self.published;
         let mut v = day_val(d).rel();
         v.kind = TimexType::Time;
         v.timex3 = format!("{}T{:02}:{:02}", format_date(d), h.min(24), m.min(59));
@@ -425,8 +425,8 @@ impl Ctx<'_, '_> {
     }
 
     /// English clock times, parts of the day and sub-day offsets from now.
-    pub(super) fn p_clock_en(&mut self, i: usize) -> M {
-        if !self.en || i >= self.lim || !self.clock_start(i) {
+    pub(super) fn p_clock_en(&mut self, i: usize) -> Match {
+        if !self.en || i >= self.sentence_end || !self.clock_start(i) {
             return None;
         }
         if let r @ Some(_) = self.p_misc_en(i) {
@@ -448,18 +448,18 @@ impl Ctx<'_, '_> {
                 let h = if dp >= 2 && c.h < 12 { c.h + 12 } else { c.h };
                 return Some((c.end, self.time_val(h, c.m)));
             }
-            let mut v = day_val(self.pubd).rel();
+            let mut v = day_val(self.published).rel();
             v.kind = TimexType::Time;
-            v.timex3 = format!("{}T{}", format_date(self.pubd), daypart_code(dp));
+            v.timex3 = format!("{}T{}", format_date(self.published), daypart_code(dp));
             return Some((k, v));
         }
         match self.full(i) {
             "midday" | "noon" => return Some((i + 1, self.time_val(12, 0))),
             "mid" if self.full(i + 1) == "day" => return Some((i + 2, self.time_val(12, 0))),
             "after" if matches!(self.full(i + 1), "lunch" | "school" | "work") => {
-                let mut v = day_val(self.pubd).rel();
+                let mut v = day_val(self.published).rel();
                 v.kind = TimexType::Time;
-                v.timex3 = format!("{}TAF", format_date(self.pubd));
+                v.timex3 = format!("{}TAF", format_date(self.published));
                 return Some((i + 2, v));
             }
             "in" => return self.in_subday(i),
@@ -469,7 +469,7 @@ impl Ctx<'_, '_> {
                     .map(|x| (i + 2, x.0 as u32))
                     .or_else(|| self.en_small(i + 1))?;
                 if n > 0 && matches!(self.full(k), "seconds" | "secs" | "minutes" | "mins") {
-                    return Some((k + 1, day_val(self.pubd).rel()));
+                    return Some((k + 1, day_val(self.published).rel()));
                 }
                 return None;
             }
@@ -502,14 +502,14 @@ impl Ctx<'_, '_> {
         // "at midnight", "at 12am" in a forward-looking sentence: the coming
         // midnight, which starts the next day
         if (h, m) == (0, 0) && self.looks_forward() {
-            let next = self.pubd.succ_opt()?;
+            let next = self.published.succ_opt()?;
             return Some((k, clock_on(self.time_val(0, 0), next)));
         }
         Some((k, self.time_val(h, m)))
     }
 
     /// "in half an hour", "in 1/4h", "in 2.5 hours", "in 15'", "in a sec".
-    fn in_subday(&self, i: usize) -> M {
+    fn in_subday(&self, i: usize) -> Match {
         let mut j = i + 1;
         if matches!(self.lex(j), Lex::Approx) {
             j += 1;
@@ -583,7 +583,7 @@ impl Ctx<'_, '_> {
             return None;
         };
         let secs = amt.saturating_mul(per_hour) / 100;
-        let d = add_days(self.pubd, (secs / 86_400) as i64)?;
+        let d = add_days(self.published, (secs / 86_400) as i64)?;
         let mut v = day_val(d).rel();
         v.kind = TimexType::Time;
         Some((k + 1, v))
@@ -592,7 +592,7 @@ impl Ctx<'_, '_> {
 
 impl Ctx<'_, '_> {
     /// Clock times: الساعة 3 عصرا, 15:15, الثالثة فجرا, 8 PM, noon.
-    pub(super) fn p_time(&mut self, i: usize) -> M {
+    pub(super) fn p_time(&mut self, i: usize) -> Match {
         if self.en {
             if let r @ Some(_) = self.p_clock_en(i) {
                 return r;
@@ -636,11 +636,11 @@ impl Ctx<'_, '_> {
                 }
             }
         } else if self.en && matches!(self.full(j), "noon" | "midnight") {
-            let mut v = day_val(self.pubd).rel();
+            let mut v = day_val(self.published).rel();
             v.kind = TimexType::Time;
             v.timex3 = format!(
                 "{}T{}",
-                format_date(self.pubd),
+                format_date(self.published),
                 if self.full(j) == "noon" {
                     "12:00"
                 } else {
@@ -730,7 +730,7 @@ impl Ctx<'_, '_> {
 
     /// A clock time (English) with its day after it: "1:30 PM on Sat, Sep
     /// 21", "8am tomorrow".
-    pub(super) fn date_after_time(&mut self, k: usize, v: &Val) -> M {
+    pub(super) fn date_after_time(&mut self, k: usize, v: &TimeValue) -> Match {
         if v.kind != TimexType::Time || !self.en {
             return None;
         }
@@ -748,7 +748,7 @@ impl Ctx<'_, '_> {
 
     /// A clock time starting at a word that starts nothing else ("at 3pm",
     /// "for 1:30 PM on Sat, Sep 21"), with its day after it.
-    pub(super) fn time_only(&mut self, i: usize) -> M {
+    pub(super) fn time_only(&mut self, i: usize) -> Match {
         if !self.en {
             return None;
         }
@@ -758,7 +758,7 @@ impl Ctx<'_, '_> {
 }
 
 /// A clock time (`…Thh:mm`) moved onto day `d`.
-pub(super) fn clock_on(mut tv: Val, d: NaiveDate) -> Val {
+pub(super) fn clock_on(mut tv: TimeValue, d: NaiveDate) -> TimeValue {
     tv.start = Some(d);
     tv.end = Some(d);
     tv.timex3 = format!(

@@ -5,8 +5,8 @@
 //!
 //! Cases: `tests/cases/timex/durations_ar.toml`, `durations_en.toml`.
 
-use super::values::{daypart_code, Val};
-use super::{add_days, Ctx, M};
+use super::values::{daypart_code, TimeValue};
+use super::{add_days, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 use crate::extract::TimexType;
@@ -81,7 +81,7 @@ impl Ctx<'_, '_> {
 
     /// "within two weeks" in a sentence about the future: from publication
     /// to the deadline ("within two weeks of the attack" is not from publication).
-    pub(super) fn p_within(&mut self, i: usize) -> M {
+    pub(super) fn p_within(&mut self, i: usize) -> Match {
         let within = if self.en {
             self.full(i) == "within"
         } else {
@@ -98,13 +98,13 @@ impl Ctx<'_, '_> {
         {
             return None;
         }
-        let p = self.pubd;
+        let p = self.published;
         if !matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) {
             return None;
         }
         let deadline = self.shift(n, u)?;
         let e = add_days(deadline, -1)?.max(p);
-        let v = Val::date(
+        let v = TimeValue::date(
             p,
             e,
             Precision::Day,
@@ -114,7 +114,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Durations: three years, a month, P90D, the past two years.
-    pub(super) fn p_duration(&mut self, i: usize) -> M {
+    pub(super) fn p_duration(&mut self, i: usize) -> Match {
         let mut j = i;
         if self.is(j, Lex::Within) && !self.en {
             j += 1;
@@ -133,7 +133,7 @@ impl Ctx<'_, '_> {
         if self.en && j > i && self.is(j.wrapping_sub(1), Lex::Rel(1)) {
             if let Lex::Unit(u @ (Unit::Decade | Unit::Century), Cnt::One) = self.lex(j) {
                 let v = if u == Unit::Decade { "P10Y" } else { "P100Y" };
-                return Some((j + 1, Val::nodate(TimexType::Duration, v.into())));
+                return Some((j + 1, TimeValue::nodate(TimexType::Duration, v.into())));
             }
         }
         let (k, n, u) = self.amount(j)?;
@@ -156,12 +156,12 @@ impl Ctx<'_, '_> {
         let code = match u {
             Unit::Day => "D",
             Unit::Week => "W",
-            Unit::Month => "M",
+            Unit::Month => "Match",
             Unit::Year => "Y",
             Unit::Decade => "DE",
             Unit::Century => "CE",
             Unit::Hour => "H",
-            Unit::Minute => "M",
+            Unit::Minute => "Match",
             Unit::Weekend => "WE",
             Unit::Quarter => "Q",
         };
@@ -172,19 +172,22 @@ impl Ctx<'_, '_> {
         };
         let amount = match (u, n) {
             (Unit::Decade, Some(n)) => {
-                return Some((k, Val::nodate(TimexType::Duration, format!("P{}Y", n * 10))))
+                return Some((
+                    k,
+                    TimeValue::nodate(TimexType::Duration, format!("P{}Y", n * 10)),
+                ))
             }
             (_, Some(n)) => n.to_string(),
             (_, None) => "X".into(),
         };
         Some((
             k,
-            Val::nodate(TimexType::Duration, format!("P{t}{amount}{code}")),
+            TimeValue::nodate(TimexType::Duration, format!("P{t}{amount}{code}")),
         ))
     }
 
     /// every Friday, كل يوم, annually, daily.
-    pub(super) fn p_set(&mut self, i: usize) -> M {
+    pub(super) fn p_set(&mut self, i: usize) -> Match {
         let fixed = match self.full(i) {
             "annually" | "yearly" => Some("XXXX"),
             "daily" => Some("XXXX-XX-XX"),
@@ -193,7 +196,7 @@ impl Ctx<'_, '_> {
             _ => None,
         };
         if let Some(f) = fixed {
-            return Some((i + 1, Val::nodate(TimexType::Set, f.into())));
+            return Some((i + 1, TimeValue::nodate(TimexType::Set, f.into())));
         }
         if !self.is(i, Lex::Every) {
             return None;
@@ -213,6 +216,6 @@ impl Ctx<'_, '_> {
             Lex::Season(_) if self.en => "XXXX-WI".into(),
             _ => return None,
         };
-        Some((j + 1, Val::nodate(TimexType::Set, v)))
+        Some((j + 1, TimeValue::nodate(TimexType::Set, v)))
     }
 }

@@ -21,8 +21,8 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::values::{day_val, Val};
-use super::{add_days, add_months, last_day, ymd, Ctx, M};
+use super::values::{day_val, TimeValue};
+use super::{add_days, add_months, last_day, ymd, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::hijri;
 use crate::extract::lexicon::{Cnt, Lex, Unit};
@@ -699,15 +699,15 @@ impl Ctx<'_, '_> {
     /// The publication day moved by `n` units (days for any unit under a week).
     pub(super) fn shift(&self, n: i32, u: Unit) -> Option<NaiveDate> {
         match u {
-            Unit::Year => add_months(self.pubd, 12 * n),
-            Unit::Month => add_months(self.pubd, n),
-            Unit::Week => add_days(self.pubd, 7 * n as i64),
-            _ => add_days(self.pubd, n as i64),
+            Unit::Year => add_months(self.published, 12 * n),
+            Unit::Month => add_months(self.published, n),
+            Unit::Week => add_days(self.published, 7 * n as i64),
+            _ => add_days(self.published, n as i64),
         }
     }
 
     /// English holidays with an optional year or relative year.
-    pub(super) fn p_holiday_en(&mut self, i: usize) -> M {
+    pub(super) fn p_holiday_en(&mut self, i: usize) -> Match {
         if !self.en {
             return None;
         }
@@ -745,10 +745,10 @@ impl Ctx<'_, '_> {
             year = v.start.map(|d| d.year());
             k = k2;
         } else if let (Lex::Rel(r), Lex::Unit(Unit::Year, _)) = (self.lex(k), self.lex(k + 1)) {
-            year = Some(self.pubd.year() + r as i32);
+            year = Some(self.published.year() + r as i32);
             k += 2;
         } else if let (Lex::This, Lex::Unit(Unit::Year, _)) = (self.lex(k), self.lex(k + 1)) {
-            year = Some(self.pubd.year());
+            year = Some(self.published.year());
             k += 2;
         } else if let Some((k2, n, u)) = self.small_amount(k) {
             // "in 3 years", "3 months ago", "six years hence", "9 months from now"
@@ -778,12 +778,12 @@ impl Ctx<'_, '_> {
         let (s, e) = if let Some(y) = year {
             pick(occurrences(rule, y))?
         } else {
-            let y = self.pubd.year();
+            let y = self.published.year();
             let all: Vec<(NaiveDate, NaiveDate)> = (y - 1..=y + 1)
                 .flat_map(|yy| occurrences(rule, yy))
                 .collect();
-            let prev = all.iter().rev().find(|o| o.0 < self.pubd).copied();
-            let next = all.iter().find(|o| o.1 >= self.pubd).copied();
+            let prev = all.iter().rev().find(|o| o.0 < self.published).copied();
+            let next = all.iter().find(|o| o.1 >= self.published).copied();
             let this = all.iter().find(|o| o.0.year() == y).copied();
             let dir = if rel != 0 {
                 rel
@@ -803,7 +803,7 @@ impl Ctx<'_, '_> {
         let v = if s == e {
             day_val(s)
         } else {
-            Val::date(
+            TimeValue::date(
                 s,
                 e,
                 Precision::Day,
@@ -816,7 +816,7 @@ impl Ctx<'_, '_> {
 
 impl Ctx<'_, '_> {
     /// Holidays: عيد الفطر, عيد الأضحى, عيد الميلاد, رأس السنة الهجرية, Christmas, Easter, رمضان 2019.
-    pub(super) fn p_holiday(&mut self, i: usize) -> M {
+    pub(super) fn p_holiday(&mut self, i: usize) -> Match {
         let w = self.w(i);
         let (k, kind) = if w == "عيد" {
             match self.w(i + 1) {
@@ -899,7 +899,7 @@ impl Ctx<'_, '_> {
         };
         let (k, y) = match self.year_part(k, false) {
             Some((k2, y, _)) if y > 1700 => (k2, y),
-            _ => (k, self.pubd.year()),
+            _ => (k, self.published.year()),
         };
         let v = match kind {
             1 => day_val(hijri::to_gregorian(hijri::hijri_year_for(y, 10)?, 10, 1)?),
@@ -922,7 +922,7 @@ impl Ctx<'_, '_> {
             12 => day_val(ymd(y + 1, 1, 1)?),
             _ => {
                 let (s, e) = hijri::month_bounds(hijri::hijri_year_for(y, 9)?, 9)?;
-                Val::date(
+                TimeValue::date(
                     s,
                     e,
                     Precision::Month,

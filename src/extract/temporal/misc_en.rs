@@ -8,8 +8,10 @@
 use chrono::Datelike;
 
 use super::periods::apply_part;
-use super::values::{day_val, month_val, quarter_val, two_digit_year, week_val, year_val, Val};
-use super::{add_days, add_months, ymd, Ctx, M};
+use super::values::{
+    day_val, month_val, quarter_val, two_digit_year, week_val, year_val, TimeValue,
+};
+use super::{add_days, add_months, ymd, Ctx, Match};
 use crate::domain::Precision;
 use crate::extract::lexicon::{Cnt, Lex, Unit, Which};
 use crate::extract::text::TokKind;
@@ -18,8 +20,8 @@ impl Ctx<'_, '_> {
     /// Other English forms: "by the end of the month" (from now to then),
     /// EOD/EOM/BOM/EOY, "3 fridays from now", "2 thursdays ago", "on the
     /// 15th", "at the moment", ISO "2014-10", "2018Q4".
-    pub(super) fn p_misc_en(&mut self, i: usize) -> M {
-        let p = self.pubd;
+    pub(super) fn p_misc_en(&mut self, i: usize) -> Match {
+        let p = self.published;
         // present
         let present = |k: usize| {
             let mut v = day_val(p).rel();
@@ -150,7 +152,7 @@ impl Ctx<'_, '_> {
         // "next few days", "rest of the week", "all week"
         if self.full(i) == "next" && self.is(i + 1, Lex::Few) {
             if let Lex::Unit(Unit::Day, _) = self.lex(i + 2) {
-                let v = Val::date(
+                let v = TimeValue::date(
                     add_days(p, 1)?,
                     add_days(p, 3)?,
                     Precision::Day,
@@ -165,7 +167,7 @@ impl Ctx<'_, '_> {
             && self.is(i + 2, Lex::The)
             && self.is(i + 3, Lex::Unit(Unit::Week, Cnt::One))
         {
-            let v = Val::date(p, week_end, Precision::Day, "PRESENT_REF".into());
+            let v = TimeValue::date(p, week_end, Precision::Day, "PRESENT_REF".into());
             return Some((i + 4, v.rel()));
         }
         if self.full(i) == "all" && self.is(i + 1, Lex::Unit(Unit::Week, Cnt::One)) {
@@ -248,7 +250,7 @@ impl Ctx<'_, '_> {
         let (end, d) = day?;
         // only when nothing else follows (not "the 24 victims", "the first to…")
         let next = self.doc.toks.get(end);
-        if end < self.lim && next.is_some_and(|t| !matches!(t.kind, TokKind::Punct(_))) {
+        if end < self.sentence_end && next.is_some_and(|t| !matches!(t.kind, TokKind::Punct(_))) {
             return None;
         }
         // "the 26.2-mile race"

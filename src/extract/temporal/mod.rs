@@ -1,6 +1,6 @@
 //! Stage 3: temporal tagging and normalization against the publication date.
 //!
-//! A small hand-written grammar over the tokens of [`super::text::Doc`]. At
+//! A small hand-written grammar over the tokens of [`super::text::Tokenized`]. At
 //! every token the longest of the candidate patterns wins. Arabic and English
 //! share the structure (day, month, year, relative, parts of periods, ranges,
 //! since/ago); the word classes come from [`super::lexicon`].
@@ -20,7 +20,7 @@
 //!   longest, then join a date with a clock time or a part of the day and
 //!   count from a dated day ("the third Tuesday after Christmas 2014", "two
 //!   weeks before Christmas 2015": cases in `misc_ar.toml`, `misc_en.toml`);
-//! - `values.rs`: the resolved value [`Val`] and the partial date `Pd`, the
+//! - `values.rs`: the resolved value [`TimeValue`] and the partial date `PartialDate`, the
 //!   values of a day, month, year, week, quarter, season, decade and
 //!   century, and numbers (days of the month in digits or words);
 //! - `absolute.rs`: absolute dates, months and years in both calendars,
@@ -51,13 +51,13 @@ mod values;
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
 use super::lexicon::{Lex, Unit};
-use super::text::{Doc, TokKind};
+use super::text::{TokKind, Tokenized};
 use super::{Diagnostic, Lang, Timex, TimexType};
 use crate::domain::{format_date, EventDate, Precision};
 use clock::clock_on;
 use values::daypart_code;
 
-pub use values::{day_val, month_val, year_val, Val};
+pub use values::{day_val, month_val, year_val, TimeValue};
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
@@ -79,16 +79,17 @@ fn add_months(d: NaiveDate, n: i32) -> Option<NaiveDate> {
     }
 }
 
-type M = Option<(usize, Val)>;
+/// A match: the token after it, and its value.
+type Match = Option<(usize, TimeValue)>;
 
 struct Ctx<'x, 'a> {
-    doc: &'x Doc<'a>,
-    pubd: NaiveDate,
+    doc: &'x Tokenized<'a>,
+    published: NaiveDate,
     en: bool,
     /// -1 past, +1 future, 0 unknown (for the current sentence).
     tense: i8,
     /// End of the current sentence (token index).
-    lim: usize,
+    sentence_end: usize,
     /// A whole article (not a short query): bare weekdays look back.
     long: bool,
     diags: Vec<Diagnostic>,
@@ -213,14 +214,14 @@ const ED_STOP: &[&str] = &[
 
 impl<'x, 'a> Ctx<'x, 'a> {
     fn lex(&self, i: usize) -> Lex {
-        if i >= self.lim {
+        if i >= self.sentence_end {
             return Lex::None;
         }
         self.doc.toks.get(i).map_or(Lex::None, |t| t.lex)
     }
 
     fn punct(&self, i: usize, cs: &[char]) -> bool {
-        i < self.lim
+        i < self.sentence_end
             && self
                 .doc
                 .toks
@@ -229,21 +230,21 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn w(&self, i: usize) -> &str {
-        if i >= self.lim {
+        if i >= self.sentence_end {
             return "";
         }
         self.doc.tok_stem(i)
     }
 
     fn full(&self, i: usize) -> &str {
-        if i >= self.lim {
+        if i >= self.sentence_end {
             return "";
         }
         self.doc.tok_text(i)
     }
 
     fn has_pre(&self, i: usize) -> bool {
-        i < self.lim && self.doc.toks.get(i).is_some_and(|t| t.pre > 0)
+        i < self.sentence_end && self.doc.toks.get(i).is_some_and(|t| t.pre > 0)
     }
 
     fn upper(&self, i: usize) -> bool {
@@ -255,7 +256,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     fn ar_word(&self, i: usize) -> bool {
-        i < self.lim && !self.doc.tok_text(i).is_ascii()
+        i < self.sentence_end && !self.doc.tok_text(i).is_ascii()
     }
 
     fn sentence_tense(&self, a: usize, b: usize) -> i8 {
@@ -338,8 +339,8 @@ impl<'x, 'a> Ctx<'x, 'a> {
     }
 
     /// The best date-like atom at `i`.
-    fn atom(&mut self, i: usize) -> M {
-        let mut best: M = None;
+    fn atom(&mut self, i: usize) -> Match {
+        let mut best: Match = None;
         let cands = [
             self.p_nth(i),
             self.p_abs(i),
@@ -361,7 +362,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         best
     }
 
-    fn p_approx(&mut self, i: usize) -> M {
+    fn p_approx(&mut self, i: usize) -> Match {
         if !self.is(i, Lex::Approx) {
             return None;
         }
@@ -370,7 +371,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         Some((k, v))
     }
 
-    fn best(&mut self, i: usize, top: bool) -> M {
+    fn best(&mut self, i: usize, top: bool) -> Match {
         let t = self.doc.toks.get(i)?;
         if t.lex == Lex::None
             && t.kind != TokKind::Num
@@ -434,7 +435,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 | Lex::Within
                 | Lex::Every
         ) {
-            let next_temporal = (i + 1..(i + 3).min(self.lim)).any(|k| {
+            let next_temporal = (i + 1..(i + 3).min(self.sentence_end)).any(|k| {
                 let n = &self.doc.toks[k];
                 n.kind == TokKind::Num
                     || !matches!(
@@ -468,7 +469,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 return self.time_only(i);
             }
         }
-        let mut best: M = None;
+        let mut best: Match = None;
         let cands = [
             if self.en { self.p_time(i) } else { None },
             self.atom(i),
@@ -552,7 +553,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if let Some((k2, Some(n), Unit::Day)) = self.amount(k + 1) {
                     let s = v.start?;
                     let e = add_days(s, n as i64 - 1)?;
-                    let out = Val::date(
+                    let out = TimeValue::date(
                         s,
                         e,
                         Precision::Day,
@@ -612,19 +613,19 @@ impl<'x, 'a> Ctx<'x, 'a> {
 }
 
 /// Tags every temporal expression of the document.
-pub fn tag(doc: &Doc, published: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Timex> {
+pub fn tag(doc: &Tokenized, published: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<Timex> {
     let mut ctx = Ctx {
         doc,
-        pubd: published,
+        published,
         en: doc.lang == Lang::En,
         tense: 0,
-        lim: doc.toks.len(),
+        sentence_end: doc.toks.len(),
         long: doc.toks.len() > 40,
         diags: Vec::new(),
     };
     let mut out = Vec::new();
     for &(a, b) in &doc.sentences {
-        ctx.lim = b;
+        ctx.sentence_end = b;
         ctx.tense = ctx.sentence_tense(a, b);
         let mut i = a;
         while i < b {
@@ -645,7 +646,7 @@ pub fn tag(doc: &Doc, published: NaiveDate, diags: &mut Vec<Diagnostic>) -> Vec<
     out
 }
 
-fn make_timex(doc: &Doc, span: [usize; 2], v: Val, toks: [usize; 2]) -> Timex {
+fn make_timex(doc: &Tokenized, span: [usize; 2], v: TimeValue, toks: [usize; 2]) -> Timex {
     let date = match (v.start, v.end) {
         (Some(s), Some(e)) => EventDate::new(s, Some(e), v.prec, v.approx, v.modifier).ok(),
         _ => None,

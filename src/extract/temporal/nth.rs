@@ -7,14 +7,14 @@
 use chrono::Datelike;
 
 use super::values::{day_val, month_val, week_val};
-use super::{add_days, ymd, Ctx, M};
+use super::{add_days, ymd, Ctx, Match};
 use crate::domain::Precision;
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 
 impl Ctx<'_, '_> {
     /// nth/last weekday, day or week of a month: "ثالث ثلاثاء في أيلول 2014",
     /// "آخر يوم بشهر عشرة", "الأسبوع الأول من شهر عشرة", "the last Monday of March".
-    pub(super) fn p_nth(&mut self, i: usize) -> M {
+    pub(super) fn p_nth(&mut self, i: usize) -> Match {
         #[derive(Clone, Copy, PartialEq)]
         enum K {
             Wd(u8),
@@ -103,7 +103,10 @@ impl Ctx<'_, '_> {
                     && self.is(k, Lex::The)
                     && self.is(k + 1, Lex::Unit(Unit::Month, Cnt::One)) =>
                 {
-                    (k + 2, month_val(self.pubd.year(), self.pubd.month())?)
+                    (
+                        k + 2,
+                        month_val(self.published.year(), self.published.month())?,
+                    )
                 }
                 _ => return None,
             }

@@ -9,13 +9,13 @@
 
 use chrono::Datelike;
 
-use super::values::{century_val, decade_val, quarter_val, season_val, Val};
-use super::{add_days, last_day, ymd, Ctx, M};
+use super::values::{century_val, decade_val, quarter_val, season_val, TimeValue};
+use super::{add_days, last_day, ymd, Ctx, Match};
 use crate::domain::{DateModifier, Precision};
 use crate::extract::lexicon::{Cnt, Lex, Unit, Which};
 
 impl Ctx<'_, '_> {
-    pub(super) fn p_decade(&mut self, i: usize) -> M {
+    pub(super) fn p_decade(&mut self, i: usize) -> Match {
         let mut j = i;
         if self.is(j, Lex::The) {
             j += 1;
@@ -47,7 +47,7 @@ impl Ctx<'_, '_> {
             }
             if let Some((n, 2)) = self.num(k) {
                 if n % 10 == 0 && self.full(k + 1) == "s" && !self.has_space_before(k + 1) {
-                    let y0 = if n as i32 + 2000 <= self.pubd.year() {
+                    let y0 = if n as i32 + 2000 <= self.published.year() {
                         2000 + n as i32
                     } else {
                         1900 + n as i32
@@ -59,7 +59,7 @@ impl Ctx<'_, '_> {
         None
     }
 
-    pub(super) fn p_century(&mut self, i: usize) -> M {
+    pub(super) fn p_century(&mut self, i: usize) -> Match {
         let mut j = i;
         if self.en {
             if self.is(j, Lex::The) {
@@ -109,7 +109,7 @@ impl Ctx<'_, '_> {
             }
             (c, k)
         } else if let Lex::Rel(r) = self.lex(j) {
-            let cur = (self.pubd.year() - 1) / 100 + 1;
+            let cur = (self.published.year() - 1) / 100 + 1;
             (cur + r as i32, j + 1)
         } else {
             return None;
@@ -121,7 +121,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Parts of periods: مطلع العام الجاري, نهاية كانون الأول/ديسمبر 2023, early 2011, late last July.
-    pub(super) fn p_part(&mut self, i: usize) -> M {
+    pub(super) fn p_part(&mut self, i: usize) -> Match {
         let mut j = i;
         if self.en && self.is(j, Lex::The) {
             j += 1;
@@ -155,7 +155,7 @@ impl Ctx<'_, '_> {
         Some((e, v))
     }
 
-    fn part_base(&mut self, k: usize) -> M {
+    fn part_base(&mut self, k: usize) -> Match {
         // "the beginning of around next week"
         let k = if self.en && self.is(k, Lex::Approx) {
             k + 1
@@ -170,7 +170,7 @@ impl Ctx<'_, '_> {
             self.p_century(k),
             self.p_deictic(k),
         ];
-        let mut best: M = None;
+        let mut best: Match = None;
         for c in cands.into_iter().flatten() {
             if !c.1.is_date() {
                 continue;
@@ -198,7 +198,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Seasons with a year: صيف 2023, summer 2023, quarters: the first quarter of 2024, الربع الأول من العام.
-    pub(super) fn p_season_quarter(&mut self, i: usize) -> M {
+    pub(super) fn p_season_quarter(&mut self, i: usize) -> Match {
         let mut j = i;
         if self.en && self.is(j, Lex::The) {
             j += 1;
@@ -219,7 +219,7 @@ impl Ctx<'_, '_> {
                 return Some((k, season_val(y, s)?));
             }
             if let Some(k) = self.this_year(j + 1) {
-                return Some((k, season_val(self.pubd.year(), s)?));
+                return Some((k, season_val(self.published.year(), s)?));
             }
             return None;
         }
@@ -264,16 +264,16 @@ impl Ctx<'_, '_> {
             }
         }
         if self.is(k, Lex::Unit(Unit::Year, Cnt::One)) {
-            return Some((k + 1, quarter_val(self.pubd.year(), q as u32)?.rel()));
+            return Some((k + 1, quarter_val(self.published.year(), q as u32)?.rel()));
         }
         if self.en {
-            return Some((k, quarter_val(self.pubd.year(), q as u32)?.rel()));
+            return Some((k, quarter_val(self.published.year(), q as u32)?.rel()));
         }
         None
     }
 }
 
-pub(super) fn apply_part(v: Val, which: Which, narrow: bool) -> Option<Val> {
+pub(super) fn apply_part(v: TimeValue, which: Which, narrow: bool) -> Option<TimeValue> {
     let s = v.start?;
     let e = v.end?;
     let (ns, ne) = match v.prec {

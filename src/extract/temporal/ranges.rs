@@ -7,14 +7,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::values::Val;
-use super::{ymd, Ctx, M};
+use super::values::TimeValue;
+use super::{ymd, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::lexicon::Lex;
 
 impl Ctx<'_, '_> {
     /// Ranges: من X إلى Y, بين X و Y, from X to Y, between X and Y, X–Y.
-    pub(super) fn p_range(&mut self, i: usize) -> M {
+    pub(super) fn p_range(&mut self, i: usize) -> Match {
         let (intro, j) = match self.lex(i) {
             Lex::From => (1, i + 1),
             Lex::Between => (2, i + 1),
@@ -70,13 +70,13 @@ impl Ctx<'_, '_> {
         } else {
             rv.prec
         };
-        let v = Val::date(s, e, prec, format!("{}/{}", format_date(s), format_date(e)));
+        let v = TimeValue::date(s, e, prec, format!("{}/{}", format_date(s), format_date(e)));
         Some((rk, v))
     }
 
     /// An ISO 8601 interval of days, the clock read past:
     /// "2015-03-28/2015-03-29", "2015-03-28 17:00:00/2015-03-29 21:00:00".
-    pub(super) fn p_iso_interval(&mut self, i: usize) -> M {
+    pub(super) fn p_iso_interval(&mut self, i: usize) -> Match {
         let iso = |k: usize| -> Option<(usize, NaiveDate)> {
             if self.num(k)?.1 != 4 {
                 return None;
@@ -100,7 +100,7 @@ impl Ctx<'_, '_> {
         }
         let (k2, e) = iso(k + 1)?;
         (e >= s).then(|| {
-            let v = Val::date(
+            let v = TimeValue::date(
                 s,
                 e,
                 Precision::Day,
@@ -111,7 +111,7 @@ impl Ctx<'_, '_> {
     }
 
     /// منذ X / since X: from X to the publication date.
-    pub(super) fn p_since(&mut self, i: usize) -> M {
+    pub(super) fn p_since(&mut self, i: usize) -> Match {
         if !self.is(i, Lex::Since) {
             return None;
         }
@@ -121,8 +121,8 @@ impl Ctx<'_, '_> {
         }
         let s = v.start?;
         let mut out = v.clone();
-        if self.pubd >= s {
-            out.end = Some(self.pubd.max(v.end?));
+        if self.published >= s {
+            out.end = Some(self.published.max(v.end?));
             out.open = true;
             out.prec = v.prec;
         }

@@ -11,9 +11,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::values::{
-    century_val, day_val, decade_val, month_val, quarter_val, season_val, week_val, year_val, Val,
+    century_val, day_val, decade_val, month_val, quarter_val, season_val, week_val, year_val,
+    TimeValue,
 };
-use super::{add_days, add_months, ymd, Ctx, M};
+use super::{add_days, add_months, ymd, Ctx, Match};
 use crate::domain::{format_date, Precision};
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 use crate::extract::{Diagnostic, TimexType};
@@ -37,7 +38,7 @@ impl Ctx<'_, '_> {
     }
 
     pub(super) fn weekday_near(&self, wd: u8, dir: i8) -> Option<NaiveDate> {
-        let p = self.pubd;
+        let p = self.published;
         let pw = p.weekday().number_from_monday() as i64;
         let w = wd as i64;
         if dir < 0 {
@@ -50,8 +51,8 @@ impl Ctx<'_, '_> {
     }
 
     /// Today, yesterday, tomorrow, with news-style weekdays ("أمس الخميس").
-    pub(super) fn p_deictic(&mut self, i: usize) -> M {
-        let p = self.pubd;
+    pub(super) fn p_deictic(&mut self, i: usize) -> Match {
+        let p = self.published;
         let mut j = i;
         if self.en {
             let mut k = j;
@@ -147,8 +148,8 @@ impl Ctx<'_, '_> {
     }
 
     /// last week, الشهر الماضي, هذا العام, next Tuesday, الخميس الماضي, last March.
-    pub(super) fn p_rel(&mut self, i: usize) -> M {
-        let p = self.pubd;
+    pub(super) fn p_rel(&mut self, i: usize) -> Match {
+        let p = self.published;
         if self.is(i, Lex::This) && self.w(i + 1) == "اللحظه" {
             let mut v = day_val(p).rel();
             v.timex3 = "PRESENT_REF".into();
@@ -295,7 +296,7 @@ impl Ctx<'_, '_> {
                 };
                 return Some((
                     i + 3,
-                    Val::date(s0, e0, Precision::Week, format!("P{n}W")).rel(),
+                    TimeValue::date(s0, e0, Precision::Week, format!("P{n}W")).rel(),
                 ));
             }
         }
@@ -375,8 +376,8 @@ impl Ctx<'_, '_> {
         }
     }
 
-    pub(super) fn unit_rel(&self, u: Unit, r: i8) -> Option<Val> {
-        let p = self.pubd;
+    pub(super) fn unit_rel(&self, u: Unit, r: i8) -> Option<TimeValue> {
+        let p = self.published;
         let r = r as i32;
         Some(match u {
             Unit::Day => day_val(add_days(p, r as i64)?),
@@ -401,7 +402,7 @@ impl Ctx<'_, '_> {
                     p,
                     5 - p.weekday().num_days_from_monday() as i64 + 7 * r as i64,
                 )?;
-                let mut v = Val::date(
+                let mut v = TimeValue::date(
                     sat,
                     add_days(sat, 1)?,
                     Precision::Week,
@@ -414,11 +415,12 @@ impl Ctx<'_, '_> {
         })
     }
 
-    fn season_rel(&self, s: u8, r: i8) -> Option<Val> {
-        let p = self.pubd;
+    fn season_rel(&self, s: u8, r: i8) -> Option<TimeValue> {
+        let p = self.published;
         let y = p.year();
         // the occurrence containing or nearest before publication
-        let mut cands: Vec<Val> = (y - 2..=y + 1).filter_map(|yy| season_val(yy, s)).collect();
+        let mut cands: Vec<TimeValue> =
+            (y - 2..=y + 1).filter_map(|yy| season_val(yy, s)).collect();
         cands.sort_by_key(|v| v.start);
         let cur = cands
             .iter()
@@ -433,8 +435,8 @@ impl Ctx<'_, '_> {
     }
 
     /// قبل أيام, قبل ثلاثة أشهر, منذ عامين, two years ago, بعد يومين, in three days.
-    pub(super) fn p_ago(&mut self, i: usize) -> M {
-        let p = self.pubd;
+    pub(super) fn p_ago(&mut self, i: usize) -> Match {
+        let p = self.published;
         let (dir, j) = match self.lex(i) {
             Lex::Ago | Lex::Since if !self.en => (-1i8, i + 1),
             Lex::After if !self.en => (1, i + 1),
@@ -512,7 +514,7 @@ impl Ctx<'_, '_> {
                 if dir > 0 {
                     return None;
                 }
-                let mut v = Val::date(s, e, prec, "PAST_REF".into());
+                let mut v = TimeValue::date(s, e, prec, "PAST_REF".into());
                 v.approx = true;
                 v
             }
@@ -521,7 +523,7 @@ impl Ctx<'_, '_> {
     }
 
     /// "last 2 days", "next three weeks" (English, without "the"): intervals.
-    pub(super) fn p_last_n(&mut self, i: usize) -> M {
+    pub(super) fn p_last_n(&mut self, i: usize) -> Match {
         if !self.en {
             return None;
         }
@@ -531,7 +533,7 @@ impl Ctx<'_, '_> {
         };
         let (k, n, u) = self.amount(i + 1)?;
         let n = n? as i64;
-        let p = self.pubd;
+        let p = self.published;
         let (s, e, prec) = match (u, r > 0) {
             (Unit::Day, false) => (add_days(p, -n)?, add_days(p, -1)?, Precision::Day),
             (Unit::Day, true) => (add_days(p, 1)?, add_days(p, n)?, Precision::Day),
@@ -571,16 +573,16 @@ impl Ctx<'_, '_> {
         let code = match u {
             Unit::Day => "D",
             Unit::Week => "W",
-            Unit::Month => "M",
+            Unit::Month => "Match",
             Unit::Year => "Y",
             _ => "H",
         };
-        Some((k, Val::date(s, e, prec, format!("P{n}{code}")).rel()))
+        Some((k, TimeValue::date(s, e, prec, format!("P{n}{code}")).rel()))
     }
 
     /// now, currently, الآن, recently, the past.
-    pub(super) fn p_ref(&mut self, i: usize) -> M {
-        let p = self.pubd;
+    pub(super) fn p_ref(&mut self, i: usize) -> Match {
+        let p = self.published;
         match self.lex(i) {
             Lex::Now => {
                 let mut v = day_val(p).rel();
@@ -588,7 +590,7 @@ impl Ctx<'_, '_> {
                 Some((i + 1, v))
             }
             Lex::Recent if self.full(i) != "recent" => {
-                Some((i + 1, Val::nodate(TimexType::Date, "PAST_REF".into())))
+                Some((i + 1, TimeValue::nodate(TimexType::Date, "PAST_REF".into())))
             }
             Lex::The
                 if self.en
@@ -596,18 +598,19 @@ impl Ctx<'_, '_> {
                     && !matches!(self.lex(i + 2), Lex::Unit(..) | Lex::NumWord(_) | Lex::Few)
                     && self.num(i + 2).is_none() =>
             {
-                Some((i + 2, Val::nodate(TimexType::Date, "PAST_REF".into())))
+                Some((i + 2, TimeValue::nodate(TimexType::Date, "PAST_REF".into())))
             }
-            Lex::The if self.en && self.full(i + 1) == "future" => {
-                Some((i + 2, Val::nodate(TimexType::Date, "FUTURE_REF".into())))
-            }
+            Lex::The if self.en && self.full(i + 1) == "future" => Some((
+                i + 2,
+                TimeValue::nodate(TimexType::Date, "FUTURE_REF".into()),
+            )),
             Lex::In if !self.en && self.full(i + 1) == "الحاضر" => None,
             _ if self.en
                 && self.full(i) == "at"
                 && self.is(i + 1, Lex::The)
                 && self.full(i + 2) == "time" =>
             {
-                Some((i + 3, Val::nodate(TimexType::Date, "PAST_REF".into())))
+                Some((i + 3, TimeValue::nodate(TimexType::Date, "PAST_REF".into())))
             }
             _ => None,
         }

@@ -1,6 +1,6 @@
 //! The values the temporal tagger builds and the numbers it reads: the
-//! resolved value `Val` of an expression (interval, precision, TIMEX3), the
-//! partial absolute date `Pd` that `absolute.rs` fills and resolves, the
+//! resolved value `TimeValue` of an expression (interval, precision, TIMEX3), the
+//! partial absolute date `PartialDate` that `absolute.rs` fills and resolves, the
 //! values of a day, month, year, week, quarter, season, decade and century,
 //! two-digit years, and numbers: numeric tokens within bounds, and days of
 //! the month in digits or words ("17", "17th", "الثالث عشر", "twenty-first").
@@ -18,7 +18,7 @@ use crate::extract::TimexType;
 
 /// A resolved value.
 #[derive(Debug, Clone)]
-pub struct Val {
+pub struct TimeValue {
     pub kind: TimexType,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
@@ -30,9 +30,14 @@ pub struct Val {
     pub relative: bool,
 }
 
-impl Val {
-    pub(super) fn date(start: NaiveDate, end: NaiveDate, prec: Precision, timex3: String) -> Val {
-        Val {
+impl TimeValue {
+    pub(super) fn date(
+        start: NaiveDate,
+        end: NaiveDate,
+        prec: Precision,
+        timex3: String,
+    ) -> TimeValue {
+        TimeValue {
             kind: TimexType::Date,
             start: Some(start),
             end: Some(end.max(start)),
@@ -44,8 +49,8 @@ impl Val {
             relative: false,
         }
     }
-    pub(super) fn nodate(kind: TimexType, timex3: String) -> Val {
-        Val {
+    pub(super) fn nodate(kind: TimexType, timex3: String) -> TimeValue {
+        TimeValue {
             kind,
             start: None,
             end: None,
@@ -57,7 +62,7 @@ impl Val {
             relative: false,
         }
     }
-    pub(super) fn rel(mut self) -> Val {
+    pub(super) fn rel(mut self) -> TimeValue {
         self.relative = true;
         self
     }
@@ -79,13 +84,13 @@ fn yfmt(y: i32) -> String {
     }
 }
 
-pub fn day_val(d: NaiveDate) -> Val {
-    Val::date(d, d, Precision::Day, format_date(d))
+pub fn day_val(d: NaiveDate) -> TimeValue {
+    TimeValue::date(d, d, Precision::Day, format_date(d))
 }
 
-pub fn month_val(y: i32, m: u32) -> Option<Val> {
+pub fn month_val(y: i32, m: u32) -> Option<TimeValue> {
     let s = ymd(y, m, 1)?;
-    Some(Val::date(
+    Some(TimeValue::date(
         s,
         last_day(y, m)?,
         Precision::Month,
@@ -93,8 +98,8 @@ pub fn month_val(y: i32, m: u32) -> Option<Val> {
     ))
 }
 
-pub fn year_val(y: i32) -> Option<Val> {
-    Some(Val::date(
+pub fn year_val(y: i32) -> Option<TimeValue> {
+    Some(TimeValue::date(
         ymd(y, 1, 1)?,
         ymd(y, 12, 31)?,
         Precision::Year,
@@ -102,10 +107,10 @@ pub fn year_val(y: i32) -> Option<Val> {
     ))
 }
 
-pub(super) fn week_val(any: NaiveDate) -> Option<Val> {
+pub(super) fn week_val(any: NaiveDate) -> Option<TimeValue> {
     let mon = add_days(any, -(any.weekday().num_days_from_monday() as i64))?;
     let iso = mon.iso_week();
-    Some(Val::date(
+    Some(TimeValue::date(
         mon,
         add_days(mon, 6)?,
         Precision::Week,
@@ -113,12 +118,12 @@ pub(super) fn week_val(any: NaiveDate) -> Option<Val> {
     ))
 }
 
-pub(super) fn quarter_val(y: i32, q: u32) -> Option<Val> {
+pub(super) fn quarter_val(y: i32, q: u32) -> Option<TimeValue> {
     if !(1..=4).contains(&q) {
         return None;
     }
     let s = ymd(y, (q - 1) * 3 + 1, 1)?;
-    Some(Val::date(
+    Some(TimeValue::date(
         s,
         last_day(y, q * 3)?,
         Precision::Quarter,
@@ -126,12 +131,12 @@ pub(super) fn quarter_val(y: i32, q: u32) -> Option<Val> {
     ))
 }
 
-pub(super) fn season_val(y: i32, s: u8) -> Option<Val> {
+pub(super) fn season_val(y: i32, s: u8) -> Option<TimeValue> {
     let m = [3u32, 6, 9, 12][(s.clamp(1, 4) - 1) as usize];
     let start = ymd(y, m, 1)?;
     let end = Precision::Season.period_end(start)?;
     let code = ["SP", "SU", "FA", "WI"][(s.clamp(1, 4) - 1) as usize];
-    Some(Val::date(
+    Some(TimeValue::date(
         start,
         end,
         Precision::Season,
@@ -139,9 +144,9 @@ pub(super) fn season_val(y: i32, s: u8) -> Option<Val> {
     ))
 }
 
-pub(super) fn decade_val(y0: i32) -> Option<Val> {
+pub(super) fn decade_val(y0: i32) -> Option<TimeValue> {
     let s = ymd(y0, 1, 1)?;
-    Some(Val::date(
+    Some(TimeValue::date(
         s,
         ymd(y0 + 9, 12, 31)?,
         Precision::Decade,
@@ -149,9 +154,9 @@ pub(super) fn decade_val(y0: i32) -> Option<Val> {
     ))
 }
 
-pub(super) fn century_val(c: i32) -> Option<Val> {
+pub(super) fn century_val(c: i32) -> Option<TimeValue> {
     let y0 = (c - 1) * 100 + 1;
-    Some(Val::date(
+    Some(TimeValue::date(
         ymd(y0, 1, 1)?,
         ymd(y0 + 99, 12, 31)?,
         Precision::Century,
@@ -161,7 +166,7 @@ pub(super) fn century_val(c: i32) -> Option<Val> {
 
 /// Partial absolute date.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Pd {
+pub(super) struct PartialDate {
     pub(super) y: Option<i32>,
     pub(super) m: Option<u8>,
     pub(super) d: Option<u8>,
@@ -179,7 +184,7 @@ const MAX_DIGITS: u8 = 13;
 
 impl Ctx<'_, '_> {
     pub(super) fn num(&self, i: usize) -> Option<(u64, u8)> {
-        if i >= self.lim {
+        if i >= self.sentence_end {
             return None;
         }
         let t = self.doc.toks.get(i)?;
