@@ -258,3 +258,42 @@ fn tests_wait_on_conditions_not_delays() {
         found.join("\n")
     );
 }
+
+#[test]
+fn storage_is_a_one_way_chain() {
+    // The modules of whole operations use the building blocks (`convert`,
+    // `query`, `txn`, `entities`, `error`) and never each other; the
+    // building blocks use no whole operation. `candidates` is ingestion's.
+    let whole = [
+        "events",
+        "history",
+        "actors",
+        "articles",
+        "ingest",
+        "docs",
+        "candidates",
+    ];
+    let mut found = vec![];
+    for (name, code) in sources() {
+        let Some(module) = name
+            .strip_prefix("src/storage/")
+            .and_then(|m| m.strip_suffix(".rs"))
+        else {
+            continue;
+        };
+        if module == "mod" {
+            continue;
+        }
+        for w in whole {
+            let allowed = w == module || (module == "ingest" && w == "candidates");
+            if !allowed && code.contains(&format!("super::{w}::")) {
+                found.push(format!("{name}: uses storage::{w}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "storage chain broken:\n{}",
+        found.join("\n")
+    );
+}

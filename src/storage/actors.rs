@@ -2,51 +2,18 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
+use super::convert::{check_wikidata, to_actor, to_alias};
 use super::entities::{actor, actor_alias, event, event_actor};
+use super::query::like_contains;
+use super::txn::{insert_actor, insert_aliases, raise_revisions};
 use super::{classify, Store, StoreError, StoreResult};
-use crate::domain::{normalize_name, Actor, ActorKind, ActorPatch, Alias, Id, NewActor};
-
-fn to_actor(m: actor::Model) -> Actor {
-    Actor {
-        id: m.id,
-        kind: ActorKind::parse(&m.kind).unwrap_or(ActorKind::Other),
-        name: m.name,
-        name_ar: m.name_ar,
-        wikidata: m.wikidata,
-        status: m.status,
-    }
-}
-
-fn to_alias(m: actor_alias::Model) -> Alias {
-    Alias {
-        actor_id: m.actor_id,
-        alias: m.alias,
-        lang: m.lang,
-        normalized: m.normalized,
-    }
-}
-
-/// A Wikidata item id: Q followed by digits.
-fn check_wikidata(q: &Option<String>) -> StoreResult<Option<String>> {
-    match q.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(q)
-            if q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            Ok(Some(q.to_string()))
-        }
-        Some(q) => Err(StoreError::Invalid(format!(
-            "wikidata must be an item id like Q30, got {q:?}"
-        ))),
-    }
-}
+use crate::domain::{normalize_name, Actor, ActorPatch, Alias, Id, NewActor};
 
 impl Store {
     /// Creates an actor; its name and Arabic name become aliases too.
@@ -130,7 +97,7 @@ impl Store {
                 .and_where(event_actor::Column::ActorId.eq(id))
                 .to_owned();
             let cond = Condition::all().add(event::Column::Id.in_subquery(links));
-            super::events::bump(&txn, cond).await?;
+            raise_revisions(&txn, cond).await?;
         }
         txn.commit().await?;
         Ok(to_actor(m))
@@ -176,8 +143,7 @@ impl Store {
             cond = cond.add(actor::Column::Id.gt(a));
         }
         if let Some(s) = search.map(normalize_name).filter(|s| !s.is_empty()) {
-            let pat =
-                sea_orm::sea_query::LikeExpr::new(super::events::like_contains(&s)).escape('\\');
+            let pat = sea_orm::sea_query::LikeExpr::new(like_contains(&s)).escape('\\');
             cond = cond.add(
                 actor::Column::Id.in_subquery(
                     Query::select()
@@ -227,71 +193,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-/// Inserts an actor and its aliases inside `txn`.
-pub(super) async fn insert_actor(txn: &DatabaseTransaction, new: &NewActor) -> StoreResult<Actor> {
-    let name = new.name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("name must not be empty".into()));
-    }
-    let name_ar = new
-        .name_ar
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let m = actor::ActiveModel {
-        name: Set(name.to_string()),
-        name_ar: Set(name_ar.map(str::to_string)),
-        kind: Set(new.kind.as_str().to_string()),
-        wikidata: Set(check_wikidata(&new.wikidata)?),
-        status: Set(new.status.clone()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .map_err(|e| classify(e, "an actor with that wikidata id"))?;
-    let mut aliases = vec![(name.to_string(), Some("en".to_string()))];
-    if let Some(n) = name_ar {
-        aliases.push((n.to_string(), Some("ar".to_string())));
-    }
-    aliases.extend(new.aliases.iter().cloned());
-    insert_aliases(txn, m.id, &aliases).await?;
-    Ok(to_actor(m))
-}
-
-/// Inserts aliases whose normalized form the actor does not have yet.
-async fn insert_aliases(
-    txn: &DatabaseTransaction,
-    actor_id: Id,
-    aliases: &[(String, Option<String>)],
-) -> StoreResult<()> {
-    let existing: Vec<String> = actor_alias::Entity::find()
-        .select_only()
-        .column(actor_alias::Column::Normalized)
-        .filter(actor_alias::Column::ActorId.eq(actor_id))
-        .into_tuple::<String>()
-        .all(txn)
-        .await?;
-    let mut seen: std::collections::HashSet<String> = existing.into_iter().collect();
-    let mut rows = vec![];
-    for (alias, lang) in aliases {
-        let alias = alias.trim();
-        let key = normalize_name(alias);
-        if key.is_empty() {
-            return Err(StoreError::Invalid("an alias must not be empty".into()));
-        }
-        if seen.insert(key.clone()) {
-            rows.push(actor_alias::ActiveModel {
-                actor_id: Set(actor_id),
-                alias: Set(alias.to_string()),
-                lang: Set(lang.clone().filter(|l| !l.trim().is_empty())),
-                normalized: Set(key),
-                ..Default::default()
-            });
-        }
-    }
-    super::insert_chunked(txn, rows).await?;
-    Ok(())
 }

@@ -4,25 +4,11 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use sha2::{Digest, Sha256};
 
+use super::convert::{content_hash, to_article};
 use super::entities::article;
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::{Article, ArticleRef, Id, NewArticle};
-
-pub(super) fn to_article(m: article::Model) -> Article {
-    Article {
-        id: m.id,
-        url: m.url,
-        title: m.title,
-        outlet: m.outlet,
-        language: m.language,
-        published_on: m.published_on,
-        body: m.body,
-        content_hash: m.content_hash,
-        ingested_at: m.ingested_at,
-    }
-}
 
 /// Citation columns of an article: id, url, title, outlet, publication day.
 type RefRow = (
@@ -32,12 +18,6 @@ type RefRow = (
     Option<String>,
     chrono::NaiveDate,
 );
-
-/// The content hash that identifies an article body (SHA-256, hex).
-pub fn content_hash(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 impl Store {
     /// Stores an article; a duplicate url or body is refused.

@@ -9,6 +9,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::convert::to_event;
 use super::entities::{event, event_actor, mention};
 use super::{Store, StoreResult};
 use crate::domain::dedup::{self, DedupView};
@@ -210,7 +211,7 @@ impl Candidates {
         }
         let mut views = HashMap::with_capacity(models.len());
         for (id, m) in models {
-            let ev = super::events::to_event(m)?;
+            let ev = to_event(m)?;
             let (sentences, articles) = evidence.remove(&id).unwrap_or_default();
             views.insert(
                 id,

@@ -18,7 +18,8 @@ use sea_orm::{
 };
 
 use super::entities::{event, event_doc};
-use super::events::{keyset, Cursor};
+use super::query::{keyset, Cursor};
+use super::txn::INSERT_CHUNK;
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{EventFilter, Id, SyncToken};
 
@@ -214,7 +215,7 @@ impl Store {
             return Ok(());
         }
         let _writer = self.write_lock().await;
-        for chunk in docs.chunks(super::INSERT_CHUNK) {
+        for chunk in docs.chunks(INSERT_CHUNK) {
             let rows = chunk.iter().map(|(id, rev, doc)| event_doc::ActiveModel {
                 event_id: Set(*id),
                 rev: Set(*rev),

@@ -5,152 +5,19 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 
-use super::entities::{event, event_actor, mention, revision, tombstone};
-use super::events::{links_in, load_event, replace_links, set_date, to_event};
+use super::convert::{set_date, to_event};
+use super::entities::{event, mention, revision, tombstone};
+use super::txn::{
+    create_in, delete_event_in, links_in, load_event, record_source_change, replace_links,
+    set_next_revision, snapshot_in, write_revision,
+};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::history::{diff, snapshot};
 use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, SyncToken, Tombstone};
-
-/// Writes a revision inside `txn`.
-pub(super) async fn record(
-    txn: &DatabaseTransaction,
-    event_id: Id,
-    change: &Change,
-    action: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> StoreResult<()> {
-    revision_row(event_id, change, action, before, after)
-        .insert(txn)
-        .await?;
-    Ok(())
-}
-
-/// A revision row, not yet written.
-pub(super) fn revision_row(
-    event_id: Id,
-    change: &Change,
-    action: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> revision::ActiveModel {
-    revision::ActiveModel {
-        event_id: Set(event_id),
-        at: Set(Utc::now()),
-        author: Set(change.by.clone()),
-        action: Set(action.to_string()),
-        note: Set(change.note.clone()),
-        before: Set(before.map(|v| v.to_string())),
-        after: Set(after.map(|v| v.to_string())),
-        ..Default::default()
-    }
-}
-
-/// The current snapshot of an event (fields and actor links) inside `txn`.
-pub(super) async fn snapshot_in(txn: &DatabaseTransaction, e: &Event) -> StoreResult<Value> {
-    let links = links_in(txn, e.id).await?;
-    Ok(snapshot(e, &links))
-}
-
-/// Records an update as the difference of two snapshots (nothing when equal).
-pub(super) async fn record_diff(
-    txn: &DatabaseTransaction,
-    event_id: Id,
-    change: &Change,
-    action: &str,
-    before: &Value,
-    after: &Value,
-) -> StoreResult<bool> {
-    let Some((b, a)) = diff(before, after) else {
-        return Ok(false);
-    };
-    record(txn, event_id, change, action, Some(b), Some(a)).await?;
-    Ok(true)
-}
-
-/// Removes an event inside `txn`: its actor links and row go, a tombstone
-/// (`reason`, `merged_into`) and a revision (`action`, fields `before`,
-/// none after) stay. Its mentions must already be gone or moved.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn remove_in(
-    txn: &DatabaseTransaction,
-    id: Id,
-    before: Value,
-    change: &Change,
-    action: &str,
-    reason: &str,
-    merged_into: Option<Id>,
-) -> StoreResult<()> {
-    event_actor::Entity::delete_many()
-        .filter(event_actor::Column::EventId.eq(id))
-        .exec(txn)
-        .await?;
-    event::Entity::delete_by_id(id).exec(txn).await?;
-    bury(txn, id, reason, merged_into).await?;
-    record(txn, id, change, action, Some(before), None).await
-}
-
-/// Records a change made beside the fields of events `ids` (a source
-/// added or split off) as a revision of each without field values
-/// (`action`), and marks them changed so incremental exports see it: one
-/// statement for the revisions, one for the marks.
-pub(super) async fn touch(
-    txn: &DatabaseTransaction,
-    ids: &[Id],
-    change: &Change,
-    action: &str,
-) -> StoreResult<()> {
-    let revisions = touch_later(txn, ids, change, action).await?;
-    super::insert_chunked(txn, revisions).await?;
-    Ok(())
-}
-
-/// [`touch`] with the revisions returned, for the caller to insert in the
-/// same transaction with others (one statement for all); the marks are
-/// made now.
-pub(super) async fn touch_later(
-    txn: &DatabaseTransaction,
-    ids: &[Id],
-    change: &Change,
-    action: &str,
-) -> StoreResult<Vec<revision::ActiveModel>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    super::events::bump(
-        txn,
-        Condition::all().add(event::Column::Id.is_in(ids.to_vec())),
-    )
-    .await?;
-    Ok(ids
-        .iter()
-        .map(|id| revision_row(*id, change, action, None, None))
-        .collect())
-}
-
-/// Writes a tombstone inside `txn`.
-pub(super) async fn bury(
-    txn: &DatabaseTransaction,
-    event_id: Id,
-    reason: &str,
-    merged_into: Option<Id>,
-) -> StoreResult<()> {
-    tombstone::ActiveModel {
-        event_id: Set(event_id),
-        reason: Set(reason.to_string()),
-        merged_into: Set(merged_into),
-        at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
-}
 
 fn parse_json(s: Option<String>) -> Option<Value> {
     s.and_then(|s| serde_json::from_str(&s).ok())
@@ -272,7 +139,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
             let note = change.noted(format!("merged into event {}", target.id));
-            remove_in(
+            delete_event_in(
                 &txn,
                 other.id,
                 other_snap,
@@ -291,11 +158,11 @@ impl Store {
         let rev = row.rev;
         let mut am = row.into_active_model();
         set_date(&mut am, &date);
-        super::events::changed(&mut am, rev);
+        set_next_revision(&mut am, rev);
         let merged = to_event(am.update(&txn).await?)?;
         let after = snapshot_in(&txn, &merged).await?;
         let note = change.noted(format!("merged events {:?}", &uniq[1..]));
-        record(&txn, target.id, &note, "merge", Some(before), Some(after)).await?;
+        write_revision(&txn, target.id, &note, "merge", Some(before), Some(after)).await?;
         txn.commit().await?;
         Ok(merged)
     }
@@ -322,7 +189,7 @@ impl Store {
         let old = load_event(&txn, m.event_id).await?;
         let links = links_in(&txn, old.id).await?;
         let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
-        let new = super::events::create_in(
+        let new = create_in(
             &txn,
             &crate::domain::NewEvent {
                 title: old.title.clone(),
@@ -342,7 +209,7 @@ impl Store {
         let mut am = m.into_active_model();
         am.event_id = Set(new.id);
         am.update(&txn).await?;
-        touch(&txn, &[old.id], &note, "split").await?;
+        record_source_change(&txn, &[old.id], &note, "split").await?;
         txn.commit().await?;
         Ok(new)
     }

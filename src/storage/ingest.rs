@@ -9,12 +9,13 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
 };
 
-use super::actors::insert_actor;
-use super::articles::{content_hash, to_article};
 use super::candidates::Candidates;
+use super::convert::{content_hash, mention_row, to_article, to_event};
 use super::entities::{actor, actor_alias, article, event, mention, revision};
-use super::events::{create_many_in, links_in, load_event, update_in};
-use super::history::touch_later;
+use super::txn::{
+    create_many_in, delete_event_in, insert_actor, insert_chunked, links_in, load_event,
+    raise_revision, snapshot_in, source_change_revisions, update_in,
+};
 use super::{classify, Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView, Report};
 use crate::domain::{
@@ -151,6 +152,7 @@ impl Store {
 
 /// Days per dedup lock bucket.
 const LOCK_BUCKET_DAYS: i32 = 32;
+
 /// An event spanning more buckets than this takes the global lock exclusively.
 const MAX_LOCK_BUCKETS: i32 = 16;
 
@@ -409,7 +411,7 @@ async fn create_pending(
             .zip(&mentions)
             .map(|(ev, m)| mention_row(ev.id, m)),
     );
-    super::insert_chunked(txn, rows)
+    insert_chunked(txn, rows)
         .await
         .map_err(|e| classify(e, "mention"))?;
     out.created.extend(created.iter().map(|e| e.id));
@@ -519,23 +521,15 @@ impl Store {
             }
             let event_id = m.event_id;
             mention::Entity::delete_by_id(m.id).exec(&txn).await?;
-            super::events::bump_event(&txn, event_id).await?;
+            raise_revision(&txn, event_id).await?;
             let left = mention::Entity::find()
                 .filter(mention::Column::EventId.eq(event_id))
                 .count(&txn)
                 .await?;
             if left == 0 {
-                let before = super::history::snapshot_in(&txn, &ev).await?;
-                super::history::remove_in(
-                    &txn,
-                    event_id,
-                    before,
-                    change,
-                    "reextract",
-                    "deleted",
-                    None,
-                )
-                .await?;
+                let before = snapshot_in(&txn, &ev).await?;
+                delete_event_in(&txn, event_id, before, change, "reextract", "deleted", None)
+                    .await?;
                 res.removed.push(event_id);
             }
         }
@@ -543,32 +537,6 @@ impl Store {
         res.created = out.created;
         res.merged = out.merged;
         Ok(res)
-    }
-}
-
-/// Stores a mention on any connection (a transaction or the pool).
-pub(super) async fn insert_mention<C: sea_orm::ConnectionTrait>(
-    c: &C,
-    event_id: Id,
-    m: &NewMention,
-) -> StoreResult<mention::Model> {
-    mention_row(event_id, m)
-        .insert(c)
-        .await
-        .map_err(|e| classify(e, "mention"))
-}
-
-fn mention_row(event_id: Id, m: &NewMention) -> mention::ActiveModel {
-    mention::ActiveModel {
-        event_id: Set(event_id),
-        article_id: Set(m.article_id),
-        sentence: Set(m.sentence.clone()),
-        span_start: Set(m.span.0),
-        span_end: Set(m.span.1),
-        when_text: Set(m.when_text.clone()),
-        when_start: Set(m.when_span.map(|s| s.0)),
-        when_end: Set(m.when_span.map(|s| s.1)),
-        ..Default::default()
     }
 }
 
@@ -732,7 +700,7 @@ async fn merge_all(
             .get(&target)
             .ok_or_else(|| StoreError::NotFound(format!("event {target}")))?;
         let rev = old.rev;
-        let old = super::events::to_event(old.clone())?;
+        let old = to_event(old.clone())?;
         let patch = if old.status == EventStatus::Extracted {
             let current = match candidates.links(target, rev) {
                 Some(links) => links.to_vec(),
@@ -749,7 +717,7 @@ async fn merge_all(
             touched.push(target);
         }
     }
-    let revisions = touch_later(txn, &touched, &note, "merge").await?;
+    let revisions = source_change_revisions(txn, &touched, &note, "merge").await?;
     let mentions = merges
         .iter()
         .map(|mg| mention_row(mg.target, &mg.mention))

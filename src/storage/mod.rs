@@ -1,5 +1,16 @@
 //! Persistence: the only module that imports `sea_orm`. Entities stay
-//! inside; every function takes and returns `domain` records.
+//! inside; the layers above get `domain` records, and a few read models of
+//! their own ([`Cursor`], [`EventPage`], [`DocRow`]).
+//!
+//! A one-way chain (`tests/tidy.rs` checks it):
+//! - building blocks: `entities` (the tables), `error` ([`StoreError`],
+//!   constraints by name), `convert` (rows to records and back), `query`
+//!   (keyset cursors, list plans) and `txn` (inside a transaction: load,
+//!   create, update, link actors, raise revisions, write revisions and
+//!   tombstones);
+//! - whole operations, each an `impl Store` block using only the blocks:
+//!   `events`, `history`, `actors`, `articles`, `docs` (export documents)
+//!   and `ingest` (one article's transaction, with its dedup `candidates`).
 //!
 //! Both backends run the same entities and migrations: PostgreSQL in
 //! production, SQLite as the embedded default. Dates are stored as sortable
@@ -9,27 +20,30 @@
 mod actors;
 mod articles;
 mod candidates;
+mod convert;
 mod docs;
 mod entities;
 mod error;
 mod events;
 mod history;
 mod ingest;
+mod query;
+mod txn;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
 use crate::domain::{Id, SyncToken};
 
-pub use articles::content_hash;
+pub use convert::content_hash;
 pub use docs::{DocRow, NewDoc};
 use error::classify;
 pub use error::StoreError;
-pub use events::{Cursor, EventPage};
+pub use query::{Cursor, EventPage};
 
 /// The advisory lock key held while migrating ("tarikh_m" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7461_7269_6b68_5f6d;
@@ -420,29 +434,6 @@ impl Store {
     }
 }
 
-/// Most rows one multi-row statement carries: at most about 20 columns a
-/// row, so 10,000 bound values, far under SQLite's 32,766 and
-/// PostgreSQL's 65,535 whatever the size of an article.
-const INSERT_CHUNK: usize = 500;
-
-/// Inserts `rows` in statements of at most [`INSERT_CHUNK`] rows each.
-async fn insert_chunked<A, C>(c: &C, rows: Vec<A>) -> Result<(), DbErr>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    use sea_orm::EntityTrait;
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(c)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Maps a unique-constraint failure to `Invalid`, anything else to `Db`.
 /// Creates a database named `name` on the PostgreSQL server of `admin_url`
 /// and returns the URL of the new database (used by tests and benchmarks
 /// that each want a fresh database).

@@ -1,0 +1,201 @@
+//! Conversions between the entities and the domain's records: rows read
+//! into records (refusing values no valid write makes), records checked and
+//! written into rows. Every other storage module converts through these.
+
+use chrono::Utc;
+use sea_orm::Set;
+use sha2::{Digest, Sha256};
+
+use super::entities::{actor, actor_alias, article, event, mention};
+use super::{StoreError, StoreResult};
+use crate::domain::{
+    from_day_number, Actor, ActorKind, Alias, Article, Count, DateModifier, Event, EventDate,
+    EventKind, EventStatus, Id, Mention, NewEvent, NewMention, Precision, Quantity,
+};
+
+pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
+    let corrupt =
+        // A row no valid write could produce: a server fault, not the caller's.
+        |what: &str| StoreError::corrupt(format!("stored event {} has a bad {what}", m.id));
+    let start = from_day_number(m.start_day).ok_or_else(|| corrupt("start day"))?;
+    let end = from_day_number(m.end_day).ok_or_else(|| corrupt("end day"))?;
+    let precision = Precision::parse(&m.precision).ok_or_else(|| corrupt("precision"))?;
+    let modifier = match &m.modifier {
+        Some(s) => Some(DateModifier::parse(s).ok_or_else(|| corrupt("modifier"))?),
+        None => None,
+    };
+    Ok(Event {
+        id: m.id,
+        kind: EventKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
+        status: EventStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        date: EventDate {
+            start,
+            end,
+            precision,
+            approximate: m.approximate,
+            modifier,
+        },
+        quantity: match (m.quantity_value, m.quantity_unit) {
+            (Some(value), Some(unit)) => Some(Quantity { value, unit }),
+            _ => None,
+        },
+        quantities: match &m.quantities {
+            Some(j) => serde_json::from_str(j).map_err(|_| corrupt("quantities"))?,
+            None => vec![],
+        },
+        title: m.title,
+        summary: m.summary,
+        confidence: m.confidence,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        rev: m.rev,
+    })
+}
+
+pub(super) fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
+    let (s, e) = d.day_numbers();
+    am.start_day = Set(s);
+    am.end_day = Set(e);
+    am.precision = Set(d.precision.as_str().to_string());
+    am.precision_rank = Set(d.precision.rank() as i16);
+    am.approximate = Set(d.approximate);
+    am.modifier = Set(d.modifier.map(|m| m.as_str().to_string()));
+    am.edtf = Set(d.edtf());
+}
+
+pub(super) fn set_quantities(am: &mut event::ActiveModel, qs: &[Count]) {
+    // an empty list is stored as NULL; a list of numbers and strings always serializes
+    am.quantities = Set(if qs.is_empty() {
+        None
+    } else {
+        serde_json::to_string(qs).ok()
+    });
+}
+
+pub(super) fn set_quantity(am: &mut event::ActiveModel, q: &Option<Quantity>) {
+    am.quantity_value = Set(q.as_ref().map(|q| q.value));
+    am.quantity_unit = Set(q.as_ref().map(|q| q.unit.clone()));
+}
+
+pub(super) fn check_confidence(c: f64) -> StoreResult<()> {
+    if (0.0..=1.0).contains(&c) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "confidence must be between 0 and 1, got {c}"
+        )))
+    }
+}
+
+pub(super) fn to_mention(m: mention::Model) -> Mention {
+    Mention {
+        id: m.id,
+        event_id: m.event_id,
+        article_id: m.article_id,
+        sentence: m.sentence,
+        span: (m.span_start, m.span_end),
+        when_text: m.when_text,
+        when_span: m.when_start.zip(m.when_end),
+    }
+}
+
+pub(super) fn non_empty(s: &str, what: &str) -> StoreResult<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(StoreError::Invalid(format!("{what} must not be empty")))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// The row of a new event, without its id.
+pub(super) fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
+    check_confidence(new.confidence)?;
+    let now = Utc::now();
+    let mut am = event::ActiveModel {
+        title: Set(non_empty(&new.title, "title")?),
+        summary: Set(new.summary.clone()),
+        kind: Set(new.kind.as_str().to_string()),
+        confidence: Set(new.confidence),
+        status: Set(new.status.as_str().to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        rev: Set(0),
+        // The database sets it (migration 6's triggers).
+        change_seq: Set(0),
+        ..Default::default()
+    };
+    set_date(&mut am, &new.date);
+    set_quantity(&mut am, &new.quantity);
+    set_quantities(&mut am, &new.quantities);
+    Ok(am)
+}
+
+pub(super) fn to_actor(m: actor::Model) -> Actor {
+    Actor {
+        id: m.id,
+        kind: ActorKind::parse(&m.kind).unwrap_or(ActorKind::Other),
+        name: m.name,
+        name_ar: m.name_ar,
+        wikidata: m.wikidata,
+        status: m.status,
+    }
+}
+
+pub(super) fn to_alias(m: actor_alias::Model) -> Alias {
+    Alias {
+        actor_id: m.actor_id,
+        alias: m.alias,
+        lang: m.lang,
+        normalized: m.normalized,
+    }
+}
+
+/// A Wikidata item id: Q followed by digits.
+pub(super) fn check_wikidata(q: &Option<String>) -> StoreResult<Option<String>> {
+    match q.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(q)
+            if q.len() > 1 && q.starts_with('Q') && q[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(Some(q.to_string()))
+        }
+        Some(q) => Err(StoreError::Invalid(format!(
+            "wikidata must be an item id like Q30, got {q:?}"
+        ))),
+    }
+}
+
+pub(super) fn to_article(m: article::Model) -> Article {
+    Article {
+        id: m.id,
+        url: m.url,
+        title: m.title,
+        outlet: m.outlet,
+        language: m.language,
+        published_on: m.published_on,
+        body: m.body,
+        content_hash: m.content_hash,
+        ingested_at: m.ingested_at,
+    }
+}
+
+/// The content hash that identifies an article body (SHA-256, hex).
+pub fn content_hash(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(super) fn mention_row(event_id: Id, m: &NewMention) -> mention::ActiveModel {
+    mention::ActiveModel {
+        event_id: Set(event_id),
+        article_id: Set(m.article_id),
+        sentence: Set(m.sentence.clone()),
+        span_start: Set(m.span.0),
+        span_end: Set(m.span.1),
+        when_text: Set(m.when_text.clone()),
+        when_start: Set(m.when_span.map(|s| s.0)),
+        when_end: Set(m.when_span.map(|s| s.1)),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,144 @@
+//! Read-side building blocks: keyset cursors, the plan of an event list
+//! (which day bounds and order), and the conditions they make.
+
+use base64::Engine;
+use sea_orm::sea_query::Expr;
+use sea_orm::{Condition, ExprTrait};
+
+use super::entities::{event, event_actor};
+use crate::domain::{Event, EventOrder, Id};
+
+/// A position in a sorted event list; opaque to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    /// Date orders: start day, end day, id.
+    Date(i32, i32, Id),
+    /// Creation orders: id.
+    Created(Id),
+}
+
+impl Cursor {
+    /// The cursor of `e` in `order`.
+    pub fn of(e: &Event, order: EventOrder) -> Cursor {
+        match order {
+            EventOrder::DateAsc | EventOrder::DateDesc => {
+                let (s, en) = e.date.day_numbers();
+                Cursor::Date(s, en, e.id)
+            }
+            EventOrder::CreatedAsc | EventOrder::CreatedDesc => Cursor::Created(e.id),
+        }
+    }
+
+    /// The opaque string form.
+    pub fn encode(&self) -> String {
+        let raw = match self {
+            Cursor::Date(s, e, id) => format!("d:{s}:{e}:{id}"),
+            Cursor::Created(id) => format!("c:{id}"),
+        };
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    /// Parses a cursor made by [`Cursor::encode`] for `order`.
+    pub fn decode(s: &str, order: EventOrder) -> Option<Cursor> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()?;
+        let raw = String::from_utf8(raw).ok()?;
+        let parts: Vec<&str> = raw.split(':').collect();
+        let c = match parts.as_slice() {
+            ["d", s, e, id] => Cursor::Date(s.parse().ok()?, e.parse().ok()?, id.parse().ok()?),
+            ["c", id] => Cursor::Created(id.parse().ok()?),
+            _ => return None,
+        };
+        let fits = matches!(
+            (c, order),
+            (Cursor::Date(..), EventOrder::DateAsc | EventOrder::DateDesc)
+                | (
+                    Cursor::Created(_),
+                    EventOrder::CreatedAsc | EventOrder::CreatedDesc
+                )
+        );
+        fits.then_some(c)
+    }
+}
+
+/// One page of events in the order asked for, and whether more follow.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    pub has_more: bool,
+}
+
+/// A LIKE pattern matching `s` anywhere, literally: `\`, `%` and `_` in `s`
+/// are escaped (use with `ESCAPE '\'`).
+pub(super) fn like_contains(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push('%');
+    for ch in s.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// A filter ready to run: the select (events, joined with one actor's
+/// links on the actor-timeline path), its condition, and which table's
+/// day columns to filter, sort and page on.
+pub(super) struct Plan {
+    pub(super) select: sea_orm::Select<event::Entity>,
+    pub(super) cond: Condition,
+    pub(super) days: Days,
+    /// Every condition is on the `event_actor` row (dates, status, actor):
+    /// counts can skip the events table.
+    pub(super) on_links: bool,
+}
+
+/// Where a plan reads the sort key `(start_day, end_day, event id)` from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Days {
+    /// The event row.
+    Event,
+    /// The joined `event_actor` row (equal by trigger; indexed per actor).
+    Link,
+}
+
+impl Days {
+    fn col(self, event: event::Column, link: &'static str) -> Expr {
+        match self {
+            Days::Event => Expr::col((event::Entity, event)),
+            Days::Link => Expr::col((event_actor::Entity, sea_orm::sea_query::Alias::new(link))),
+        }
+    }
+
+    pub(super) fn start(self) -> Expr {
+        self.col(event::Column::StartDay, "start_day")
+    }
+
+    pub(super) fn end(self) -> Expr {
+        self.col(event::Column::EndDay, "end_day")
+    }
+
+    pub(super) fn id(self) -> Expr {
+        self.col(event::Column::Id, "event_id")
+    }
+
+    pub(super) fn status(self) -> Expr {
+        self.col(event::Column::Status, "status")
+    }
+}
+
+/// Rows strictly after `c` in ascending (or, with `desc`, descending) order.
+pub(super) fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
+    let (start, end, id) = (days.start(), days.end(), days.id());
+    match c {
+        Cursor::Date(s, e, i) => {
+            let lhs = Expr::tuple([start, end, id]);
+            let rhs = Expr::tuple([Expr::val(s), Expr::val(e), Expr::val(i)]);
+            Condition::all().add(if desc { lhs.lt(rhs) } else { lhs.gt(rhs) })
+        }
+        Cursor::Created(i) => Condition::all().add(if desc { id.lt(i) } else { id.gt(i) }),
+    }
+}
