@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The attack requests of issue 13 against a running Tarikh server, each
+"""The attack requests (hostile and unlucky clients) against a running Tarikh server, each
 alone and from 8 clients at once, each client sending it again and again
 for ABUSE_SECONDS (3), printing for each run: the requests sent, the
 answers (HTTP status and first error code), the slowest answer's time, the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The attack suite of issue 13 against the release build, on SQLite and on
+# The attack suite (benches/abuse.py) against the release build, on SQLite and on
 # PostgreSQL: each attack alone and 8 at once (benches/abuse.py prints one
 # table row per run). Loopback only, bounded: every request has a 30 s
 # client timeout and the server its own 5 s deadline.

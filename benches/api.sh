@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5: the GraphQL read path side by side with its SQL ceiling (pgbench
+# The GraphQL read path side by side with its SQL ceiling (pgbench
 # running the very statements the server ran, captured from PostgreSQL's log)
 # and with PostGraphile serving the same tables, in one run so ratios are fair.
 # Loopback only, bounded in time (about 3 x 3 x (connections) x (DURATION + 2) s).

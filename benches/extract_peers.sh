@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5: extraction throughput of `tarikh extract` next to two peers on the
+# Extraction throughput of `tarikh extract` next to two peers on the
 # same generated texts, per language, in one run:
 #   - dateparser's search_dates (PyPI, pinned in extract_peers/requirements.txt,
 #     installed into a venv under /var/tmp), one call per article with the

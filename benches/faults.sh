@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Faults of issue 13 against the release build, loopback only, bounded:
+# Faults against the release build (a database that goes away, a killed
+# ingest, concurrent ingests, a full disk), loopback only, bounded:
 #   1. PostgreSQL restarted, then stopped for 3 s, under load from 8
 #      clients (a second cluster on port 55433, made here and removed);
 #   2. kill -9 during an ingest, then the same ingest again, against a

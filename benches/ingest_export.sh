@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Issue 4 measures: ingestion throughput end to end (extraction + storage) and
+# Ingestion throughput end to end (extraction + storage) and
 # streaming export against PostgreSQL's own COPY of the same rows, in one run.
 # Loopback only; bounded by the sizes given. Usage:
 #   benches/ingest_export.sh [ARTICLES=2000] [EVENTS=100000]
+# TARIKH_BIN: the binary to measure (default: a release build of this tree),
+# to compare two builds on the same machine.
 # TARIKH_BENCH_ADMIN: a server URL ending in a database name, without a query
 # string (databases are created beside it and `?sslmode=disable` appended).
 set -euo pipefail
@@ -11,8 +13,8 @@ ARTICLES=${1:-2000}
 EVENTS=${2:-100000}
 ADMIN=${TARIKH_BENCH_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/tarikh-target}
-cargo build --release --quiet
-BIN=$CARGO_TARGET_DIR/release/tarikh
+if [ -z "${TARIKH_BIN:-}" ]; then cargo build --release --quiet; fi
+BIN=${TARIKH_BIN:-$CARGO_TARGET_DIR/release/tarikh}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 db() { psql "$ADMIN" -q -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; echo "${ADMIN%/*}/$1"; }

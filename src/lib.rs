@@ -9,13 +9,13 @@
 //!
 //! | module | role | may use |
 //! |---|---|---|
-//! | [`cli`], `main.rs` | argument parsing, wiring, exit codes; `main` is a thin shell | everything below |
-//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, health, metrics, streaming export endpoints, graceful shutdown | `graphql`, use cases, `storage` (handle only) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the limits every request is measured against before it runs, the export documents' keeper woken after mutations | use cases, `storage`, `domain` |
-//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article), re-extraction of stored articles, streaming exports and the export documents they serve, the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
-//! | [`storage`] | SeaORM entities, migrations, queries; PostgreSQL and SQLite | `domain`, `migration` |
+//! | [`cli`], `main.rs` | argument parsing (clap), wiring, exit codes; `main` is a thin shell over [`cli::main`] | everything below |
+//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, health, metrics, streaming export endpoints (typed queries read from the query string), graceful shutdown | `graphql`, use cases; of `storage` only the [`storage::Store`] handle (its health, pool figures and sync token) |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the limits every request is measured against before it runs, waking the export documents' refresher after mutations | use cases, `storage`, `domain` |
+//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article; [`ingest::IngestError`]), re-extraction of stored articles, streaming exports by concern (query, document, encode, cache, refresher, stream; [`export::ExportError`]), the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
+//! | [`storage`] | SeaORM entities, migrations, queries on PostgreSQL and SQLite, as a one-way chain: building blocks (`entities`, `error`, `convert`, `query`, `txn`) under whole operations (`events`, `history`, `actors`, `articles`, `docs`, `ingest`) that never use each other; [`storage::StoreError`] | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
-//! | [`domain`] | shared vocabulary: dates with precision, EDTF, labels, kinds, records, name normalization | nothing of ours |
+//! | [`domain`] | shared vocabulary and pure policy: dates with precision, EDTF, labels, kinds, records, name normalization, ingestion's input and outcome types, deduplication and the merge decision ([`domain::dedup`]) | nothing of ours |
 //!
 //! # Invariants
 //!
@@ -23,7 +23,15 @@
 //!   framework. Extraction never fails: it returns results plus diagnostics;
 //!   the reference date is an argument.
 //! - `storage` is the only module that imports `sea_orm`; entities never
-//!   leave it. It takes and returns `domain` records.
+//!   leave it. It takes and returns `domain` records, plus three read
+//!   models of its own ([`storage::Cursor`], [`storage::EventPage`],
+//!   [`storage::DocRow`]). Which stored event an extracted one merges
+//!   into, and what the merged event keeps, is decided in
+//!   [`domain::dedup`]; storage only fetches the candidates and writes.
+//! - `clap` lives in `cli`; each layer has its own error enum
+//!   (`thiserror`): [`storage::StoreError`] (constraints told by name),
+//!   [`ingest::IngestError`], [`export::ExportError`]; GraphQL errors carry
+//!   a code ([`graphql::errors`]).
 //! - `graphql` never imports actix; its types wrap `domain` records, not
 //!   entities. `http` is the only home of actix.
 //! - Dates are inclusive day intervals stored as sortable integer day
@@ -44,7 +52,8 @@
 //!   arithmetic cannot overflow; the server's statements have a time
 //!   limit and its queries a deadline; clients have rates and shares.
 //!   `tests/tidy.rs` keeps `src/` free of panicking calls and unchecked
-//!   date arithmetic, and checks these layer rules.
+//!   date arithmetic, and checks these layer rules, the storage chain and
+//!   the house rules of CONTRIBUTING.md.
 //! - A landed migration is never edited: changes are new migrations.
 //! - On PostgreSQL, each `event_actor` row carries a copy of its event's
 //!   days and status, kept equal by database triggers (migration 4), so
@@ -64,7 +73,7 @@
 //!   unpack is made again by the export that reads it), and losing it
 //!   costs only speed. Writers
 //!   keep it warm: ingestion makes the documents of what it wrote, and a
-//!   keeper behind the GraphQL mutations ([`export::DocRefresher`]) those of
+//!   refresher behind the GraphQL mutations ([`export::DocRefresher`]) those of
 //!   the events they changed, without holding the mutation up.
 //! - The database itself numbers every write of an event or tombstone
 //!   (`change_seq`, migration 6's triggers), and a sync token is taken

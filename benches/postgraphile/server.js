@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// PostGraphile 4 as the peer of Tarikh's GraphQL API in the issue 5 benchmarks.
+// PostGraphile 4 as the peer of Tarikh's GraphQL API in the read-path benchmarks (benches/api.sh).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tarikh_pgl node server.js
 //

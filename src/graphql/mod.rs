@@ -38,11 +38,11 @@ pub const MAX_DEPTH: usize = 12;
 /// Largest query complexity accepted (a page counts its size times its fields).
 pub const MAX_COMPLEXITY: usize = 60_000;
 
-/// Builds the schema over a store; its export documents' keeper looks
-/// after the writes made since sync token `from`.
+/// Builds the schema over a store; `refresher` is woken after every request
+/// that holds a mutation, to keep the export documents current.
 pub fn build_schema(store: Store, tokens: WriteTokens, refresher: DocRefresher) -> TarikhSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(KeepDocs(refresher))
+        .extension(RefreshDocsAfterWrites(refresher))
         .extension(RootTurns)
         .data(store)
         .data(tokens)
@@ -120,27 +120,27 @@ impl Extension for RootTurnsRequest {
     }
 }
 
-/// Wakes the export documents' keeper after every request that holds a
+/// Wakes the export documents' refresher after every request that holds a
 /// mutation, once it has run (its writes committed), whatever it wrote:
-/// the keeper finds the events by their change numbers.
-struct KeepDocs(DocRefresher);
+/// the refresher finds the events by their change numbers.
+struct RefreshDocsAfterWrites(DocRefresher);
 
-impl ExtensionFactory for KeepDocs {
+impl ExtensionFactory for RefreshDocsAfterWrites {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(KeepDocsRequest {
-            keeper: self.0.clone(),
+        Arc::new(RefreshDocsRequest {
+            refresher: self.0.clone(),
             writes: AtomicBool::new(false),
         })
     }
 }
 
-struct KeepDocsRequest {
-    keeper: DocRefresher,
+struct RefreshDocsRequest {
+    refresher: DocRefresher,
     writes: AtomicBool,
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for KeepDocsRequest {
+impl Extension for RefreshDocsRequest {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -165,7 +165,7 @@ impl Extension for KeepDocsRequest {
     ) -> Response {
         let resp = next.run(ctx, operation_name).await;
         if self.writes.load(Ordering::Relaxed) {
-            self.keeper.changed();
+            self.refresher.changed();
         }
         resp
     }

@@ -94,7 +94,7 @@ impl StoreLimits {
 pub struct Store {
     db: DatabaseConnection,
     /// The pool streaming exports read from: `db` itself when statements
-    /// are not limited, else a pool of `stream_slots` connections without
+    /// are not limited, else a pool of `concurrent_exports` connections without
     /// the statement limit.
     long: DatabaseConnection,
     /// One connection for health probes, so that a busy pool never makes
@@ -113,7 +113,7 @@ pub struct Store {
     /// a quarter of the pool at once, the others wait their turn, so API
     /// requests always find a connection.
     streams: Arc<tokio::sync::Semaphore>,
-    stream_slots: usize,
+    concurrent_exports: usize,
     /// Streaming exports waiting for a turn.
     streams_waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -189,7 +189,7 @@ impl Store {
     /// Connects to `url` with `limits`. Does not migrate.
     pub async fn connect_with(url: &str, limits: StoreLimits) -> StoreResult<Store> {
         let size = if url.starts_with("sqlite:") { 8 } else { 32 };
-        let stream_slots = size as usize / 4;
+        let concurrent_exports = size as usize / 4;
         let statements = Arc::new(AtomicU64::new(0));
         let db = pool(url, size, &limits, &statements).await?;
         let unlimited = StoreLimits {
@@ -197,7 +197,7 @@ impl Store {
             ..limits
         };
         let long = if limits.statement_timeout.is_some() {
-            pool(url, stream_slots as u32, &unlimited, &statements).await?
+            pool(url, concurrent_exports as u32, &unlimited, &statements).await?
         } else {
             db.clone()
         };
@@ -214,8 +214,8 @@ impl Store {
             last_ping: Arc::default(),
             statements,
             writer: Arc::new(tokio::sync::Mutex::new(())),
-            streams: Arc::new(tokio::sync::Semaphore::new(stream_slots)),
-            stream_slots,
+            streams: Arc::new(tokio::sync::Semaphore::new(concurrent_exports)),
+            concurrent_exports,
             streams_waiting: Default::default(),
         };
         if store.db.get_database_backend() == DbBackend::Sqlite {
@@ -346,8 +346,8 @@ impl Store {
     }
 
     /// How many streaming exports run at once; later ones wait their turn.
-    pub fn stream_slots(&self) -> usize {
-        self.stream_slots
+    pub fn concurrent_exports(&self) -> usize {
+        self.concurrent_exports
     }
 
     /// How many streaming exports wait for their turn now.

@@ -429,7 +429,7 @@ async fn exports_take_turns(app: &TestApp) {
             .doc_stream(Default::default(), None, 1, DOC_VERSION)
     };
     let mut running = vec![];
-    for _ in 0..app.store.stream_slots() {
+    for _ in 0..app.store.concurrent_exports() {
         let mut rx = open();
         let first = tokio::time::timeout(Duration::from_secs(30), rx.recv())
             .await
