@@ -176,11 +176,12 @@ fn layers_import_only_what_they_may() {
     );
 }
 
-/// Every file of `src/` with its whole text, tests included.
-fn whole_sources() -> Vec<(String, String)> {
+/// Every Rust file under `dir` (of the repository) with its whole text,
+/// tests included, in name order.
+fn texts(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![];
-    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join(dir), &mut files);
     files.sort();
     files
         .into_iter()
@@ -189,6 +190,23 @@ fn whole_sources() -> Vec<(String, String)> {
             (p.strip_prefix(root).unwrap().display().to_string(), text)
         })
         .collect()
+}
+
+fn whole_sources() -> Vec<(String, String)> {
+    texts("src")
+}
+
+/// The lines of `files` where `bad` holds, as `file:line: text`.
+fn lines_where(files: Vec<(String, String)>, bad: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut found = vec![];
+    for (name, text) in files {
+        for (i, line) in text.lines().enumerate() {
+            if bad(line) {
+                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    found
 }
 
 #[test]
@@ -218,14 +236,7 @@ fn no_source_file_over_a_thousand_lines() {
 #[test]
 fn no_issue_numbers_in_the_code() {
     let ticket = regex::Regex::new(r"(?i)\bissue\s*#?\d").unwrap();
-    let mut found = vec![];
-    for (name, text) in whole_sources() {
-        for (i, line) in text.lines().enumerate() {
-            if ticket.is_match(line) {
-                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
-            }
-        }
-    }
+    let found = lines_where(whole_sources(), |l| ticket.is_match(l));
     assert!(
         found.is_empty(),
         "say why, not which issue:\n{}",
@@ -235,23 +246,14 @@ fn no_issue_numbers_in_the_code() {
 
 #[test]
 fn tests_wait_on_conditions_not_delays() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![];
-    rust_files(&root.join("tests"), &mut files);
-    let mut found = vec![];
-    for p in files {
-        let name = p.strip_prefix(root).unwrap().display().to_string();
-        // The one poll of `common::wait_until`, and this file's own words.
-        if name.ends_with("common/mod.rs") || name.ends_with("tidy.rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            if line.contains(concat!("sleep", "(")) || line.contains(concat!("Instant", "::now")) {
-                found.push(format!("{name}:{}: {}", i + 1, line.trim()));
-            }
-        }
-    }
+    // Not the one poll of `common::wait_until`, nor this file's own words.
+    let files = texts("tests")
+        .into_iter()
+        .filter(|(name, _)| !name.ends_with("common/mod.rs") && !name.ends_with("tidy.rs"))
+        .collect();
+    let found = lines_where(files, |l| {
+        l.contains(concat!("sleep", "(")) || l.contains(concat!("Instant", "::now"))
+    });
     assert!(
         found.is_empty(),
         "wait for the condition (common::wait_until), not for time:\n{}",
