@@ -120,7 +120,7 @@ pub struct DocDate {
 }
 
 /// An event as every export format shows it; its JSON text is the NDJSON
-/// line (field order included: [`DOC_VERSION`] names this shape).
+/// line (field order included: [`DOC_VERSION`](super::DOC_VERSION) names this shape).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Doc {
     pub id: Id,

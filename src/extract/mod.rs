@@ -10,7 +10,7 @@
 //!    publication date (Arabic and English, Gregorian and Hijri), one file
 //!    per stage in `temporal/` (absolute, relative, periods, ranges,
 //!    durations, clock, holidays), with [`lexicon`] and [`hijri`];
-//! 4. [`gazetteer`]: actor recognition (aho-corasick over normalized text);
+//! 4. [`gazetteer`](mod@gazetteer): actor recognition (aho-corasick over normalized text);
 //! 5. [`events`]: clauses, one event per event clause, its date from the
 //!    clause or the discourse, kind, quantities, actors and their roles.
 //!
