@@ -19,8 +19,14 @@ use super::txn::{
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, SyncToken, Tombstone};
 
-fn parse_json(s: Option<String>) -> Option<Value> {
-    s.and_then(|s| serde_json::from_str(&s).ok())
+/// The fields of a stored revision (`before` or `after`); text that does
+/// not decode is corrupt data, not a revision without fields.
+fn parse_json(revision: Id, s: Option<String>) -> StoreResult<Option<Value>> {
+    s.map(|s| {
+        serde_json::from_str(&s)
+            .map_err(|e| StoreError::corrupt(format!("revision {revision} has bad fields: {e}")))
+    })
+    .transpose()
 }
 
 impl Store {
@@ -43,8 +49,8 @@ impl Store {
                 by: r.author,
                 action: r.action,
                 note: r.note,
-                before: parse_json(r.before),
-                after: parse_json(r.after),
+                before: parse_json(r.id, r.before)?,
+                after: parse_json(r.id, r.after)?,
             });
         }
         Ok(out)
