@@ -42,7 +42,11 @@ psql "$URL" -Atc "SELECT '   ' || count(*) || ' events, ' || (SELECT count(*) FR
 SERVER=""
 restart_server() { # (re)starts Tarikh on $PORT and waits until it answers
   if [ -n "$SERVER" ]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi
-  RUST_LOG=warn "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+  # One client (wrk) on many connections: the per-client rate and
+  # concurrency limits would answer most requests with 429, so they are off
+  # here (benches/abuse.sh measures them).
+  TARIKH_RATE_LIMIT=0 TARIKH_REQUESTS_PER_CLIENT=1024 RUST_LOG=warn \
+    "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
   SERVER=$!
   PIDS+=("$SERVER")
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
