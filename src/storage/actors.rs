@@ -10,9 +10,10 @@ use sea_orm::{
 
 use super::convert::{check_wikidata, to_actor, to_alias};
 use super::entities::{actor, actor_alias, event, event_actor};
+use super::error::classify;
 use super::query::like_contains;
 use super::txn::{insert_actor, insert_aliases, raise_revisions};
-use super::{classify, Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::domain::{normalize_name, Actor, ActorPatch, Alias, Id, NewActor};
 
 impl Store {

@@ -7,7 +7,8 @@ use sea_orm::{
 
 use super::convert::{content_hash, to_article};
 use super::entities::article;
-use super::{classify, Store, StoreError, StoreResult};
+use super::error::classify;
+use super::{Store, StoreError, StoreResult};
 use crate::domain::{Article, ArticleRef, Id, NewArticle};
 
 /// Citation columns of an article: id, url, title, outlet, publication day.

@@ -12,11 +12,12 @@ use sea_orm::{
 use super::candidates::Candidates;
 use super::convert::{content_hash, mention_row, to_article, to_event};
 use super::entities::{actor, actor_alias, article, event, mention, revision};
+use super::error::classify;
 use super::txn::{
     create_many_in, delete_event_in, insert_actor, insert_chunked, links_in, load_event,
     raise_revision, snapshot_in, source_change_revisions, update_in,
 };
-use super::{classify, Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView, Report};
 use crate::domain::{
     normalize_name, ActorRef, ActorRole, Article, Change, EventKind, EventPatch, EventStatus, Id,

@@ -41,7 +41,6 @@ use crate::domain::{Id, SyncToken};
 
 pub use convert::content_hash;
 pub use docs::{DocRow, NewDoc};
-use error::classify;
 pub use error::StoreError;
 pub use query::{Cursor, EventPage};
 
