@@ -34,6 +34,10 @@
 //!   a code ([`graphql::errors`]).
 //! - `graphql` never imports actix; its types wrap `domain` records, not
 //!   entities. `http` is the only home of actix.
+//! - Rows are named by typed ids ([`domain::EventId`], [`domain::ActorId`],
+//!   [`domain::ArticleId`], [`domain::MentionId`]): an actor id cannot be
+//!   passed where an event id is meant. They serialize as bare numbers, and
+//!   storage binds them as the `BIGINT` they are stored as.
 //! - Dates are inclusive day intervals stored as sortable integer day
 //!   numbers ([`domain::day_number`]), so ordering and range filters are
 //!   right for any year, BCE included, on both backends.

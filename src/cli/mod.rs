@@ -392,10 +392,11 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
 
 async fn reextract(args: ReextractArgs) -> anyhow::Result<ExitCode> {
     let store = open(&args.db.database_url).await?;
-    let summary = crate::ingest::reextract_all(&store, args.article, |f| {
-        eprintln!("{}: {}", f.location, f.error)
-    })
-    .await?;
+    let summary =
+        crate::ingest::reextract_all(&store, args.article.map(crate::domain::ArticleId), |f| {
+            eprintln!("{}: {}", f.location, f.error)
+        })
+        .await?;
     eprintln!("{summary}");
     store.close().await;
     Ok(if summary.failed > 0 {

@@ -23,7 +23,8 @@
 use std::collections::HashSet;
 
 use super::{
-    normalize_name, ActorRole, Event, EventDate, EventKind, EventPatch, EventStatus, Id, Quantity,
+    normalize_name, ActorId, ActorRole, ArticleId, Event, EventDate, EventId, EventKind,
+    EventPatch, EventStatus, Quantity,
 };
 
 /// What dedup compares, for a stored event or a new one.
@@ -31,10 +32,10 @@ use super::{
 pub struct DedupView {
     pub kind: EventKind,
     pub date: EventDate,
-    pub actors: Vec<Id>,
+    pub actors: Vec<ActorId>,
     pub quantity: Option<Quantity>,
     pub sentences: Vec<String>,
-    pub articles: Vec<Id>,
+    pub articles: Vec<ArticleId>,
 }
 
 /// Least actor overlap (Jaccard) for a match on actors.
@@ -86,8 +87,8 @@ pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
             return None;
         }
     }
-    let na: HashSet<Id> = new.actors.iter().copied().collect();
-    let oa: HashSet<Id> = old.actors.iter().copied().collect();
+    let na: HashSet<ActorId> = new.actors.iter().copied().collect();
+    let oa: HashSet<ActorId> = old.actors.iter().copied().collect();
     let actor_j = jaccard(&na, &oa);
     let text_j = jaccard(&words(&new.sentences), &words(&old.sentences));
     let shared = na.intersection(&oa).count();
@@ -104,9 +105,9 @@ pub fn score(new: &DedupView, old: &DedupView) -> Option<f64> {
 /// when none is the same event.
 pub fn best_candidate<'a>(
     new: &DedupView,
-    candidates: impl IntoIterator<Item = (Id, &'a DedupView)>,
-) -> Option<Id> {
-    let mut best: Option<(f64, Id)> = None;
+    candidates: impl IntoIterator<Item = (EventId, &'a DedupView)>,
+) -> Option<EventId> {
+    let mut best: Option<(f64, EventId)> = None;
     for (id, old) in candidates {
         if let Some(s) = score(new, old) {
             if best.is_none_or(|(b, _)| s > b) {
@@ -124,13 +125,13 @@ pub struct Report {
     pub date: EventDate,
     pub title: String,
     pub confidence: f64,
-    pub links: Vec<(Id, ActorRole)>,
+    pub links: Vec<(ActorId, ActorRole)>,
 }
 
 /// What stored event `old`, whose actor links are `links` now, keeps when
 /// `report` is merged into it, as a patch (empty when nothing changes; the
 /// new source is recorded either way). See the module's rules.
-pub fn merge(old: &Event, links: &[(Id, ActorRole)], report: &Report) -> EventPatch {
+pub fn merge(old: &Event, links: &[(ActorId, ActorRole)], report: &Report) -> EventPatch {
     let mut patch = EventPatch::default();
     if old.status != EventStatus::Extracted {
         return patch;
@@ -195,17 +196,17 @@ mod tests {
         kind: EventKind,
         start: &str,
         p: Precision,
-        actors: &[Id],
+        actors: &[i64],
         text: &str,
-        art: Id,
+        art: i64,
     ) -> DedupView {
         DedupView {
             kind,
             date: EventDate::period(parse_date(start).unwrap(), p).unwrap(),
-            actors: actors.to_vec(),
+            actors: actors.iter().map(|a| ActorId(*a)).collect(),
             quantity: None,
             sentences: vec![text.to_string()],
-            articles: vec![art],
+            articles: vec![ArticleId(art)],
         }
     }
 
@@ -289,16 +290,16 @@ mod tests {
         // Same day counts even when one report hedges.
         let mut approx = a.clone();
         approx.date.approximate = true;
-        approx.articles = vec![9];
+        approx.articles = vec![ArticleId(9)];
         approx.sentences = vec!["unrelated words entirely".into()];
-        approx.actors = vec![2, 5, 6, 7];
+        approx.actors = [2, 5, 6, 7].map(ActorId).to_vec();
         assert!(score(&approx, &a).is_some());
     }
 
     fn stored(kind: EventKind, start: &str, p: Precision, status: EventStatus) -> Event {
         let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
         Event {
-            id: 1,
+            id: EventId(1),
             title: "Old title".into(),
             summary: None,
             kind,
@@ -319,7 +320,10 @@ mod tests {
             date: EventDate::period(parse_date(start).unwrap(), p).unwrap(),
             title: title.into(),
             confidence: conf,
-            links: vec![(1, ActorRole::Agent), (9, ActorRole::Target)],
+            links: vec![
+                (ActorId(1), ActorRole::Agent),
+                (ActorId(9), ActorRole::Target),
+            ],
         }
     }
 
@@ -330,7 +334,7 @@ mod tests {
         use EventKind::{Attack, Other};
         use EventStatus::{Confirmed, Extracted, Rejected};
         use Precision::{Day, Month, Year};
-        let links = [(1, ActorRole::Mentioned)];
+        let links = [(ActorId(1), ActorRole::Mentioned)];
         struct Case {
             name: &'static str,
             old: Event,
@@ -415,7 +419,7 @@ mod tests {
             if let Some(actors) = &patch.actors {
                 // Its own links first, roles kept; new actors after.
                 assert_eq!(actors[0], links[0], "{}", c.name);
-                assert_eq!(actors[1], (9, ActorRole::Target), "{}", c.name);
+                assert_eq!(actors[1], (ActorId(9), ActorRole::Target), "{}", c.name);
             }
         }
     }
@@ -456,9 +460,16 @@ mod tests {
             3,
         );
         // Newest first: 40 is newer than 30.
-        let got = best_candidate(&new, [(50, &weak), (40, &strong), (30, &twin)]);
-        assert_eq!(got, Some(40));
-        assert_eq!(best_candidate(&new, [(60, &other_day)]), None);
+        let got = best_candidate(
+            &new,
+            [
+                (EventId(50), &weak),
+                (EventId(40), &strong),
+                (EventId(30), &twin),
+            ],
+        );
+        assert_eq!(got, Some(EventId(40)));
+        assert_eq!(best_candidate(&new, [(EventId(60), &other_day)]), None);
         assert_eq!(best_candidate(&new, []), None);
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{format_date, Event, Id};
+use super::{format_date, ActorId, Event, EventId, Id};
 
 /// Who changes an event, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ impl Change {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revision {
     pub id: Id,
-    pub event_id: Id,
+    pub event_id: EventId,
     pub at: DateTime<Utc>,
     pub by: String,
     /// create, update, merge, split, reextract or delete.
@@ -58,16 +58,16 @@ pub struct Revision {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tombstone {
     pub id: Id,
-    pub event_id: Id,
+    pub event_id: EventId,
     /// `deleted`, `merged` or `rejected` (rejected events are left out of exports by default).
     pub reason: String,
-    pub merged_into: Option<Id>,
+    pub merged_into: Option<EventId>,
     pub at: DateTime<Utc>,
 }
 
 /// The fields of an event that revisions track, as JSON.
-pub fn snapshot(e: &Event, actors: &[(Id, super::ActorRole)]) -> Value {
-    let mut actors: Vec<(Id, &str)> = actors.iter().map(|(a, r)| (*a, r.as_str())).collect();
+pub fn snapshot(e: &Event, actors: &[(ActorId, super::ActorRole)]) -> Value {
+    let mut actors: Vec<(ActorId, &str)> = actors.iter().map(|(a, r)| (*a, r.as_str())).collect();
     actors.sort();
     serde_json::json!({
         "title": e.title,

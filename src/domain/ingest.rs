@@ -4,7 +4,7 @@
 //! and report them.
 
 use super::{
-    ActorKind, ActorRole, Article, Count, EventDate, EventKind, Id, NewArticle, NewMention,
+    ActorKind, ActorRole, Article, Count, EventDate, EventId, EventKind, NewArticle, NewMention,
     Quantity,
 };
 
@@ -50,15 +50,15 @@ pub struct IngestOutcome {
     /// False when the article was already stored (same body or url): nothing changed.
     pub new: bool,
     /// Events created.
-    pub created: Vec<Id>,
+    pub created: Vec<EventId>,
     /// Existing events that got a new mention.
-    pub merged: Vec<Id>,
+    pub merged: Vec<EventId>,
 }
 
 impl IngestOutcome {
     /// Every event this article is evidence of.
-    pub fn event_ids(&self) -> Vec<Id> {
-        let mut v: Vec<Id> = self.created.iter().chain(&self.merged).copied().collect();
+    pub fn event_ids(&self) -> Vec<EventId> {
+        let mut v: Vec<EventId> = self.created.iter().chain(&self.merged).copied().collect();
         v.sort_unstable();
         v.dedup();
         v
@@ -69,12 +69,12 @@ impl IngestOutcome {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReextractOutcome {
     /// Extracted events whose fields changed.
-    pub updated: Vec<Id>,
+    pub updated: Vec<EventId>,
     /// Confirmed or rejected events left as they were.
-    pub kept: Vec<Id>,
+    pub kept: Vec<EventId>,
     /// Events created or merged for newly found evidence.
-    pub created: Vec<Id>,
-    pub merged: Vec<Id>,
+    pub created: Vec<EventId>,
+    pub merged: Vec<EventId>,
     /// Extracted events no longer found (deleted, with a tombstone).
-    pub removed: Vec<Id>,
+    pub removed: Vec<EventId>,
 }

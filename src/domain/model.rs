@@ -5,13 +5,64 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ActorKind, ActorRole, Count, EventDate, EventKind, EventStatus, Precision, Quantity};
 
-/// Row identifier.
+/// Row identifier of a table without a typed id of its own (revisions,
+/// tombstones).
 pub type Id = i64;
+
+/// Declares a typed row identifier: an `i64` that cannot be mixed up with
+/// the id of another table. Serialized as the bare number.
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+    };
+}
+
+row_id!(
+    /// The id of an event.
+    EventId
+);
+row_id!(
+    /// The id of an actor.
+    ActorId
+);
+row_id!(
+    /// The id of an article.
+    ArticleId
+);
+row_id!(
+    /// The id of a mention (one event's evidence in one article).
+    MentionId
+);
 
 /// A stored news article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
-    pub id: Id,
+    pub id: ArticleId,
     pub url: Option<String>,
     pub title: Option<String>,
     pub outlet: Option<String>,
@@ -25,7 +76,7 @@ pub struct Article {
 /// What a citation needs of an article (no body).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleRef {
-    pub id: Id,
+    pub id: ArticleId,
     pub url: Option<String>,
     pub title: Option<String>,
     pub outlet: Option<String>,
@@ -46,7 +97,7 @@ pub struct NewArticle {
 /// A dated event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub id: Id,
+    pub id: EventId,
     pub title: String,
     pub summary: Option<String>,
     pub kind: EventKind,
@@ -75,7 +126,7 @@ pub struct NewEvent {
     pub quantities: Vec<Count>,
     pub confidence: f64,
     pub status: EventStatus,
-    pub actors: Vec<(Id, ActorRole)>,
+    pub actors: Vec<(ActorId, ActorRole)>,
 }
 
 /// A partial change to an event; `None` leaves a field as it is.
@@ -93,15 +144,15 @@ pub struct EventPatch {
     pub confidence: Option<f64>,
     pub status: Option<EventStatus>,
     /// Replaces the whole actor list when present.
-    pub actors: Option<Vec<(Id, ActorRole)>>,
+    pub actors: Option<Vec<(ActorId, ActorRole)>>,
 }
 
 /// The evidence of an event in an article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
-    pub id: Id,
-    pub event_id: Id,
-    pub article_id: Id,
+    pub id: MentionId,
+    pub event_id: EventId,
+    pub article_id: ArticleId,
     pub sentence: String,
     /// `[start, end)` in Unicode code points of the article body.
     pub span: (i32, i32),
@@ -112,14 +163,15 @@ pub struct Mention {
 /// How many distinct articles these mentions come from: an event's
 /// `sourceCount`.
 pub fn source_count<'a>(mentions: impl IntoIterator<Item = &'a Mention>) -> usize {
-    let ids: std::collections::BTreeSet<Id> = mentions.into_iter().map(|m| m.article_id).collect();
+    let ids: std::collections::BTreeSet<ArticleId> =
+        mentions.into_iter().map(|m| m.article_id).collect();
     ids.len()
 }
 
 /// A mention to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMention {
-    pub article_id: Id,
+    pub article_id: ArticleId,
     pub sentence: String,
     pub span: (i32, i32),
     pub when_text: Option<String>,
@@ -134,7 +186,7 @@ pub const ACTOR_PROPOSED: &str = "proposed";
 /// Someone or something that takes part in events.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
-    pub id: Id,
+    pub id: ActorId,
     pub name: String,
     pub name_ar: Option<String>,
     pub kind: ActorKind,
@@ -145,7 +197,7 @@ pub struct Actor {
 /// One spelling of an actor's name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alias {
-    pub actor_id: Id,
+    pub actor_id: ActorId,
     pub alias: String,
     pub lang: Option<String>,
     pub normalized: String,
@@ -195,7 +247,7 @@ pub struct EventFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub date_match: DateMatch,
-    pub actor_ids: Vec<Id>,
+    pub actor_ids: Vec<ActorId>,
     /// Names or aliases in any language, normalized on lookup.
     pub actors: Vec<String>,
     pub actor_match: Match,
@@ -204,7 +256,7 @@ pub struct EventFilter {
     pub actor_role: Option<ActorRole>,
     pub kinds: Vec<EventKind>,
     pub text: Option<String>,
-    pub article_id: Option<Id>,
+    pub article_id: Option<ArticleId>,
     /// Empty means every status except `rejected`.
     pub status: Vec<EventStatus>,
     pub min_precision: Option<Precision>,

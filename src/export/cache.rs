@@ -3,7 +3,8 @@
 //! the caller. A document is served only while both match, so it is never
 //! out of date; losing it costs only speed.
 
-use crate::domain::{Id, SyncToken};
+use crate::domain::EventId;
+use crate::domain::SyncToken;
 use crate::storage::{NewDoc, Store, StoreError};
 
 use super::document::{rows_of, Doc};
@@ -11,7 +12,7 @@ use super::{DOC_VERSION, PAGE};
 
 /// Makes the documents of events `ids` from their rows, with the
 /// revisions they were made at (events gone meanwhile are left out).
-pub async fn make_docs(store: &Store, ids: &[Id]) -> Result<Vec<NewDoc>, StoreError> {
+pub async fn make_docs(store: &Store, ids: &[EventId]) -> Result<Vec<NewDoc>, StoreError> {
     let events = store.events_by_ids(ids).await?;
     Ok(rows_of(store, events)
         .await?
@@ -22,7 +23,7 @@ pub async fn make_docs(store: &Store, ids: &[Id]) -> Result<Vec<NewDoc>, StoreEr
 
 /// Makes and stores the documents of events `ids` (after ingestion, or
 /// for `tarikh refresh-docs`).
-pub async fn refresh_docs(store: &Store, ids: &[Id]) -> Result<usize, StoreError> {
+pub async fn refresh_docs(store: &Store, ids: &[EventId]) -> Result<usize, StoreError> {
     let docs = make_docs(store, ids).await?;
     store.store_docs(&docs, DOC_VERSION).await?;
     Ok(docs.len())
@@ -62,7 +63,7 @@ pub async fn refresh_stale_docs(
 /// [`Store::store_docs`]).
 pub struct DocBatches {
     store: Store,
-    ids: Vec<Id>,
+    ids: Vec<EventId>,
     tasks: std::collections::VecDeque<tokio::task::JoinHandle<Result<usize, StoreError>>>,
 }
 
@@ -82,7 +83,10 @@ impl DocBatches {
     /// Adds events; with a full batch, waits for the oldest in flight if
     /// need be and starts this one. Returns how many documents the batches
     /// waited for made.
-    pub async fn add(&mut self, ids: impl IntoIterator<Item = Id>) -> Result<usize, StoreError> {
+    pub async fn add(
+        &mut self,
+        ids: impl IntoIterator<Item = EventId>,
+    ) -> Result<usize, StoreError> {
         self.ids.extend(ids);
         if self.ids.len() < PAGE as usize {
             return Ok(0);

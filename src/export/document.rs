@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::EventOrder;
 use crate::domain::{
-    format_date, Actor, ActorRole, ArticleRef, Count, Event, Id, Mention, Quantity,
+    format_date, Actor, ActorId, ActorRole, ArticleId, ArticleRef, Count, Event, EventId, Mention,
+    MentionId, Quantity,
 };
 use crate::storage::{Cursor, Store, StoreError};
 
@@ -29,12 +30,12 @@ pub struct Row {
 /// Reads `events` with their actors and sources: four statements whatever
 /// their number.
 pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
-    let ids: Vec<Id> = events.iter().map(|e| e.id).collect();
+    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
     // Actors and sources are two independent chains: fetch them at once.
     let actors_chain = async {
         let links = store.event_actor_links(&ids).await?;
-        let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
-        let actors: HashMap<Id, Arc<Actor>> = store
+        let actor_ids: Vec<ActorId> = links.values().flatten().map(|(a, _)| *a).collect();
+        let actors: HashMap<ActorId, Arc<Actor>> = store
             .actors_by_ids(&actor_ids)
             .await?
             .into_iter()
@@ -44,8 +45,9 @@ pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row
     };
     let sources_chain = async {
         let mentions = store.mentions_of_events(&ids).await?;
-        let article_ids: Vec<Id> = mentions.values().flatten().map(|m| m.article_id).collect();
-        let articles: HashMap<Id, Arc<ArticleRef>> = store
+        let article_ids: Vec<ArticleId> =
+            mentions.values().flatten().map(|m| m.article_id).collect();
+        let articles: HashMap<ArticleId, Arc<ArticleRef>> = store
             .article_refs(&article_ids)
             .await?
             .into_iter()
@@ -85,7 +87,7 @@ pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row
 /// An actor of an exported event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocActor {
-    pub id: Id,
+    pub id: ActorId,
     pub name: String,
     pub name_ar: Option<String>,
     pub kind: String,
@@ -96,8 +98,8 @@ pub struct DocActor {
 /// A source of an exported event: the sentence and where it was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocSource {
-    pub mention_id: Id,
-    pub article_id: Id,
+    pub mention_id: MentionId,
+    pub article_id: ArticleId,
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub published_on: Option<String>,
@@ -123,7 +125,7 @@ pub struct DocDate {
 /// line (field order included: [`DOC_VERSION`](super::DOC_VERSION) names this shape).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Doc {
-    pub id: Id,
+    pub id: EventId,
     pub cursor: String,
     pub title: String,
     pub summary: Option<String>,
@@ -215,7 +217,7 @@ mod tests {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let at = Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap();
         let actor = Actor {
-            id: 7,
+            id: ActorId(7),
             name: "Example State".into(),
             name_ar: Some("دولة المثال".into()),
             kind: ActorKind::State,
@@ -223,7 +225,7 @@ mod tests {
             status: "active".into(),
         };
         let article = ArticleRef {
-            id: 3,
+            id: ArticleId(3),
             url: Some("https://t.example/a".into()),
             title: None,
             outlet: Some("Test Wire".into()),
@@ -231,7 +233,7 @@ mod tests {
         };
         Row {
             event: Event {
-                id: 11,
+                id: EventId(11),
                 title: "Talks \"resume\"".into(),
                 summary: None,
                 kind: EventKind::Meeting,
@@ -260,9 +262,9 @@ mod tests {
             actors: vec![(Arc::new(actor), ActorRole::Agent)],
             sources: vec![(
                 Mention {
-                    id: 5,
-                    event_id: 11,
-                    article_id: 3,
+                    id: MentionId(5),
+                    event_id: EventId(11),
+                    article_id: ArticleId(3),
                     sentence: "Talks resumed in September 2014.".into(),
                     span: (0, 32),
                     when_text: Some("September 2014".into()),
@@ -290,7 +292,7 @@ mod tests {
         let back: Doc = serde_json::from_str(&d.json()).unwrap();
         assert_eq!(back, d);
         let line = Line {
-            id: 11,
+            id: EventId(11),
             json: d.json(),
         };
         let mut enc = Encoder::new(Format::Timelinejs);
@@ -303,7 +305,7 @@ mod tests {
         assert!(v.get("end_date").is_none());
         assert_eq!(v["group"], "Example State");
         let bad = Line {
-            id: 11,
+            id: EventId(11),
             json: "{".into(),
         };
         assert!(Encoder::new(Format::Csv).row(&bad).is_err());

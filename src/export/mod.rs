@@ -82,7 +82,7 @@ pub enum ExportError {
     /// wrote it): a server fault, logged, not the client's.
     #[error("stored export document of event {id}: {reason}")]
     BadDocument {
-        id: crate::domain::Id,
+        id: crate::domain::EventId,
         reason: String,
     },
     /// The store failed.

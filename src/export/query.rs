@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{
-    parse_date, ActorRole, EventFilter, EventKind, EventOrder, EventStatus, Id, SyncToken,
+    parse_date, ActorId, ActorRole, EventFilter, EventKind, EventOrder, EventStatus, Id, SyncToken,
 };
 use crate::storage::Cursor;
 
@@ -121,7 +121,7 @@ impl ExportQuery {
         };
         for v in &self.actor {
             let v = v.trim();
-            match v.parse::<Id>() {
+            match v.parse::<ActorId>() {
                 Ok(id) => f.actor_ids.push(id),
                 Err(_) if !v.is_empty() => f.actors.push(v.to_string()),
                 Err(_) => return Err(bad("an actor must not be empty")),

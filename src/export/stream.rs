@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use futures::Stream;
 
-use crate::domain::{EventFilter, Id, SyncToken};
+use crate::domain::{EventFilter, EventId, SyncToken};
 use crate::storage::{Cursor, DocRow, Store, StoreError};
 
 use super::cache::{make_docs, DocWriter};
@@ -18,7 +18,7 @@ use super::{ExportError, Format, DOC_VERSION, PAGE};
 /// line without its newline).
 #[derive(Debug, Clone)]
 pub struct Line {
-    pub id: Id,
+    pub id: EventId,
     pub json: String,
 }
 
@@ -30,12 +30,12 @@ async fn lines_of(
     rows: Vec<DocRow>,
     writer: &mut DocWriter,
 ) -> Result<Vec<Line>, StoreError> {
-    let stale: Vec<Id> = rows
+    let stale: Vec<EventId> = rows
         .iter()
         .filter(|r| r.doc.is_none())
         .map(|r| r.id)
         .collect();
-    let mut made: HashMap<Id, String> = HashMap::new();
+    let mut made: HashMap<EventId, String> = HashMap::new();
     if !stale.is_empty() {
         let docs = make_docs(store, &stale).await?;
         made = docs.iter().map(|(id, _, d)| (*id, d.clone())).collect();

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use super::errors::store;
-use crate::domain::{Actor, ActorRole, Alias, Article, Id, Mention, Revision};
+use crate::domain::{
+    Actor, ActorId, ActorRole, Alias, Article, ArticleId, EventId, Mention, Revision,
+};
 use crate::storage::{Store, StoreError};
 
 type Shared = Arc<String>;
@@ -25,15 +27,15 @@ fn shared(e: StoreError) -> Shared {
 }
 
 macro_rules! loader {
-    ($name:ident, $value:ty, |$store:ident, $keys:ident| $body:expr) => {
+    ($name:ident, $key:ty, $value:ty, |$store:ident, $keys:ident| $body:expr) => {
         /// A batch loader (see the module doc).
         pub struct $name(Store);
 
-        impl Loader<Id> for $name {
+        impl Loader<$key> for $name {
             type Value = $value;
             type Error = Shared;
 
-            async fn load(&self, $keys: &[Id]) -> Result<HashMap<Id, $value>, Shared> {
+            async fn load(&self, $keys: &[$key]) -> Result<HashMap<$key, $value>, Shared> {
                 let $store = &self.0;
                 $body.map_err(shared)
             }
@@ -41,23 +43,26 @@ macro_rules! loader {
     };
 }
 
-loader!(EventActorsLoader, Vec<(Id, ActorRole)>, |s, keys| s
-    .event_actor_links(keys)
-    .await);
-loader!(MentionsLoader, Vec<Mention>, |s, keys| s
+loader!(
+    EventActorsLoader,
+    EventId,
+    Vec<(ActorId, ActorRole)>,
+    |s, keys| s.event_actor_links(keys).await
+);
+loader!(MentionsLoader, EventId, Vec<Mention>, |s, keys| s
     .mentions_of_events(keys)
     .await);
-loader!(RevisionsLoader, Vec<Revision>, |s, keys| s
+loader!(RevisionsLoader, EventId, Vec<Revision>, |s, keys| s
     .revisions_of(keys)
     .await);
-loader!(AliasesLoader, Vec<Alias>, |s, keys| s
+loader!(AliasesLoader, ActorId, Vec<Alias>, |s, keys| s
     .aliases_of_actors(keys)
     .await);
-loader!(ActorLoader, Actor, |s, keys| s
+loader!(ActorLoader, ActorId, Actor, |s, keys| s
     .actors_by_ids(keys)
     .await
     .map(|v| v.into_iter().map(|a| (a.id, a)).collect()));
-loader!(ArticleLoader, Article, |s, keys| s
+loader!(ArticleLoader, ArticleId, Article, |s, keys| s
     .articles_by_ids(keys)
     .await
     .map(|v| v.into_iter().map(|a| (a.id, a)).collect()));
@@ -104,7 +109,10 @@ fn internal(e: Shared) -> async_graphql::Error {
 impl Loaders {
     /// Fresh loaders over `store`, for one request.
     pub fn new(store: &Store) -> Loaders {
-        fn cached<T: Loader<Id>>(l: T) -> Cached<T> {
+        fn cached<K, T: Loader<K>>(l: T) -> Cached<T>
+        where
+            K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+        {
             DataLoader::with_cache(l, tokio::spawn, HashMapCache::default())
         }
         Loaders(Arc::new(LoaderSet {
@@ -122,13 +130,13 @@ impl Loaders {
 impl LoaderSet {
     /// Loads what `wanted` names for the events `ids` in one statement per
     /// kind and primes the cache, so that nested resolvers run no SQL.
-    pub async fn prefetch(&self, ids: &[Id], wanted: Wanted) -> async_graphql::Result<()> {
+    pub async fn prefetch(&self, ids: &[EventId], wanted: Wanted) -> async_graphql::Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
         if wanted.actor_links {
             let mut links = self.store.event_actor_links(ids).await.map_err(store)?;
-            let actor_ids: Vec<Id> = links.values().flatten().map(|(a, _)| *a).collect();
+            let actor_ids: Vec<ActorId> = links.values().flatten().map(|(a, _)| *a).collect();
             self.event_actors
                 .feed_many(
                     ids.iter()
@@ -137,7 +145,7 @@ impl LoaderSet {
                 .await;
             if wanted.actors && !actor_ids.is_empty() {
                 let actors = self.store.actors_by_ids(&actor_ids).await.map_err(store)?;
-                let found: Vec<Id> = actors.iter().map(|a| a.id).collect();
+                let found: Vec<ActorId> = actors.iter().map(|a| a.id).collect();
                 self.actors
                     .feed_many(actors.into_iter().map(|a| (a.id, a)))
                     .await;
@@ -155,7 +163,7 @@ impl LoaderSet {
         }
         if wanted.mentions {
             let mut ms = self.store.mentions_of_events(ids).await.map_err(store)?;
-            let article_ids: Vec<Id> = ms.values().flatten().map(|m| m.article_id).collect();
+            let article_ids: Vec<ArticleId> = ms.values().flatten().map(|m| m.article_id).collect();
             self.mentions
                 .feed_many(
                     ids.iter()
@@ -177,7 +185,10 @@ impl LoaderSet {
     }
 
     /// Actor links of an event.
-    pub async fn event_actors(&self, event: Id) -> async_graphql::Result<Vec<(Id, ActorRole)>> {
+    pub async fn event_actors(
+        &self,
+        event: EventId,
+    ) -> async_graphql::Result<Vec<(ActorId, ActorRole)>> {
         Ok(self
             .event_actors
             .load_one(event)
@@ -187,7 +198,7 @@ impl LoaderSet {
     }
 
     /// Mentions of an event.
-    pub async fn mentions(&self, event: Id) -> async_graphql::Result<Vec<Mention>> {
+    pub async fn mentions(&self, event: EventId) -> async_graphql::Result<Vec<Mention>> {
         Ok(self
             .mentions
             .load_one(event)
@@ -197,7 +208,7 @@ impl LoaderSet {
     }
 
     /// Recorded changes of an event, oldest first.
-    pub async fn revisions(&self, event: Id) -> async_graphql::Result<Vec<Revision>> {
+    pub async fn revisions(&self, event: EventId) -> async_graphql::Result<Vec<Revision>> {
         Ok(self
             .revisions
             .load_one(event)
@@ -207,7 +218,7 @@ impl LoaderSet {
     }
 
     /// Aliases of an actor.
-    pub async fn aliases(&self, actor: Id) -> async_graphql::Result<Vec<Alias>> {
+    pub async fn aliases(&self, actor: ActorId) -> async_graphql::Result<Vec<Alias>> {
         Ok(self
             .aliases
             .load_one(actor)
@@ -217,7 +228,7 @@ impl LoaderSet {
     }
 
     /// Actors by id.
-    pub async fn actors(&self, ids: &[Id]) -> async_graphql::Result<HashMap<Id, Actor>> {
+    pub async fn actors(&self, ids: &[ActorId]) -> async_graphql::Result<HashMap<ActorId, Actor>> {
         self.actors
             .load_many(ids.iter().copied())
             .await
@@ -225,7 +236,7 @@ impl LoaderSet {
     }
 
     /// An article by id.
-    pub async fn article(&self, id: Id) -> async_graphql::Result<Option<Article>> {
+    pub async fn article(&self, id: ArticleId) -> async_graphql::Result<Option<Article>> {
         self.articles.load_one(id).await.map_err(internal)
     }
 }

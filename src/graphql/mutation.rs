@@ -6,7 +6,7 @@ use super::auth::require_writer;
 use super::errors::{bad_input, store};
 use super::scalars::Date;
 use super::types::*;
-use crate::domain::{self, Change, ACTOR_ACTIVE};
+use crate::domain::{self, ActorId, Change, ACTOR_ACTIVE};
 use crate::storage::Store;
 
 /// One spelling of a name.
@@ -149,7 +149,9 @@ pub struct EventPatch {
     pub status: Option<EventStatus>,
 }
 
-fn actor_links(list: &[EventActorInput]) -> async_graphql::Result<Vec<(i64, domain::ActorRole)>> {
+fn actor_links(
+    list: &[EventActorInput],
+) -> async_graphql::Result<Vec<(ActorId, domain::ActorRole)>> {
     list.iter()
         .map(|a| Ok((parse_id(&a.actor_id, "actor")?, a.role.into())))
         .collect()

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use super::errors::{bad_input, store};
 use super::scalars::Date;
 use super::types::*;
-use crate::domain::{self, from_day_number, last_of_month};
+use crate::domain::{self, from_day_number, last_of_month, ActorId, ArticleId};
 use crate::storage::Store;
 
 /// Most buckets one timeline may return.
@@ -66,13 +66,13 @@ impl QueryRoot {
         let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
         let st = ctx.data::<Store>()?;
         let (actors, more) = st
-            .actors_page(search.as_deref(), after, paging.limit)
+            .actors_page(search.as_deref(), after.map(ActorId), paging.limit)
             .await
             .map_err(store)?;
         let edges: Vec<ActorEdge> = actors
             .into_iter()
             .map(|a| ActorEdge {
-                cursor: id_cursor(a.id),
+                cursor: id_cursor(a.id.0),
                 node: Actor(a),
             })
             .collect();
@@ -107,11 +107,14 @@ impl QueryRoot {
         let paging = Paging::new(first, after, None, None)?;
         let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
         let st = ctx.data::<Store>()?;
-        let (articles, more) = st.articles_page(after, paging.limit).await.map_err(store)?;
+        let (articles, more) = st
+            .articles_page(after.map(ArticleId), paging.limit)
+            .await
+            .map_err(store)?;
         let edges: Vec<ArticleEdge> = articles
             .into_iter()
             .map(|a| ArticleEdge {
-                cursor: id_cursor(a.id),
+                cursor: id_cursor(a.id.0),
                 node: Article(a),
             })
             .collect();

@@ -7,6 +7,7 @@ use super::errors::{bad_input, store};
 use super::loaders::{Loaders, Wanted};
 use super::scalars::Date;
 use crate::domain;
+use crate::domain::{ActorId, EventId};
 
 /// Declares a GraphQL enum mirroring the `domain` enum of the same name.
 macro_rules! mirror_enum {
@@ -241,8 +242,8 @@ pub fn parse_token(s: &str) -> async_graphql::Result<domain::SyncToken> {
 }
 
 /// Parses an ID into a row id.
-pub fn parse_id(id: &ID, what: &str) -> async_graphql::Result<i64> {
-    id.parse::<i64>()
+pub fn parse_id<T: std::str::FromStr>(id: &ID, what: &str) -> async_graphql::Result<T> {
+    id.parse::<T>()
         .map_err(|_| bad_input(format!("invalid {what} id {:?}", id.as_str())))
 }
 
@@ -416,7 +417,7 @@ impl Event {
     async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EventActor>> {
         let loaders = ctx.data::<Loaders>()?;
         let links = loaders.event_actors(self.0.id).await?;
-        let ids: Vec<i64> = links.iter().map(|(a, _)| *a).collect();
+        let ids: Vec<ActorId> = links.iter().map(|(a, _)| *a).collect();
         let actors = loaders.actors(&ids).await?;
         Ok(links
             .into_iter()
@@ -800,7 +801,7 @@ impl EventConnection {
         if paging.backwards {
             events.reverse();
         }
-        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
         ctx.data::<Loaders>()?.prefetch(&ids, wanted(ctx)).await?;
         let edges: Vec<EventEdge> = events
             .into_iter()

@@ -16,7 +16,7 @@ use serde::Deserialize;
 pub use source::{read_sources, SourceError, SourceItem, SourceOptions};
 
 use crate::domain::{
-    parse_date, ActorRef, Change, Id, IngestEvent, IngestOutcome, NewArticle, NewMention,
+    parse_date, ActorRef, ArticleId, Change, IngestEvent, IngestOutcome, NewArticle, NewMention,
     PreparedArticle,
 };
 use crate::export::DocBatches;
@@ -146,7 +146,7 @@ fn ingest_event(e: &ExtractedEvent, actors: Vec<(usize, crate::domain::ActorRole
         confidence: e.confidence,
         actors,
         mention: NewMention {
-            article_id: 0,
+            article_id: ArticleId(0),
             sentence: e.evidence.clone(),
             span: (e.evidence_span[0] as i32, e.evidence_span[1] as i32),
             when_text: e.when_text.clone(),
@@ -396,7 +396,7 @@ const REEXTRACT_PAGE: u64 = 500;
 /// database error stops the run, and what was done stays done.
 pub async fn reextract_all(
     store: &Store,
-    only: Option<Id>,
+    only: Option<ArticleId>,
     mut on_failure: impl FnMut(&Failure),
 ) -> Result<ReextractSummary, StoreError> {
     let change = Change::by("reextract");

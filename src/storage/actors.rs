@@ -14,7 +14,7 @@ use super::error::classify;
 use super::query::like_contains;
 use super::txn::{insert_actor, insert_aliases, raise_revisions};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{normalize_name, Actor, ActorPatch, Alias, Id, NewActor};
+use crate::domain::{normalize_name, Actor, ActorId, ActorPatch, Alias, Id, NewActor};
 
 impl Store {
     /// Creates an actor; its name and Arabic name become aliases too.
@@ -29,7 +29,7 @@ impl Store {
     /// Adds a spelling to an actor (a no-op when it normalizes to a known one).
     pub async fn add_actor_alias(
         &self,
-        actor_id: Id,
+        actor_id: ActorId,
         alias: &str,
         lang: Option<&str>,
     ) -> StoreResult<Actor> {
@@ -51,7 +51,7 @@ impl Store {
 
     /// Changes an actor; a new name or Arabic name is added as an alias
     /// (old spellings stay findable).
-    pub async fn update_actor(&self, id: Id, patch: &ActorPatch) -> StoreResult<Actor> {
+    pub async fn update_actor(&self, id: ActorId, patch: &ActorPatch) -> StoreResult<Actor> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = actor::Entity::find_by_id(id)
@@ -105,9 +105,9 @@ impl Store {
     }
 
     /// Actors by id; unknown ids are left out.
-    pub async fn actors_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Actor>> {
+    pub async fn actors_by_ids(&self, ids: &[ActorId]) -> StoreResult<Vec<Actor>> {
         Ok(self
-            .rows_by_ids::<actor::Entity>(actor::Column::Id, ids)
+            .rows_by_ids::<actor::Entity, _>(actor::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_actor)
@@ -115,8 +115,11 @@ impl Store {
     }
 
     /// Aliases of many actors: actor id → aliases, one statement.
-    pub async fn aliases_of_actors(&self, ids: &[Id]) -> StoreResult<HashMap<Id, Vec<Alias>>> {
-        let mut out: HashMap<Id, Vec<Alias>> = HashMap::new();
+    pub async fn aliases_of_actors(
+        &self,
+        ids: &[ActorId],
+    ) -> StoreResult<HashMap<ActorId, Vec<Alias>>> {
+        let mut out: HashMap<ActorId, Vec<Alias>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
@@ -126,7 +129,9 @@ impl Store {
             .all(&self.db)
             .await?;
         for r in rows {
-            out.entry(r.actor_id).or_default().push(to_alias(r));
+            out.entry(ActorId(r.actor_id))
+                .or_default()
+                .push(to_alias(r));
         }
         Ok(out)
     }
@@ -136,7 +141,7 @@ impl Store {
     pub async fn actors_page(
         &self,
         search: Option<&str>,
-        after: Option<Id>,
+        after: Option<ActorId>,
         limit: u64,
     ) -> StoreResult<(Vec<Actor>, bool)> {
         let mut cond = Condition::all();
@@ -175,8 +180,8 @@ impl Store {
     pub async fn actor_ids_by_normalized(
         &self,
         keys: &[String],
-    ) -> StoreResult<HashMap<String, Vec<Id>>> {
-        let mut out: HashMap<String, Vec<Id>> = HashMap::new();
+    ) -> StoreResult<HashMap<String, Vec<ActorId>>> {
+        let mut out: HashMap<String, Vec<ActorId>> = HashMap::new();
         if keys.is_empty() {
             return Ok(out);
         }
@@ -190,7 +195,7 @@ impl Store {
             .all(&self.db)
             .await?;
         for (k, id) in rows {
-            out.entry(k).or_default().push(id);
+            out.entry(k).or_default().push(ActorId(id));
         }
         Ok(out)
     }

@@ -9,7 +9,7 @@ use super::convert::{content_hash, to_article};
 use super::entities::article;
 use super::error::classify;
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Article, ArticleRef, Id, NewArticle};
+use crate::domain::{Article, ArticleId, ArticleRef, Id, NewArticle};
 
 /// Citation columns of an article: id, url, title, outlet, publication day.
 type RefRow = (
@@ -47,9 +47,9 @@ impl Store {
     }
 
     /// Articles by id; unknown ids are left out.
-    pub async fn articles_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Article>> {
+    pub async fn articles_by_ids(&self, ids: &[ArticleId]) -> StoreResult<Vec<Article>> {
         Ok(self
-            .rows_by_ids::<article::Entity>(article::Column::Id, ids)
+            .rows_by_ids::<article::Entity, _>(article::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_article)
@@ -57,7 +57,7 @@ impl Store {
     }
 
     /// Citation fields of articles by id (bodies are not read).
-    pub async fn article_refs(&self, ids: &[Id]) -> StoreResult<Vec<ArticleRef>> {
+    pub async fn article_refs(&self, ids: &[ArticleId]) -> StoreResult<Vec<ArticleRef>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
@@ -75,7 +75,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|(id, url, title, outlet, published_on)| ArticleRef {
-                id,
+                id: ArticleId(id),
                 url,
                 title,
                 outlet,
@@ -87,7 +87,7 @@ impl Store {
     /// Articles ordered by id after `after`; `limit + 1` rows tell whether more follow.
     pub async fn articles_page(
         &self,
-        after: Option<Id>,
+        after: Option<ArticleId>,
         limit: u64,
     ) -> StoreResult<(Vec<Article>, bool)> {
         let mut q = article::Entity::find();

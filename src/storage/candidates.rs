@@ -13,7 +13,7 @@ use super::convert::to_event;
 use super::entities::{event, event_actor, mention};
 use super::{Store, StoreResult};
 use crate::domain::dedup::{self, DedupView};
-use crate::domain::{ActorRole, EventKind, EventStatus, Id};
+use crate::domain::{ActorId, ActorRole, ArticleId, EventId, EventKind, EventStatus, Id};
 
 /// Most events whose candidates one statement asks for.
 const UNION_CHUNK: usize = 100;
@@ -57,7 +57,7 @@ fn candidate_condition(store: &Store, new: &DedupView) -> Condition {
 /// rows `(k, event_id, n, o, t)`, `k` 0 for a link (`n` the actor, `t` its
 /// role) and 1 for a mention (`n` its article, `t` its sentence), links
 /// in actor order and mentions in id order (`o`).
-fn links_and_evidence(store: &Store, ids: &[Id]) -> sea_orm::sea_query::SelectStatement {
+fn links_and_evidence(store: &Store, ids: &[EventId]) -> sea_orm::sea_query::SelectStatement {
     use event_actor::Column as L;
     use sea_orm::sea_query::{Alias, UnionType};
     let mut q = Query::select()
@@ -134,10 +134,10 @@ fn candidate_union(
 #[derive(Default)]
 pub(super) struct Candidates {
     /// Per event of the article: its candidates, newest first.
-    of: Vec<Vec<Id>>,
-    views: HashMap<Id, DedupView>,
+    of: Vec<Vec<EventId>>,
+    views: HashMap<EventId, DedupView>,
     /// Each candidate's revision when fetched and its actor links then.
-    links: HashMap<Id, (i64, Vec<(Id, ActorRole)>)>,
+    links: HashMap<EventId, (i64, Vec<(ActorId, ActorRole)>)>,
 }
 
 impl Candidates {
@@ -147,8 +147,8 @@ impl Candidates {
         news: &[DedupView],
     ) -> StoreResult<Candidates> {
         use sea_orm::{ConnectionTrait, FromQueryResult};
-        let mut of: Vec<Vec<Id>> = vec![vec![]; news.len()];
-        let mut models: HashMap<Id, event::Model> = HashMap::new();
+        let mut of: Vec<Vec<EventId>> = vec![vec![]; news.len()];
+        let mut models: HashMap<EventId, event::Model> = HashMap::new();
         // SQLite takes at most 500 terms in a compound SELECT, and both
         // backends a bounded number of bound values: a long article's
         // events are asked for in several statements.
@@ -163,9 +163,9 @@ impl Candidates {
                 let i: i64 = row.try_get("", "for_event")?;
                 let m = event::Model::from_query_result(&row, "")?;
                 if let Some(list) = of.get_mut(i as usize) {
-                    list.push(m.id);
+                    list.push(EventId(m.id));
                 }
-                models.insert(m.id, m);
+                models.insert(EventId(m.id), m);
             }
         }
         if models.is_empty() {
@@ -174,7 +174,7 @@ impl Candidates {
                 ..Default::default()
             });
         }
-        let ids: Vec<Id> = models.keys().copied().collect();
+        let ids: Vec<EventId> = models.keys().copied().collect();
         if store.is_postgres() {
             // Every statement from here to the article's commit finds rows
             // by id (lists of ids, primary keys), where the generic plan is
@@ -186,9 +186,11 @@ impl Candidates {
             txn.execute_unprepared("SET LOCAL plan_cache_mode = force_generic_plan")
                 .await?;
         }
-        let mut links: HashMap<Id, (i64, Vec<(Id, ActorRole)>)> =
-            models.values().map(|m| (m.id, (m.rev, vec![]))).collect();
-        let mut evidence: HashMap<Id, (Vec<String>, Vec<Id>)> = HashMap::new();
+        let mut links: HashMap<EventId, (i64, Vec<(ActorId, ActorRole)>)> = models
+            .values()
+            .map(|m| (EventId(m.id), (m.rev, vec![])))
+            .collect();
+        let mut evidence: HashMap<EventId, (Vec<String>, Vec<ArticleId>)> = HashMap::new();
         for row in txn
             .query_all_raw(
                 txn.get_database_backend()
@@ -200,13 +202,16 @@ impl Candidates {
             let n: Id = row.try_get("", "n")?;
             let t: String = row.try_get("", "t")?;
             if row.try_get::<i64>("", "k")? == 0 {
-                if let Some((_, l)) = links.get_mut(&event_id) {
-                    l.push((n, ActorRole::parse(&t).unwrap_or(ActorRole::Mentioned)));
+                if let Some((_, l)) = links.get_mut(&EventId(event_id)) {
+                    l.push((
+                        ActorId(n),
+                        ActorRole::parse(&t).unwrap_or(ActorRole::Mentioned),
+                    ));
                 }
             } else {
-                let e = evidence.entry(event_id).or_default();
+                let e = evidence.entry(EventId(event_id)).or_default();
                 e.0.push(t);
-                e.1.push(n);
+                e.1.push(ArticleId(n));
             }
         }
         let mut views = HashMap::with_capacity(models.len());
@@ -233,7 +238,7 @@ impl Candidates {
 
     /// The actor links of candidate `id` as fetched, if it is still at
     /// revision `rev` (every change to its links moves the revision).
-    pub(super) fn links(&self, id: Id, rev: i64) -> Option<&[(Id, ActorRole)]> {
+    pub(super) fn links(&self, id: EventId, rev: i64) -> Option<&[(ActorId, ActorRole)]> {
         match self.links.get(&id) {
             Some((r, l)) if *r == rev => Some(l),
             _ => None,
@@ -242,7 +247,7 @@ impl Candidates {
 
     /// The stored event that event `i` of the article (seen as `new`)
     /// duplicates, if any: the best score, the newest on a tie.
-    pub(super) fn best(&self, i: usize, new: &DedupView) -> Option<Id> {
+    pub(super) fn best(&self, i: usize, new: &DedupView) -> Option<EventId> {
         let candidates = self.of.get(i).into_iter().flatten();
         dedup::best_candidate(
             new,
@@ -251,7 +256,7 @@ impl Candidates {
     }
 
     /// `article` now reports `target` (it was merged into).
-    pub(super) fn reported(&mut self, target: Id, article: Id) {
+    pub(super) fn reported(&mut self, target: EventId, article: ArticleId) {
         if let Some(v) = self.views.get_mut(&target) {
             v.articles.push(article);
         }

@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 use super::entities::{actor, actor_alias, article, event, mention};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    from_day_number, Actor, ActorKind, Alias, Article, Count, DateModifier, Event, EventDate,
-    EventKind, EventStatus, Id, Mention, NewEvent, NewMention, Precision, Quantity,
+    from_day_number, Actor, ActorId, ActorKind, Alias, Article, ArticleId, Count, DateModifier,
+    Event, EventDate, EventId, EventKind, EventStatus, Mention, MentionId, NewEvent, NewMention,
+    Precision, Quantity,
 };
 
 pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
@@ -25,7 +26,7 @@ pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
         None => None,
     };
     Ok(Event {
-        id: m.id,
+        id: EventId(m.id),
         kind: EventKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
         status: EventStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
         date: EventDate {
@@ -89,9 +90,9 @@ pub(super) fn check_confidence(c: f64) -> StoreResult<()> {
 
 pub(super) fn to_mention(m: mention::Model) -> Mention {
     Mention {
-        id: m.id,
-        event_id: m.event_id,
-        article_id: m.article_id,
+        id: MentionId(m.id),
+        event_id: EventId(m.event_id),
+        article_id: ArticleId(m.article_id),
         sentence: m.sentence,
         span: (m.span_start, m.span_end),
         when_text: m.when_text,
@@ -133,7 +134,7 @@ pub(super) fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
 
 pub(super) fn to_actor(m: actor::Model) -> Actor {
     Actor {
-        id: m.id,
+        id: ActorId(m.id),
         kind: ActorKind::parse(&m.kind).unwrap_or(ActorKind::Other),
         name: m.name,
         name_ar: m.name_ar,
@@ -144,7 +145,7 @@ pub(super) fn to_actor(m: actor::Model) -> Actor {
 
 pub(super) fn to_alias(m: actor_alias::Model) -> Alias {
     Alias {
-        actor_id: m.actor_id,
+        actor_id: ActorId(m.actor_id),
         alias: m.alias,
         lang: m.lang,
         normalized: m.normalized,
@@ -168,7 +169,7 @@ pub(super) fn check_wikidata(q: &Option<String>) -> StoreResult<Option<String>> 
 
 pub(super) fn to_article(m: article::Model) -> Article {
     Article {
-        id: m.id,
+        id: ArticleId(m.id),
         url: m.url,
         title: m.title,
         outlet: m.outlet,
@@ -186,10 +187,10 @@ pub fn content_hash(body: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(super) fn mention_row(event_id: Id, m: &NewMention) -> mention::ActiveModel {
+pub(super) fn mention_row(event_id: EventId, m: &NewMention) -> mention::ActiveModel {
     mention::ActiveModel {
-        event_id: Set(event_id),
-        article_id: Set(m.article_id),
+        event_id: Set(event_id.0),
+        article_id: Set(m.article_id.0),
         sentence: Set(m.sentence.clone()),
         span_start: Set(m.span.0),
         span_end: Set(m.span.1),
@@ -199,3 +200,16 @@ pub(super) fn mention_row(event_id: Id, m: &NewMention) -> mention::ActiveModel 
         ..Default::default()
     }
 }
+
+/// Typed ids bind as the `BIGINT` they are stored as, so queries take them
+/// as they are (`Column::Id.eq(id)`, `is_in(ids)`).
+macro_rules! id_values {
+    ($($id:ty),*) => {$(
+        impl From<$id> for sea_orm::Value {
+            fn from(id: $id) -> Self {
+                sea_orm::Value::BigInt(Some(id.0))
+            }
+        }
+    )*};
+}
+id_values!(EventId, ActorId, ArticleId, MentionId);

@@ -21,13 +21,13 @@ use super::entities::{event, event_doc};
 use super::query::{keyset, Cursor};
 use super::txn::INSERT_CHUNK;
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{EventFilter, Id, SyncToken};
+use crate::domain::{EventFilter, EventId, Id, SyncToken};
 
 /// One event of an export: its place in date order and its stored
 /// document when that is current.
 #[derive(Debug, Clone)]
 pub struct DocRow {
-    pub id: Id,
+    pub id: EventId,
     pub start_day: i32,
     pub end_day: i32,
     /// The stored document, if made at the event's revision in the
@@ -44,7 +44,7 @@ fn current(version: i32) -> Expr {
 }
 
 /// A document to store: event id, the revision it was made at, the text.
-pub type NewDoc = (Id, i64, String);
+pub type NewDoc = (EventId, i64, String);
 
 /// A document as stored: its length (4 bytes, little-endian), then its
 /// text as one LZ4 block.
@@ -115,7 +115,7 @@ impl Store {
                 while let Some(row) = rows.next().await {
                     let (id, start_day, end_day, doc) = row?;
                     buf.push(DocRow {
-                        id,
+                        id: EventId(id),
                         start_day,
                         end_day,
                         doc: doc.as_deref().and_then(unpack),
@@ -217,7 +217,7 @@ impl Store {
         let _writer = self.write_lock().await;
         for chunk in docs.chunks(INSERT_CHUNK) {
             let rows = chunk.iter().map(|(id, rev, doc)| event_doc::ActiveModel {
-                event_id: Set(*id),
+                event_id: Set(id.0),
                 rev: Set(*rev),
                 version: Set(version),
                 doc: Set(pack(doc)),
@@ -250,10 +250,10 @@ impl Store {
     pub async fn stale_docs(
         &self,
         changed_since: Option<SyncToken>,
-        after: Option<Id>,
+        after: Option<EventId>,
         limit: u64,
         version: i32,
-    ) -> StoreResult<Vec<Id>> {
+    ) -> StoreResult<Vec<EventId>> {
         let mut q = event::Entity::find()
             .select_only()
             .column(event::Column::Id)
@@ -270,14 +270,14 @@ impl Store {
             q = q.filter(event::Column::ChangeSeq.gte(t.0));
         }
         let txn = self.doc_reads().await?;
-        let ids = q
+        let ids: Vec<i64> = q
             .order_by_asc(event::Column::Id)
             .limit(limit)
             .into_tuple()
             .all(&txn)
             .await?;
         txn.commit().await?;
-        Ok(ids)
+        Ok(ids.into_iter().map(EventId).collect())
     }
 
     /// Drops every stored document (exports then build them again);

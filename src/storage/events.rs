@@ -16,8 +16,8 @@ use super::txn::{
 };
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{
-    day_number, normalize_name, ActorRole, Change, DateMatch, Event, EventFilter, EventOrder,
-    EventPatch, EventStatus, Id, Match, Mention, NewEvent, NewMention,
+    day_number, normalize_name, ActorId, ActorRole, Change, DateMatch, Event, EventFilter, EventId,
+    EventOrder, EventPatch, EventStatus, Match, Mention, NewEvent, NewMention,
 };
 
 impl Store {
@@ -34,7 +34,7 @@ impl Store {
     /// Changes an event; `actors`, when present, replaces the whole list.
     pub async fn update_event(
         &self,
-        id: Id,
+        id: EventId,
         patch: &EventPatch,
         change: &Change,
     ) -> StoreResult<Event> {
@@ -47,7 +47,7 @@ impl Store {
 
     /// Deletes an event with its mentions and actor links, leaving a
     /// tombstone and a revision; false when absent.
-    pub async fn delete_event(&self, id: Id, change: &Change) -> StoreResult<bool> {
+    pub async fn delete_event(&self, id: EventId, change: &Change) -> StoreResult<bool> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let mut q = event::Entity::find_by_id(id);
@@ -69,7 +69,7 @@ impl Store {
     }
 
     /// An event by id, or `NotFound`.
-    pub async fn event(&self, id: Id) -> StoreResult<Event> {
+    pub async fn event(&self, id: EventId) -> StoreResult<Event> {
         self.events_by_ids(&[id])
             .await?
             .pop()
@@ -77,8 +77,8 @@ impl Store {
     }
 
     /// Events by id, in no particular order; unknown ids are left out.
-    pub async fn events_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Event>> {
-        self.rows_by_ids::<event::Entity>(event::Column::Id, ids)
+    pub async fn events_by_ids(&self, ids: &[EventId]) -> StoreResult<Vec<Event>> {
+        self.rows_by_ids::<event::Entity, _>(event::Column::Id, ids)
             .await?
             .into_iter()
             .map(to_event)
@@ -191,9 +191,9 @@ impl Store {
     /// Actor links of many events: event id → (actor id, role), one statement.
     pub async fn event_actor_links(
         &self,
-        event_ids: &[Id],
-    ) -> StoreResult<HashMap<Id, Vec<(Id, ActorRole)>>> {
-        let mut out: HashMap<Id, Vec<(Id, ActorRole)>> = HashMap::new();
+        event_ids: &[EventId],
+    ) -> StoreResult<HashMap<EventId, Vec<(ActorId, ActorRole)>>> {
+        let mut out: HashMap<EventId, Vec<(ActorId, ActorRole)>> = HashMap::new();
         if event_ids.is_empty() {
             return Ok(out);
         }
@@ -205,7 +205,9 @@ impl Store {
             .await?;
         for r in rows {
             let role = ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned);
-            out.entry(r.event_id).or_default().push((r.actor_id, role));
+            out.entry(EventId(r.event_id))
+                .or_default()
+                .push((ActorId(r.actor_id), role));
         }
         Ok(out)
     }
@@ -213,9 +215,9 @@ impl Store {
     /// Mentions of many events: event id → mentions, one statement.
     pub async fn mentions_of_events(
         &self,
-        event_ids: &[Id],
-    ) -> StoreResult<HashMap<Id, Vec<Mention>>> {
-        let mut out: HashMap<Id, Vec<Mention>> = HashMap::new();
+        event_ids: &[EventId],
+    ) -> StoreResult<HashMap<EventId, Vec<Mention>>> {
+        let mut out: HashMap<EventId, Vec<Mention>> = HashMap::new();
         if event_ids.is_empty() {
             return Ok(out);
         }
@@ -225,13 +227,15 @@ impl Store {
             .all(&self.db)
             .await?;
         for m in rows {
-            out.entry(m.event_id).or_default().push(to_mention(m));
+            out.entry(EventId(m.event_id))
+                .or_default()
+                .push(to_mention(m));
         }
         Ok(out)
     }
 
     /// Adds evidence to an event.
-    pub async fn add_mention(&self, event_id: Id, m: &NewMention) -> StoreResult<Mention> {
+    pub async fn add_mention(&self, event_id: EventId, m: &NewMention) -> StoreResult<Mention> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = insert_mention(&txn, event_id, m).await?;
@@ -358,7 +362,7 @@ impl Store {
             c = c.add(self.text_condition(text));
         }
         if !groups.is_empty() {
-            let in_links = |ids: Vec<Id>| {
+            let in_links = |ids: Vec<ActorId>| {
                 let mut q = Query::select()
                     .column(event_actor::Column::EventId)
                     .from(event_actor::Entity)
@@ -371,7 +375,7 @@ impl Store {
             };
             match f.actor_match {
                 Match::Any => {
-                    let all: Vec<Id> = groups.into_iter().flatten().collect();
+                    let all: Vec<ActorId> = groups.into_iter().flatten().collect();
                     c = c.add(in_links(all));
                 }
                 Match::All => {
@@ -391,8 +395,8 @@ impl Store {
 
     /// The actor constraints as groups of ids (one group per id or name:
     /// a name may name several actors). `None` when nothing can match.
-    async fn actor_groups(&self, f: &EventFilter) -> StoreResult<Option<Vec<Vec<Id>>>> {
-        let mut groups: Vec<Vec<Id>> = f.actor_ids.iter().map(|id| vec![*id]).collect();
+    async fn actor_groups(&self, f: &EventFilter) -> StoreResult<Option<Vec<Vec<ActorId>>>> {
+        let mut groups: Vec<Vec<ActorId>> = f.actor_ids.iter().map(|id| vec![*id]).collect();
         if !f.actors.is_empty() {
             let keys: Vec<String> = f.actors.iter().map(|a| normalize_name(a)).collect();
             let found = self.actor_ids_by_normalized(&keys).await?;

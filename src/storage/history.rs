@@ -17,7 +17,9 @@ use super::txn::{
     set_next_revision, snapshot_in, write_revision,
 };
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{dedup, Change, Event, EventStatus, Id, Revision, SyncToken, Tombstone};
+use crate::domain::{
+    dedup, Change, Event, EventId, EventStatus, Id, MentionId, Revision, SyncToken, Tombstone,
+};
 
 /// The fields of a stored revision (`before` or `after`); text that does
 /// not decode is corrupt data, not a revision without fields.
@@ -31,8 +33,11 @@ fn parse_json(revision: Id, s: Option<String>) -> StoreResult<Option<Value>> {
 
 impl Store {
     /// Revisions of many events, oldest first: event id → revisions.
-    pub async fn revisions_of(&self, ids: &[Id]) -> StoreResult<HashMap<Id, Vec<Revision>>> {
-        let mut out: HashMap<Id, Vec<Revision>> = HashMap::new();
+    pub async fn revisions_of(
+        &self,
+        ids: &[EventId],
+    ) -> StoreResult<HashMap<EventId, Vec<Revision>>> {
+        let mut out: HashMap<EventId, Vec<Revision>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
@@ -42,9 +47,9 @@ impl Store {
             .all(&self.db)
             .await?;
         for r in rows {
-            out.entry(r.event_id).or_default().push(Revision {
+            out.entry(EventId(r.event_id)).or_default().push(Revision {
                 id: r.id,
-                event_id: r.event_id,
+                event_id: EventId(r.event_id),
                 at: r.at,
                 by: r.author,
                 action: r.action,
@@ -85,9 +90,9 @@ impl Store {
             .into_iter()
             .map(|t| Tombstone {
                 id: t.id,
-                event_id: t.event_id,
+                event_id: EventId(t.event_id),
                 reason: t.reason,
-                merged_into: t.merged_into,
+                merged_into: t.merged_into.map(EventId),
                 at: t.at,
             })
             .collect())
@@ -95,8 +100,8 @@ impl Store {
 
     /// Merges events into the first one: mentions and actors move to it, the
     /// narrowest date wins, the others become tombstones; recorded on all.
-    pub async fn merge_events(&self, ids: &[Id], change: &Change) -> StoreResult<Event> {
-        let mut uniq: Vec<Id> = vec![];
+    pub async fn merge_events(&self, ids: &[EventId], change: &Change) -> StoreResult<Event> {
+        let mut uniq: Vec<EventId> = vec![];
         for id in ids {
             if !uniq.contains(id) {
                 uniq.push(*id);
@@ -175,7 +180,11 @@ impl Store {
 
     /// Moves one mention out of its event into a new event with the same
     /// fields (undoing a wrong merge); recorded on both events.
-    pub async fn split_mention(&self, mention_id: Id, change: &Change) -> StoreResult<Event> {
+    pub async fn split_mention(
+        &self,
+        mention_id: MentionId,
+        change: &Change,
+    ) -> StoreResult<Event> {
         let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = mention::Entity::find_by_id(mention_id)
@@ -192,7 +201,7 @@ impl Store {
                 m.event_id
             )));
         }
-        let old = load_event(&txn, m.event_id).await?;
+        let old = load_event(&txn, EventId(m.event_id)).await?;
         let links = links_in(&txn, old.id).await?;
         let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
         let new = create_in(
@@ -213,7 +222,7 @@ impl Store {
         )
         .await?;
         let mut am = m.into_active_model();
-        am.event_id = Set(new.id);
+        am.event_id = Set(new.id.0);
         am.update(&txn).await?;
         record_source_change(&txn, &[old.id], &note, "split").await?;
         txn.commit().await?;

@@ -20,9 +20,9 @@ use super::txn::{
 use super::{Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView, Report};
 use crate::domain::{
-    normalize_name, ActorRef, ActorRole, Article, Change, EventKind, EventPatch, EventStatus, Id,
-    IngestEvent, IngestOutcome, NewActor, NewEvent, NewMention, PreparedArticle, ReextractOutcome,
-    ACTOR_ACTIVE, ACTOR_PROPOSED,
+    normalize_name, ActorId, ActorRef, ActorRole, Article, ArticleId, Change, EventId, EventKind,
+    EventPatch, EventStatus, Id, IngestEvent, IngestOutcome, NewActor, NewEvent, NewMention,
+    PreparedArticle, ReextractOutcome, ACTOR_ACTIVE, ACTOR_PROPOSED,
 };
 
 impl Store {
@@ -67,8 +67,8 @@ impl Store {
     }
 
     /// Event ids with a mention in an article.
-    pub async fn events_of_article(&self, article_id: Id) -> StoreResult<Vec<Id>> {
-        let mut ids: Vec<Id> = mention::Entity::find()
+    pub async fn events_of_article(&self, article_id: ArticleId) -> StoreResult<Vec<EventId>> {
+        let mut ids: Vec<i64> = mention::Entity::find()
             .select_only()
             .column(mention::Column::EventId)
             .filter(mention::Column::ArticleId.eq(article_id))
@@ -77,7 +77,7 @@ impl Store {
             .await?;
         ids.sort_unstable();
         ids.dedup();
-        Ok(ids)
+        Ok(ids.into_iter().map(EventId).collect())
     }
 
     /// Stores an article with its extracted events in one transaction:
@@ -141,7 +141,8 @@ impl Store {
             created: vec![],
             merged: vec![],
         };
-        let mut placer = Placer::new(self, &txn, change, art.id, actor_ids, &p.events).await?;
+        let mut placer =
+            Placer::new(self, &txn, change, ArticleId(art.id), actor_ids, &p.events).await?;
         for (i, e) in p.events.iter().enumerate() {
             placer.place(i, e, &mut out).await?;
         }
@@ -241,8 +242,8 @@ fn actor_key(name: &str) -> i64 {
 }
 
 /// The actor links of an extracted event, by resolved actor id.
-fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
-    let mut links: Vec<(Id, ActorRole)> = e
+fn links_of(e: &IngestEvent, actor_ids: &[ActorId]) -> Vec<(ActorId, ActorRole)> {
+    let mut links: Vec<(ActorId, ActorRole)> = e
         .actors
         .iter()
         .filter_map(|(i, r)| actor_ids.get(*i).map(|id| (*id, *r)))
@@ -256,9 +257,9 @@ fn links_of(e: &IngestEvent, actor_ids: &[Id]) -> Vec<(Id, ActorRole)> {
 /// its mention in the article.
 fn view_of(
     e: &IngestEvent,
-    actor_ids: &[Id],
-    article_id: Id,
-) -> (Vec<(Id, ActorRole)>, NewMention, DedupView) {
+    actor_ids: &[ActorId],
+    article_id: ArticleId,
+) -> (Vec<(ActorId, ActorRole)>, NewMention, DedupView) {
     let links = links_of(e, actor_ids);
     let mut m = e.mention.clone();
     m.article_id = article_id;
@@ -280,8 +281,8 @@ struct Placer<'a> {
     store: &'a Store,
     txn: &'a DatabaseTransaction,
     change: &'a Change,
-    article_id: Id,
-    actor_ids: Vec<Id>,
+    article_id: ArticleId,
+    actor_ids: Vec<ActorId>,
     candidates: Candidates,
     pending: Vec<(NewEvent, NewMention)>,
     merges: Vec<Merge>,
@@ -290,7 +291,7 @@ struct Placer<'a> {
 /// An extracted event placed as a new report of stored event `target`,
 /// written with the others at the article's end.
 struct Merge {
-    target: Id,
+    target: EventId,
     report: Report,
     mention: NewMention,
 }
@@ -300,8 +301,8 @@ impl<'a> Placer<'a> {
         store: &'a Store,
         txn: &'a DatabaseTransaction,
         change: &'a Change,
-        article_id: Id,
-        actor_ids: Vec<Id>,
+        article_id: ArticleId,
+        actor_ids: Vec<ActorId>,
         events: &[IngestEvent],
     ) -> StoreResult<Placer<'a>> {
         let views: Vec<DedupView> = events
@@ -421,7 +422,11 @@ async fn create_pending(
 
 impl Store {
     /// Article ids after `after`, at most `limit`, ascending.
-    pub async fn article_ids(&self, after: Option<Id>, limit: u64) -> StoreResult<Vec<Id>> {
+    pub async fn article_ids(
+        &self,
+        after: Option<ArticleId>,
+        limit: u64,
+    ) -> StoreResult<Vec<ArticleId>> {
         let mut q = article::Entity::find()
             .select_only()
             .column(article::Column::Id);
@@ -430,9 +435,12 @@ impl Store {
         }
         Ok(q.order_by_asc(article::Column::Id)
             .limit(limit)
-            .into_tuple::<Id>()
+            .into_tuple::<i64>()
             .all(&self.db)
-            .await?)
+            .await?
+            .into_iter()
+            .map(ArticleId)
+            .collect())
     }
 
     /// Applies a new extraction of a stored article in one transaction:
@@ -442,7 +450,7 @@ impl Store {
     /// have no other source.
     pub async fn reextract_article(
         &self,
-        article_id: Id,
+        article_id: ArticleId,
         p: &PreparedArticle,
         change: &Change,
     ) -> StoreResult<ReextractOutcome> {
@@ -478,7 +486,7 @@ impl Store {
                 continue;
             };
             let m = old.remove(i);
-            let ev = load_event(&txn, m.event_id).await?;
+            let ev = load_event(&txn, EventId(m.event_id)).await?;
             let other_sources = mention::Entity::find()
                 .filter(mention::Column::EventId.eq(ev.id))
                 .filter(mention::Column::ArticleId.ne(article_id))
@@ -515,12 +523,12 @@ impl Store {
         }
         placer.finish(&mut out).await?;
         for m in old {
-            let ev = load_event(&txn, m.event_id).await?;
+            let ev = load_event(&txn, EventId(m.event_id)).await?;
             if ev.status != EventStatus::Extracted {
                 res.kept.push(ev.id);
                 continue;
             }
-            let event_id = m.event_id;
+            let event_id = EventId(m.event_id);
             mention::Entity::delete_by_id(m.id).exec(&txn).await?;
             raise_revision(&txn, event_id).await?;
             let left = mention::Entity::find()
@@ -544,7 +552,10 @@ impl Store {
 /// The stored actors of `refs`, in two statements: by Wikidata id, then
 /// by canonical name among aliases (the actor whose own name it is first,
 /// then the oldest).
-async fn find_actors(txn: &DatabaseTransaction, refs: &[ActorRef]) -> StoreResult<Vec<Option<Id>>> {
+async fn find_actors(
+    txn: &DatabaseTransaction,
+    refs: &[ActorRef],
+) -> StoreResult<Vec<Option<ActorId>>> {
     let qs: Vec<&str> = refs.iter().filter_map(|a| a.wikidata.as_deref()).collect();
     let by_q: HashMap<String, Id> = if qs.is_empty() {
         HashMap::new()
@@ -593,14 +604,14 @@ async fn find_actors(txn: &DatabaseTransaction, refs: &[ActorRef]) -> StoreResul
         .zip(&keys)
         .map(|(a, key)| {
             if let Some(id) = a.wikidata.as_ref().and_then(|q| by_q.get(q)) {
-                return Some(*id);
+                return Some(ActorId(*id));
             }
             let mut of_key = hits.iter().filter(|(k, _, _)| k == key);
             of_key
                 .clone()
                 .find(|(_, _, n)| normalize_name(n) == *key)
                 .or_else(|| of_key.next())
-                .map(|(_, id, _)| *id)
+                .map(|(_, id, _)| ActorId(*id))
         })
         .collect())
 }
@@ -612,7 +623,7 @@ async fn resolve_actors(
     store: &Store,
     txn: &DatabaseTransaction,
     refs: &[ActorRef],
-) -> StoreResult<Vec<Id>> {
+) -> StoreResult<Vec<ActorId>> {
     let mut ids = find_actors(txn, refs).await?;
     let missing: Vec<usize> = (0..refs.len()).filter(|&i| ids[i].is_none()).collect();
     if missing.is_empty() {
@@ -631,7 +642,7 @@ async fn resolve_actors(
 }
 
 /// Finds (by Wikidata id, then by canonical name among aliases) or creates an actor.
-async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<Id> {
+async fn resolve_actor(txn: &DatabaseTransaction, a: &ActorRef) -> StoreResult<ActorId> {
     if let Some(id) = find_actors(txn, std::slice::from_ref(a)).await?[0] {
         return Ok(id);
     }
@@ -673,12 +684,12 @@ async fn merge_all(
     candidates: &Candidates,
     merges: &[Merge],
     change: &Change,
-    article_id: Id,
+    article_id: ArticleId,
 ) -> StoreResult<(Vec<mention::ActiveModel>, Vec<revision::ActiveModel>)> {
     if merges.is_empty() {
         return Ok((vec![], vec![]));
     }
-    let targets: Vec<Id> = merges.iter().map(|m| m.target).collect();
+    let targets: Vec<EventId> = merges.iter().map(|m| m.target).collect();
     let mut find = event::Entity::find()
         .filter(store.id_in(event::Column::Id, &targets))
         .order_by_asc(event::Column::Id);
@@ -686,11 +697,11 @@ async fn merge_all(
         // Serialize changes to the targets between concurrent writers.
         find = find.lock_exclusive();
     }
-    let olds: HashMap<Id, event::Model> = find
+    let olds: HashMap<EventId, event::Model> = find
         .all(txn)
         .await?
         .into_iter()
-        .map(|m| (m.id, m))
+        .map(|m| (EventId(m.id), m))
         .collect();
     let mut note = change.clone();
     note.note = Some(format!("new source: article {article_id}"));

@@ -37,7 +37,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
-use crate::domain::{Id, SyncToken};
+use crate::domain::SyncToken;
 
 pub use convert::content_hash;
 pub use docs::{DocRow, NewDoc};
@@ -386,10 +386,10 @@ impl Store {
     }
 
     /// The rows of entity `E` whose `column` is one of `ids` (one statement).
-    async fn rows_by_ids<E: sea_orm::EntityTrait>(
+    async fn rows_by_ids<E: sea_orm::EntityTrait, I: Copy + Into<i64>>(
         &self,
         column: E::Column,
-        ids: &[Id],
+        ids: &[I],
     ) -> StoreResult<Vec<E::Model>> {
         use sea_orm::QueryFilter;
         if ids.is_empty() {
@@ -405,14 +405,18 @@ impl Store {
     /// so the statement is prepared and planned once, not once per list
     /// length (a 1,000-id IN list costs PostgreSQL tens of milliseconds to
     /// plan).
-    fn id_in<C: sea_orm::ColumnTrait>(&self, column: C, ids: &[Id]) -> sea_orm::Condition {
+    fn id_in<C: sea_orm::ColumnTrait, I: Copy + Into<i64>>(
+        &self,
+        column: C,
+        ids: &[I],
+    ) -> sea_orm::Condition {
         use sea_orm::sea_query::Expr;
         let col = format!(
             "\"{}\".\"{}\"",
             column.entity_name().inner(),
             column.as_str()
         );
-        let unique: std::collections::BTreeSet<Id> = ids.iter().copied().collect();
+        let unique: std::collections::BTreeSet<i64> = ids.iter().map(|i| (*i).into()).collect();
         let list: Vec<String> = unique.iter().map(|i| i.to_string()).collect();
         let expr = if self.is_postgres() {
             Expr::cust_with_values(

@@ -23,9 +23,9 @@ impl Cursor {
         match order {
             EventOrder::DateAsc | EventOrder::DateDesc => {
                 let (s, en) = e.date.day_numbers();
-                Cursor::Date(s, en, e.id)
+                Cursor::Date(s, en, e.id.0)
             }
-            EventOrder::CreatedAsc | EventOrder::CreatedDesc => Cursor::Created(e.id),
+            EventOrder::CreatedAsc | EventOrder::CreatedDesc => Cursor::Created(e.id.0),
         }
     }
 

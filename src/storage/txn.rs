@@ -23,12 +23,12 @@ use super::error::classify;
 use super::{StoreError, StoreResult};
 use crate::domain::history::{diff, snapshot};
 use crate::domain::{
-    normalize_name, Actor, ActorRole, Change, Event, EventPatch, EventStatus, Id, NewActor,
-    NewEvent, NewMention,
+    normalize_name, Actor, ActorId, ActorRole, Change, Event, EventId, EventPatch, EventStatus,
+    NewActor, NewEvent, NewMention,
 };
 
 /// Loads an event inside `txn`, or `NotFound`.
-pub(super) async fn load_event(txn: &DatabaseTransaction, id: Id) -> StoreResult<Event> {
+pub(super) async fn load_event(txn: &DatabaseTransaction, id: EventId) -> StoreResult<Event> {
     let m = event::Entity::find_by_id(id)
         .one(txn)
         .await?
@@ -39,8 +39,8 @@ pub(super) async fn load_event(txn: &DatabaseTransaction, id: Id) -> StoreResult
 /// The actor links of one event inside `txn`.
 pub(super) async fn links_in(
     txn: &DatabaseTransaction,
-    id: Id,
-) -> StoreResult<Vec<(Id, ActorRole)>> {
+    id: EventId,
+) -> StoreResult<Vec<(ActorId, ActorRole)>> {
     Ok(event_actor::Entity::find()
         .filter(event_actor::Column::EventId.eq(id))
         .order_by_asc(event_actor::Column::ActorId)
@@ -49,7 +49,7 @@ pub(super) async fn links_in(
         .into_iter()
         .map(|r| {
             (
-                r.actor_id,
+                ActorId(r.actor_id),
                 ActorRole::parse(&r.role).unwrap_or(ActorRole::Mentioned),
             )
         })
@@ -60,7 +60,7 @@ pub(super) async fn links_in(
 /// also says whether anything recorded changed.
 pub(super) async fn update_in(
     txn: &DatabaseTransaction,
-    id: Id,
+    id: EventId,
     patch: &EventPatch,
     change: &Change,
     action: &str,
@@ -123,7 +123,7 @@ pub(super) async fn create_in(
     action: &str,
 ) -> StoreResult<Event> {
     let m = event_row(new)?.insert(txn).await?;
-    link_actors(txn, m.id, &new.actors).await?;
+    link_actors(txn, EventId(m.id), &new.actors).await?;
     let ev = to_event(m)?;
     let snap = snapshot(&ev, &new.actors);
     write_revision(txn, ev.id, change, action, None, Some(snap)).await?;
@@ -152,7 +152,7 @@ pub(super) async fn raise_revisions<C: ConnectionTrait>(c: &C, cond: Condition) 
 }
 
 /// Marks one event set_next_revision (see [`raise_revisions`]).
-pub(super) async fn raise_revision<C: ConnectionTrait>(c: &C, id: Id) -> StoreResult<()> {
+pub(super) async fn raise_revision<C: ConnectionTrait>(c: &C, id: EventId) -> StoreResult<()> {
     raise_revisions(c, Condition::all().add(event::Column::Id.eq(id))).await
 }
 
@@ -211,7 +211,7 @@ pub(super) async fn create_many_in(
                 .into_iter()
                 .map(|(actor_id, role)| event_actor::ActiveModel {
                     event_id: Set(*id),
-                    actor_id: Set(actor_id),
+                    actor_id: Set(actor_id.0),
                     role: Set(role.as_str().to_string()),
                 })
         })
@@ -231,8 +231,8 @@ pub(super) async fn create_many_in(
 
 /// One role per actor: when an actor is listed twice the strongest role
 /// (agent, target, mentioned) wins.
-pub(super) fn strongest_roles(actors: &[(Id, ActorRole)]) -> BTreeMap<Id, ActorRole> {
-    let mut roles: BTreeMap<Id, ActorRole> = BTreeMap::new();
+pub(super) fn strongest_roles(actors: &[(ActorId, ActorRole)]) -> BTreeMap<ActorId, ActorRole> {
+    let mut roles: BTreeMap<ActorId, ActorRole> = BTreeMap::new();
     for (a, r) in actors {
         let e = roles.entry(*a).or_insert(*r);
         if r < e {
@@ -245,8 +245,8 @@ pub(super) fn strongest_roles(actors: &[(Id, ActorRole)]) -> BTreeMap<Id, ActorR
 /// Replaces the actor links of an event (see [`link_actors`]).
 pub(super) async fn replace_links(
     txn: &DatabaseTransaction,
-    event_id: Id,
-    actors: &[(Id, ActorRole)],
+    event_id: EventId,
+    actors: &[(ActorId, ActorRole)],
 ) -> StoreResult<()> {
     event_actor::Entity::delete_many()
         .filter(event_actor::Column::EventId.eq(event_id))
@@ -259,8 +259,8 @@ pub(super) async fn replace_links(
 /// (see [`strongest_roles`]).
 pub(super) async fn link_actors(
     txn: &DatabaseTransaction,
-    event_id: Id,
-    actors: &[(Id, ActorRole)],
+    event_id: EventId,
+    actors: &[(ActorId, ActorRole)],
 ) -> StoreResult<()> {
     if actors.is_empty() {
         return Ok(());
@@ -300,17 +300,20 @@ pub(super) async fn link_actors(
         .select_only()
         .column(actor::Column::Id)
         .filter(actor::Column::Id.is_in(roles.keys().copied()))
-        .into_tuple::<Id>()
+        .into_tuple::<i64>()
         .all(txn)
         .await?;
-    let missing = roles.keys().find(|id| !known.contains(id)).unwrap_or(&0);
+    let missing = roles
+        .keys()
+        .find(|id| !known.contains(&id.0))
+        .unwrap_or(&ActorId(0));
     Err(StoreError::NotFound(format!("actor {missing}")))
 }
 
 /// Writes a revision inside `txn`.
 pub(super) async fn write_revision(
     txn: &DatabaseTransaction,
-    event_id: Id,
+    event_id: EventId,
     change: &Change,
     action: &str,
     before: Option<Value>,
@@ -324,14 +327,14 @@ pub(super) async fn write_revision(
 
 /// A revision row, not yet written.
 pub(super) fn revision_row(
-    event_id: Id,
+    event_id: EventId,
     change: &Change,
     action: &str,
     before: Option<Value>,
     after: Option<Value>,
 ) -> revision::ActiveModel {
     revision::ActiveModel {
-        event_id: Set(event_id),
+        event_id: Set(event_id.0),
         at: Set(Utc::now()),
         author: Set(change.by.clone()),
         action: Set(action.to_string()),
@@ -351,7 +354,7 @@ pub(super) async fn snapshot_in(txn: &DatabaseTransaction, e: &Event) -> StoreRe
 /// Records an update as the difference of two snapshots (nothing when equal).
 pub(super) async fn write_revision_of_diff(
     txn: &DatabaseTransaction,
-    event_id: Id,
+    event_id: EventId,
     change: &Change,
     action: &str,
     before: &Value,
@@ -370,12 +373,12 @@ pub(super) async fn write_revision_of_diff(
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn delete_event_in(
     txn: &DatabaseTransaction,
-    id: Id,
+    id: EventId,
     before: Value,
     change: &Change,
     action: &str,
     reason: &str,
-    merged_into: Option<Id>,
+    merged_into: Option<EventId>,
 ) -> StoreResult<()> {
     event_actor::Entity::delete_many()
         .filter(event_actor::Column::EventId.eq(id))
@@ -392,7 +395,7 @@ pub(super) async fn delete_event_in(
 /// statement for the revisions, one for the marks.
 pub(super) async fn record_source_change(
     txn: &DatabaseTransaction,
-    ids: &[Id],
+    ids: &[EventId],
     change: &Change,
     action: &str,
 ) -> StoreResult<()> {
@@ -406,7 +409,7 @@ pub(super) async fn record_source_change(
 /// made now.
 pub(super) async fn source_change_revisions(
     txn: &DatabaseTransaction,
-    ids: &[Id],
+    ids: &[EventId],
     change: &Change,
     action: &str,
 ) -> StoreResult<Vec<revision::ActiveModel>> {
@@ -427,14 +430,14 @@ pub(super) async fn source_change_revisions(
 /// Writes a tombstone inside `txn`.
 pub(super) async fn write_tombstone(
     txn: &DatabaseTransaction,
-    event_id: Id,
+    event_id: EventId,
     reason: &str,
-    merged_into: Option<Id>,
+    merged_into: Option<EventId>,
 ) -> StoreResult<()> {
     tombstone::ActiveModel {
-        event_id: Set(event_id),
+        event_id: Set(event_id.0),
         reason: Set(reason.to_string()),
-        merged_into: Set(merged_into),
+        merged_into: Set(merged_into.map(i64::from)),
         at: Set(Utc::now()),
         ..Default::default()
     }
@@ -471,14 +474,14 @@ pub(super) async fn insert_actor(txn: &DatabaseTransaction, new: &NewActor) -> S
         aliases.push((n.to_string(), Some("ar".to_string())));
     }
     aliases.extend(new.aliases.iter().cloned());
-    insert_aliases(txn, m.id, &aliases).await?;
+    insert_aliases(txn, ActorId(m.id), &aliases).await?;
     Ok(to_actor(m))
 }
 
 /// Inserts aliases whose normalized form the actor does not have yet.
 pub(super) async fn insert_aliases(
     txn: &DatabaseTransaction,
-    actor_id: Id,
+    actor_id: ActorId,
     aliases: &[(String, Option<String>)],
 ) -> StoreResult<()> {
     let existing: Vec<String> = actor_alias::Entity::find()
@@ -498,7 +501,7 @@ pub(super) async fn insert_aliases(
         }
         if seen.insert(key.clone()) {
             rows.push(actor_alias::ActiveModel {
-                actor_id: Set(actor_id),
+                actor_id: Set(actor_id.0),
                 alias: Set(alias.to_string()),
                 lang: Set(lang.clone().filter(|l| !l.trim().is_empty())),
                 normalized: Set(key),
@@ -513,7 +516,7 @@ pub(super) async fn insert_aliases(
 /// Stores a mention on any connection (a transaction or the pool).
 pub(super) async fn insert_mention<C: ConnectionTrait>(
     c: &C,
-    event_id: Id,
+    event_id: EventId,
     m: &NewMention,
 ) -> StoreResult<mention::Model> {
     mention_row(event_id, m)

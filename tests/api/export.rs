@@ -318,12 +318,12 @@ async fn stored_export_documents_follow_every_change(app: &TestApp) {
         docs_agree(app, "mergeEvents").await;
     }
 
-    let article_id: i64 = merged["mentions"][0]["article"]["id"]
+    let article_id: tarikh::domain::ArticleId = merged["mentions"][0]["article"]["id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
-    let target: i64 = id(&events[1]).parse().unwrap();
+    let target: tarikh::domain::EventId = id(&events[1]).parse().unwrap();
     app.store
         .add_mention(
             target,
@@ -496,7 +496,7 @@ async fn change_numbers_migrate_down_and_up(app: &TestApp) {
         .events_page(&f, tarikh::domain::EventOrder::DateAsc, None, 10, false)
         .await
         .unwrap();
-    let ids: Vec<i64> = page.events.iter().map(|e| e.id).collect();
+    let ids: Vec<tarikh::domain::EventId> = page.events.iter().map(|e| e.id).collect();
     assert_eq!(ids, [id]);
 }
 

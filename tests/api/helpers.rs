@@ -94,7 +94,7 @@ pub fn export_ndjson(app: &TestApp) -> String {
 }
 
 /// Some events (up to 10) whose export document is missing or stale.
-pub async fn stale_docs(app: &TestApp) -> Vec<i64> {
+pub async fn stale_docs(app: &TestApp) -> Vec<tarikh::domain::EventId> {
     app.store
         .stale_docs(None, None, 10, DOC_VERSION)
         .await
@@ -128,7 +128,12 @@ pub async fn docs_kept(app: &TestApp, after: &str) {
 
 /// Stores an extracted event of kind `kind` on one day, with no actors;
 /// returns its id.
-pub async fn store_event(app: &TestApp, title: &str, kind: &str, day: chrono::NaiveDate) -> i64 {
+pub async fn store_event(
+    app: &TestApp,
+    title: &str,
+    kind: &str,
+    day: chrono::NaiveDate,
+) -> tarikh::domain::EventId {
     use tarikh::domain::{Change, EventDate, EventKind, EventStatus, NewEvent, Precision};
     let new = NewEvent {
         title: title.into(),
