@@ -50,6 +50,13 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// "last Friday": the latest such weekday before the publication day
+    /// (a week back when the publication day is itself that weekday).
+    fn last_weekday(&self, wd: u8) -> Option<NaiveDate> {
+        let near = self.weekday_near(wd, -1)?;
+        add_days(near, if near == self.published { -7 } else { 0 })
+    }
+
     /// Today, yesterday, tomorrow, with news-style weekdays ("أمس الخميس").
     pub(super) fn p_deictic(&mut self, i: usize) -> Match {
         let p = self.published;
@@ -205,14 +212,7 @@ impl Ctx<'_, '_> {
                 }
                 Lex::Weekday(w) => {
                     let d = match r {
-                        -1 => add_days(
-                            self.weekday_near(w, -1)?,
-                            if self.weekday_near(w, -1)? == p {
-                                -7
-                            } else {
-                                0
-                            },
-                        )?,
+                        -1 => self.last_weekday(w)?,
                         1 if self.en => {
                             let mon = add_days(p, 7 - p.weekday().num_days_from_monday() as i64)?;
                             add_days(mon, w as i64 - 1)?
@@ -314,14 +314,7 @@ impl Ctx<'_, '_> {
                 if !(self.en && self.is(i + 2, Lex::Unit(Unit::Week, Cnt::One))) =>
             {
                 let d = match r {
-                    -1 => add_days(
-                        self.weekday_near(w, -1)?,
-                        if self.weekday_near(w, -1)? == p {
-                            -7
-                        } else {
-                            0
-                        },
-                    )?,
+                    -1 => self.last_weekday(w)?,
                     1 => self.weekday_near(w, 1)?,
                     _ => self.weekday_near(w, if self.tense < 0 { -1 } else { 1 })?,
                 };
