@@ -380,9 +380,11 @@ pub async fn until_lock_waiters(admin: &sea_orm::DatabaseConnection, db: &str, n
     seen
 }
 
-/// Waits until `holds` says yes, asking again every 10 ms; fails naming
-/// `what` when it has not after 30 s. For a condition another task brings
-/// about: never a fixed delay that a slow machine could outlast.
+/// Waits until `holds` says yes, asking again each time the runtime
+/// has run its other tasks (as `until_lock_waiters` does); fails naming
+/// `what` when it has not after 30 s. For a condition another task or
+/// process brings about: never a fixed delay that a slow machine could
+/// outlast.
 pub async fn wait_until<F, Fut>(what: &str, mut holds: F)
 where
     F: FnMut() -> Fut,
@@ -394,6 +396,6 @@ where
             tokio::time::Instant::now() < deadline,
             "still waiting: {what}"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        tokio::task::yield_now().await;
     }
 }
