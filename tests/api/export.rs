@@ -593,7 +593,41 @@ async fn long_exports_span_batches(app: &TestApp) {
     }
 }
 
+/// What a client can put in an export's query string is bounded before
+/// anything is read: too many actors, an unknown or repeated parameter and
+/// an oversized query string are refused, never streamed.
+async fn export_queries_are_checked_before_reading(app: &TestApp) {
+    let status = |q: String| {
+        let url = format!("{}/export/events.ndjson?{q}", app.addr);
+        let c = app.client.clone();
+        async move {
+            let r = c.get(url).send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap_or_default())
+        }
+    };
+    let many: String = (0..21).map(|i| format!("actor=a{i}&")).collect();
+    let (code, body) = status(many).await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("at most 20 actors"), "{body}");
+    let (code, body) = status("nosuch=1".into()).await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("nosuch"), "{body}");
+    let (code, body) = status("from=2024-01-01&from=2024-02-01".into()).await;
+    assert_eq!(code, 400, "{body}");
+    // A query string of a megabyte never reaches the parser: the server
+    // answers 4xx or drops the connection, and stays up.
+    let huge = format!("kind={}", "attack,".repeat(150_000));
+    let url = format!("{}/export/events.ndjson?{huge}", app.addr);
+    if let Ok(r) = app.client.get(url).send().await {
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let (code, body) = status("kind=attack".into()).await;
+    assert_eq!(code, 200, "{body}");
+}
+
 on_both_backends!(
+    export_queries_are_checked_before_reading,
     exports_parse_back,
     stored_export_documents_follow_every_change,
     api_writes_keep_export_documents_current,
