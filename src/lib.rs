@@ -10,12 +10,12 @@
 //! | module | role | may use |
 //! |---|---|---|
 //! | [`cli`], `main.rs` | argument parsing (clap), wiring, exit codes; `main` is a thin shell over [`cli::main`] | everything below |
-//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, health, metrics, streaming export endpoints (typed queries read from the query string), graceful shutdown | `graphql`, use cases; of `storage` only the [`storage::Store`] handle (its health, pool figures and sync token) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, error codes, the limits every request is measured against before it runs, waking the export documents' refresher after mutations | use cases, `storage`, `domain` |
-//! | [`ingest`], [`export`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article; [`ingest::IngestError`]), re-extraction of stored articles, streaming exports by concern (query, document, encode, cache, refresher, stream; [`export::ExportError`]), the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
+//! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, subscriptions over WebSocket with their limits ([`http::ws`]), health, metrics, streaming export endpoints (typed queries read from the query string), graceful shutdown | `graphql`, use cases; of `storage` only the [`storage::Store`] handle (its health, pool figures and sync token) |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, subscriptions (`eventChanges`), error codes, the limits every request is measured against before it runs, waking the export documents' refresher after mutations | use cases, `storage`, `domain` |
+//! | [`ingest`], [`export`], [`live`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article; [`ingest::IngestError`]), re-extraction of stored articles, streaming exports by concern (query, document, encode, cache, refresher, stream; [`export::ExportError`]), the change feed behind subscriptions ([`live::Feed`]), the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries on PostgreSQL and SQLite, as a one-way chain: building blocks (`entities`, `error`, `convert`, `query`, `txn`) under whole operations (`events`, `history`, `actors`, `articles`, `docs`, `ingest`) that never use each other; [`storage::StoreError`] | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
-//! | [`domain`] | shared vocabulary and pure policy: dates with precision, EDTF, labels, kinds, records, name normalization, ingestion's input and outcome types, deduplication and the merge decision ([`domain::dedup`]) | nothing of ours |
+//! | [`domain`] | shared vocabulary and pure policy: dates with precision, EDTF, labels, kinds, records, name normalization, ingestion's input and outcome types, deduplication and the merge decision ([`domain::dedup`]), which live changes a filter matches ([`domain::live`]) | nothing of ours |
 //!
 //! # Invariants
 //!
@@ -83,6 +83,14 @@
 //!   (`change_seq`, migration 6's triggers), and a sync token is taken
 //!   before a read: `changedSince` then misses no write, whatever order
 //!   writers commit in. No write path sets `change_seq` by hand.
+//! - Subscriptions read the store once per change, not once per
+//!   subscriber: one feed per server ([`live::Feed`]) reads what was
+//!   written since its last sync token (woken by PostgreSQL's `NOTIFY`
+//!   from migration 9's triggers, so other processes' writes count; on
+//!   SQLite by watching the change counter) and broadcasts it through a
+//!   bounded buffer; each subscriber matches it in memory
+//!   ([`domain::live::LiveFilter`]). A subscriber that falls behind the
+//!   buffer is ended, never buffered for.
 
 pub mod cli;
 pub mod demo;
@@ -92,4 +100,5 @@ pub mod extract;
 pub mod graphql;
 pub mod http;
 pub mod ingest;
+pub mod live;
 pub mod storage;

@@ -11,6 +11,9 @@ mod m20261129_000005_export_doc;
 mod m20261130_000006_change_seq;
 mod m20261130_000007_compressed_docs;
 mod m20261203_000008_quantities;
+mod m20261203_000009_live_changes;
+
+pub use m20261203_000009_live_changes::CHANNEL as CHANGES_CHANNEL;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -27,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_change_seq::Migration),
             Box::new(m20261130_000007_compressed_docs::Migration),
             Box::new(m20261203_000008_quantities::Migration),
+            Box::new(m20261203_000009_live_changes::Migration),
         ]
     }
 }

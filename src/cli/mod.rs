@@ -237,6 +237,23 @@ pub struct ServeArgs {
     #[arg(long, env = "TARIKH_EXPORTS_PER_CLIENT", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=64))]
     pub exports_per_client: u64,
+    /// WebSocket connections (subscriptions) the server holds at once.
+    #[arg(long, env = "TARIKH_WS_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub ws_connections: u64,
+    /// Subscriptions one WebSocket connection may run at once.
+    #[arg(long, env = "TARIKH_WS_SUBSCRIPTIONS", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub ws_subscriptions: u64,
+    /// Seconds a WebSocket connection without subscriptions may stay silent.
+    #[arg(long, env = "TARIKH_WS_IDLE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub ws_idle_secs: u64,
+    /// Changes buffered for subscribers; one that falls further behind is
+    /// ended with SUBSCRIPTION_BEHIND.
+    #[arg(long, env = "TARIKH_SUBSCRIPTION_BUFFER", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(16..=1_000_000))]
+    pub subscription_buffer: u64,
 }
 
 /// Runs a parsed command line.
@@ -330,6 +347,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ),
         requests_per_client: args.requests_per_client as usize,
         exports_per_client: args.exports_per_client as usize,
+        ws: http::WsLimits {
+            connections: args.ws_connections as usize,
+            subscriptions: args.ws_subscriptions as usize,
+            idle: Duration::from_secs(args.ws_idle_secs),
+            ..Default::default()
+        },
+        feed: crate::live::FeedConfig {
+            capacity: args.subscription_buffer as usize,
+            ..Default::default()
+        },
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");

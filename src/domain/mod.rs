@@ -5,6 +5,7 @@ pub mod date;
 pub mod dedup;
 pub mod history;
 pub mod ingest;
+pub mod live;
 pub mod model;
 pub mod normalize;
 

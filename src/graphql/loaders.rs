@@ -127,6 +127,22 @@ impl Loaders {
     }
 }
 
+impl Loaders {
+    /// Loaders without a cache, for a subscription: it lives as long as
+    /// its connection, and each change it sends must show what is stored
+    /// then (a cache would grow, and go stale).
+    pub fn uncached(store: &Store) -> Loaders {
+        let l = Loaders::new(store);
+        l.event_actors.enable_all_cache(false);
+        l.mentions.enable_all_cache(false);
+        l.revisions.enable_all_cache(false);
+        l.aliases.enable_all_cache(false);
+        l.actors.enable_all_cache(false);
+        l.articles.enable_all_cache(false);
+        l
+    }
+}
+
 impl LoaderSet {
     /// Loads what `wanted` names for the events `ids` in one statement per
     /// kind and primes the cache, so that nested resolvers run no SQL.

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,17 +22,19 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, ErrorExtensions, Response, Schema, ServerError,
-    ServerResult, Value, Variables,
+    BatchRequest, BatchResponse, ErrorExtensions, Response, Schema, ServerError, ServerResult,
+    Value, Variables,
 };
 
 pub use auth::{Bearer, WriteTokens};
 
 use crate::export::DocRefresher;
+use crate::live::Feed;
 use crate::storage::Store;
 
 /// The schema type.
-pub type TarikhSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type TarikhSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -39,17 +42,28 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 60_000;
 
 /// Builds the schema over a store; `refresher` is woken after every request
-/// that holds a mutation, to keep the export documents current.
-pub fn build_schema(store: Store, tokens: WriteTokens, refresher: DocRefresher) -> TarikhSchema {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(RefreshDocsAfterWrites(refresher))
-        .extension(RootTurns)
-        .data(store)
-        .data(tokens)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_directives(MAX_DIRECTIVES)
-        .finish()
+/// that holds a mutation, to keep the export documents current; `feed`
+/// serves subscriptions.
+pub fn build_schema(
+    store: Store,
+    tokens: WriteTokens,
+    refresher: DocRefresher,
+    feed: Feed,
+) -> TarikhSchema {
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
+    .extension(RefreshDocsAfterWrites(refresher))
+    .extension(RootTurns)
+    .data(store)
+    .data(tokens)
+    .data(feed)
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_directives(MAX_DIRECTIVES)
+    .finish()
 }
 
 /// Most directives on one field or fragment.
@@ -179,9 +193,13 @@ pub fn prepare(request: BatchRequest, store: &Store, bearer: Bearer) -> BatchReq
 
 /// The schema's SDL, as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }
 
 /// Gives every error an `extensions.code`: resolver errors carry their own;

@@ -29,6 +29,13 @@ pub struct Metrics {
     pub pool_in_use: IntGauge,
     /// 1 while the database answers its probe.
     pub database_up: IntGauge,
+    /// WebSocket connections open.
+    pub ws_connections: IntGauge,
+    /// WebSocket connections closed because the client fell behind.
+    pub ws_cut_off: IntCounter,
+    /// Changes the feed sent to subscribers, and subscribers now.
+    pub live_changes: IntGauge,
+    pub live_subscribers: IntGauge,
 }
 
 fn counter(r: &Registry, name: &str, help: &str) -> prometheus::Result<IntCounter> {
@@ -93,6 +100,22 @@ impl Metrics {
                 &registry,
                 "database_up",
                 "1 while the database answers its probe",
+            )?,
+            ws_connections: gauge(&registry, "ws_connections", "WebSocket connections open")?,
+            ws_cut_off: counter(
+                &registry,
+                "ws_cut_off_total",
+                "WebSocket connections closed because the client fell behind or did not read",
+            )?,
+            live_changes: gauge(
+                &registry,
+                "live_changes_sent",
+                "changes the change feed sent to subscribers since the server started",
+            )?,
+            live_subscribers: gauge(
+                &registry,
+                "live_subscribers",
+                "subscriptions listening to the change feed",
             )?,
             registry,
             requests,

@@ -4,6 +4,7 @@
 
 pub mod metrics;
 pub mod protect;
+pub mod ws;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -19,10 +20,12 @@ use futures::StreamExt;
 
 use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
+use crate::live::{Feed, FeedConfig};
 use crate::storage::Store;
 use metrics::Metrics;
 pub use protect::RateLimit;
 use protect::{Client, Guard};
+pub use ws::WsLimits;
 
 /// Largest request body accepted on POST /graphql.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -45,6 +48,10 @@ pub struct HttpConfig {
     pub requests_per_client: usize,
     /// Exports one client may stream at once (TARIKH_EXPORTS_PER_CLIENT).
     pub exports_per_client: usize,
+    /// Limits of the WebSocket endpoint.
+    pub ws: WsLimits,
+    /// The change feed behind subscriptions.
+    pub feed: FeedConfig,
 }
 
 impl Default for HttpConfig {
@@ -58,6 +65,8 @@ impl Default for HttpConfig {
             rate_limit: None,
             requests_per_client: usize::MAX,
             exports_per_client: usize::MAX,
+            ws: WsLimits::default(),
+            feed: FeedConfig::default(),
         }
     }
 }
@@ -73,6 +82,9 @@ struct AppState {
     metrics: Arc<Metrics>,
     executor: Executor,
     request_timeout: Duration,
+    ws_slots: ws::WsSlots,
+    ws_limits: WsLimits,
+    feed: Feed,
 }
 
 impl AppState {
@@ -145,7 +157,15 @@ pub async fn start(
     // refresh-docs`'s.
     let from = store.sync_token().await.map_err(std::io::Error::other)?;
     let refresher = export::DocRefresher::new(&store, from);
-    let schema = graphql::build_schema(store.clone(), config.tokens.clone(), refresher.clone());
+    let feed = Feed::start(store.clone(), config.feed)
+        .await
+        .map_err(std::io::Error::other)?;
+    let schema = graphql::build_schema(
+        store.clone(),
+        config.tokens.clone(),
+        refresher.clone(),
+        feed.clone(),
+    );
     let guard = Arc::new(Guard::new(
         config.rate_limit,
         config.requests_per_client,
@@ -165,6 +185,9 @@ pub async fn start(
         metrics: metrics.clone(),
         executor: Executor::new()?,
         request_timeout: config.request_timeout,
+        ws_slots: ws::WsSlots::new(&config.ws),
+        ws_limits: config.ws,
+        feed,
     });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
@@ -176,6 +199,12 @@ pub async fn start(
             })
             .app_data(state.clone())
             .route("/graphql", web::post().to(graphql_post))
+            .route(
+                "/graphql",
+                web::get()
+                    .guard(actix_web::guard::Header("upgrade", "websocket"))
+                    .to(ws::upgrade),
+            )
             .route("/graphql", web::get().to(graphiql))
             .route("/health", web::get().to(health))
             .route("/metrics", web::get().to(metrics_text))
@@ -278,6 +307,12 @@ async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
         .metrics
         .database_up
         .set(i64::from(state.store.available()));
+    let sent = i64::try_from(state.feed.sent()).unwrap_or(i64::MAX);
+    state.metrics.live_changes.set(sent);
+    state
+        .metrics
+        .live_subscribers
+        .set(state.feed.subscribers() as i64);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

@@ -6,12 +6,12 @@ use chrono::Utc;
 use sea_orm::Set;
 use sha2::{Digest, Sha256};
 
-use super::entities::{actor, actor_alias, article, event, mention};
+use super::entities::{actor, actor_alias, article, event, mention, tombstone};
 use super::{StoreError, StoreResult};
 use crate::domain::{
     from_day_number, Actor, ActorId, ActorKind, Alias, Article, ArticleId, Count, DateModifier,
     Event, EventDate, EventId, EventKind, EventStatus, Mention, MentionId, NewEvent, NewMention,
-    Precision, Quantity,
+    Precision, Quantity, Tombstone,
 };
 
 pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
@@ -124,12 +124,23 @@ pub(super) fn event_row(new: &NewEvent) -> StoreResult<event::ActiveModel> {
         rev: Set(0),
         // The database sets it (migration 6's triggers).
         change_seq: Set(0),
+        created_seq: Set(0),
         ..Default::default()
     };
     set_date(&mut am, &new.date);
     set_quantity(&mut am, &new.quantity);
     set_quantities(&mut am, &new.quantities);
     Ok(am)
+}
+
+pub(super) fn to_tombstone(t: tombstone::Model) -> Tombstone {
+    Tombstone {
+        id: t.id,
+        event_id: EventId(t.event_id),
+        reason: t.reason,
+        merged_into: t.merged_into.map(EventId),
+        at: t.at,
+    }
 }
 
 pub(super) fn to_actor(m: actor::Model) -> Actor {

@@ -55,6 +55,8 @@ pub mod event {
         /// Set by the database on every write (migration 6): the writing
         /// transaction on PostgreSQL, a commit-ordered counter on SQLite.
         pub change_seq: i64,
+        /// `change_seq` as the event was created (migration 9).
+        pub created_seq: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

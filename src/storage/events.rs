@@ -393,9 +393,9 @@ impl Store {
         }))
     }
 
-    /// The actor constraints as groups of ids (one group per id or name:
-    /// a name may name several actors). `None` when nothing can match.
-    async fn actor_groups(&self, f: &EventFilter) -> StoreResult<Option<Vec<Vec<ActorId>>>> {
+    /// The actors a filter names, one group per id or name (a name may
+    /// name several actors; a name nobody has gives an empty group).
+    pub async fn actors_named_by(&self, f: &EventFilter) -> StoreResult<Vec<Vec<ActorId>>> {
         let mut groups: Vec<Vec<ActorId>> = f.actor_ids.iter().map(|id| vec![*id]).collect();
         if !f.actors.is_empty() {
             let keys: Vec<String> = f.actors.iter().map(|a| normalize_name(a)).collect();
@@ -404,6 +404,13 @@ impl Store {
                 groups.push(found.get(&k).cloned().unwrap_or_default());
             }
         }
+        Ok(groups)
+    }
+
+    /// The actor constraints as groups of ids (one group per id or name:
+    /// a name may name several actors). `None` when nothing can match.
+    async fn actor_groups(&self, f: &EventFilter) -> StoreResult<Option<Vec<Vec<ActorId>>>> {
+        let mut groups = self.actors_named_by(f).await?;
         let any_empty = groups.iter().any(Vec::is_empty);
         let all_empty = groups.iter().all(Vec::is_empty);
         let impossible = match f.actor_match {

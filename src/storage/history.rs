@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::convert::{set_date, to_event};
+use super::convert::{set_date, to_event, to_tombstone};
 use super::entities::{event, mention, revision, tombstone};
 use super::txn::{
     create_in, delete_event_in, links_in, load_event, record_source_change, replace_links,
@@ -88,14 +88,31 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|t| Tombstone {
-                id: t.id,
-                event_id: EventId(t.event_id),
-                reason: t.reason,
-                merged_into: t.merged_into.map(EventId),
-                at: t.at,
-            })
+            .map(to_tombstone)
             .collect())
+    }
+
+    /// The last recorded state of deleted or merged events (the fields
+    /// their removal's revision kept): event id → snapshot, one statement.
+    pub async fn last_snapshots(&self, ids: &[EventId]) -> StoreResult<HashMap<EventId, Value>> {
+        let mut out = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = revision::Entity::find()
+            .filter(self.id_in(revision::Column::EventId, ids))
+            .filter(revision::Column::After.is_null())
+            .filter(revision::Column::Before.is_not_null())
+            .order_by_asc(revision::Column::Id)
+            .all(&self.db)
+            .await?;
+        for r in rows {
+            if let Some(v) = parse_json(r.id, r.before)? {
+                // Oldest first: the last removal wins.
+                out.insert(EventId(r.event_id), v);
+            }
+        }
+        Ok(out)
     }
 
     /// Merges events into the first one: mentions and actors move to it, the

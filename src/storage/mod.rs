@@ -20,6 +20,7 @@
 mod actors;
 mod articles;
 mod candidates;
+mod changes;
 mod convert;
 mod docs;
 mod entities;
@@ -39,6 +40,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 
 use crate::domain::SyncToken;
 
+pub use changes::{ChangeListener, ChangedEvent};
 pub use convert::content_hash;
 pub use docs::{DocRow, NewDoc};
 pub use error::StoreError;
@@ -115,6 +117,9 @@ pub struct Store {
     concurrent_exports: usize,
     /// Streaming exports waiting for a turn.
     streams_waiting: Arc<std::sync::atomic::AtomicUsize>,
+    /// Where the database is, for connections outside the pools (the
+    /// change listener's).
+    url: Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -216,6 +221,7 @@ impl Store {
             streams: Arc::new(tokio::sync::Semaphore::new(concurrent_exports)),
             concurrent_exports,
             streams_waiting: Default::default(),
+            url: url.into(),
         };
         if store.db.get_database_backend() == DbBackend::Sqlite {
             // sqlx turns foreign keys on and waits 5 s on a busy database for
@@ -264,15 +270,25 @@ impl Store {
     /// number at least this one (migration 6), so `changedSince` = this
     /// token next time misses nothing.
     pub async fn sync_token(&self) -> StoreResult<SyncToken> {
+        self.sync_token_on(&self.db).await
+    }
+
+    /// [`Store::sync_token`] on the probe's connection: for bookkeeping
+    /// that is not the API's work (the change feed's), not counted in
+    /// [`Store::statement_count`].
+    pub async fn quiet_sync_token(&self) -> StoreResult<SyncToken> {
+        self.sync_token_on(&self.probe).await
+    }
+
+    async fn sync_token_on(&self, db: &DatabaseConnection) -> StoreResult<SyncToken> {
         use sea_orm::{ConnectionTrait, Statement};
         let sql = if self.is_postgres() {
             "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS t"
         } else {
             "SELECT seq + 1 AS t FROM change_counter WHERE id = 1"
         };
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
             .await?
             .ok_or_else(|| StoreError::corrupt("the change counter is missing"))?;
         Ok(SyncToken(row.try_get("", "t")?))

@@ -11,6 +11,7 @@ mod export;
 mod hardening;
 mod ingest;
 mod input_props;
+mod live;
 mod queries;
 mod server;
 mod sync;

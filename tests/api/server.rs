@@ -110,6 +110,7 @@ fn undocumented(sdl: &str) -> Vec<String> {
             || t.starts_with("schema")
             || t.starts_with("query:")
             || t.starts_with("mutation:")
+            || t.starts_with("subscription:")
             || t.starts_with("directive ");
         if !skip && !described {
             out.push(t.to_string());

@@ -1,0 +1,141 @@
+//! What the change feed reads: events written since a sync token, with
+//! the numbers that tell a creation from an update, and on PostgreSQL
+//! the wake-up the database sends when a write commits.
+
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::convert::{to_event, to_tombstone};
+use super::entities::{event, tombstone};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{Event, EventId, Id, SyncToken, Tombstone};
+
+/// An event written at or after a sync token.
+#[derive(Debug, Clone)]
+pub struct ChangedEvent {
+    pub event: Event,
+    /// The write number it was created with (`created_seq`, migration 9).
+    pub created_seq: i64,
+    /// The write number of its last write (`change_seq`, migration 6).
+    pub change_seq: i64,
+}
+
+/// Wakes when a write commits anywhere (PostgreSQL's `NOTIFY`).
+pub struct ChangeListener(sea_orm::sqlx::postgres::PgListener);
+
+impl ChangeListener {
+    /// Waits for the next notification. A lost connection is made again
+    /// by the listener; notifications sent while it was down are lost, so
+    /// the feed also looks on its own from time to time.
+    pub async fn next(&mut self) -> StoreResult<()> {
+        self.0
+            .recv()
+            .await
+            .map(|_| ())
+            .map_err(|e| unavailable("change listener", e))
+    }
+}
+
+impl Store {
+    /// Events written at or after `since`, by id after `after`, at most
+    /// `limit`, in id order.
+    pub async fn changed_events(
+        &self,
+        since: SyncToken,
+        after: Option<EventId>,
+        limit: u64,
+    ) -> StoreResult<Vec<ChangedEvent>> {
+        let mut c = Condition::all().add(event::Column::ChangeSeq.gte(since.0));
+        if let Some(a) = after {
+            c = c.add(event::Column::Id.gt(a));
+        }
+        event::Entity::find()
+            .filter(c)
+            .order_by_asc(event::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let (created_seq, change_seq) = (m.created_seq, m.change_seq);
+                Ok(ChangedEvent {
+                    event: to_event(m)?,
+                    created_seq,
+                    change_seq,
+                })
+            })
+            .collect()
+    }
+
+    /// Tombstones written at or after `since`, by id after `after`, at
+    /// most `limit`, in id order, each with its write number.
+    pub async fn changed_tombstones(
+        &self,
+        since: SyncToken,
+        after: Option<Id>,
+        limit: u64,
+    ) -> StoreResult<Vec<(Tombstone, i64)>> {
+        let mut c = Condition::all().add(tombstone::Column::ChangeSeq.gte(since.0));
+        if let Some(a) = after {
+            c = c.add(tombstone::Column::Id.gt(a));
+        }
+        Ok(tombstone::Entity::find()
+            .filter(c)
+            .order_by_asc(tombstone::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let seq = t.change_seq;
+                (to_tombstone(t), seq)
+            })
+            .collect())
+    }
+
+    /// Whether the store is PostgreSQL (whose writers notify).
+    pub fn notifies(&self) -> bool {
+        self.is_postgres()
+    }
+
+    /// The newest write number, without waiting for writes in flight: a
+    /// cheap question the SQLite feed asks often to learn whether anything
+    /// was written (by any process). `None` on PostgreSQL, whose writers
+    /// notify instead.
+    pub async fn last_write_number(&self) -> StoreResult<Option<i64>> {
+        if self.is_postgres() {
+            return Ok(None);
+        }
+        use sea_orm::{ConnectionTrait, Statement};
+        // On the probe's connection: a bookkeeping read, not the API's
+        // work (it is not counted in `statement_count`).
+        let row = self
+            .probe
+            .query_one_raw(Statement::from_string(
+                self.probe.get_database_backend(),
+                "SELECT seq FROM change_counter WHERE id = 1",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::corrupt("the change counter is missing"))?;
+        Ok(Some(row.try_get("", "seq")?))
+    }
+
+    /// On PostgreSQL, a listener woken by every committed write of an
+    /// event or tombstone, by any process (migration 9's triggers), on a
+    /// connection of its own; `None` on SQLite.
+    pub async fn change_listener(&self) -> StoreResult<Option<ChangeListener>> {
+        if !self.is_postgres() {
+            return Ok(None);
+        }
+        let mut l = sea_orm::sqlx::postgres::PgListener::connect(&self.url)
+            .await
+            .map_err(|e| unavailable("listen", e))?;
+        l.listen(migration::CHANGES_CHANNEL)
+            .await
+            .map_err(|e| unavailable("listen", e))?;
+        Ok(Some(ChangeListener(l)))
+    }
+}
+
+fn unavailable(what: &str, e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::Unavailable(sea_orm::DbErr::Custom(format!("{what}: {e}")))
+}
