@@ -2,6 +2,7 @@
 //! token hand-off to GraphQL, per-client rate limits, request deadlines,
 //! health, graceful shutdown.
 
+mod assets;
 pub mod metrics;
 pub mod protect;
 pub mod ws;
@@ -14,7 +15,6 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLResponse;
 use futures::StreamExt;
 
@@ -205,7 +205,11 @@ pub async fn start(
                     .guard(actix_web::guard::Header("upgrade", "websocket"))
                     .to(ws::upgrade),
             )
-            .route("/graphql", web::get().to(graphiql))
+            .route("/graphql", web::get().to(assets::graphiql))
+            .route("/", web::get().to(assets::app))
+            .route("/app/{path:.*}", web::get().to(assets::own))
+            .route("/graphiql/{path:.*}", web::get().to(assets::own))
+            .route("/vendor/{path:.*}", web::get().to(assets::vendor))
             .route("/health", web::get().to(health))
             .route("/metrics", web::get().to(metrics_text))
             .route("/export/events.ndjson", web::get().to(export_ndjson))
@@ -631,17 +635,6 @@ async fn watch_database(store: Store, guard: Arc<Guard>, metrics: Arc<Metrics>) 
         let pause = if up { 1000 } else { 200 };
         tokio::time::sleep(Duration::from_millis(pause)).await;
     }
-}
-
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Tarikh")
-                .finish(),
-        )
 }
 
 /// 200 when the database answered its last probe, else 503. The watcher
