@@ -1,6 +1,9 @@
-//! The demo timeline (`tarikh serve --demo`): `data/demo.json`, facts told
-//! in our own words, with Arabic and English aliases. A use case: it writes
-//! through `storage` only.
+//! The demo (`tarikh serve --demo`): a curated timeline (`data/demo.json`,
+//! facts told in our own words, with Arabic and English aliases) and news
+//! articles written by us (`data/demo_articles.jsonl`, Arabic and English,
+//! the same events told by more than one outlet), which go through the
+//! real ingest path, so that events show their sources and the extractor
+//! at work. A use case: it writes through `storage` and `ingest`.
 
 use std::collections::HashMap;
 
@@ -11,9 +14,11 @@ use crate::domain::{
     parse_date, ActorKind, ActorRole, Change, DateModifier, EventDate, EventFilter, EventKind,
     EventStatus, NewActor, NewEvent, Precision, Quantity, ACTOR_ACTIVE,
 };
+use crate::ingest::{RawArticle, SourceError, SourceItem};
 use crate::storage::Store;
 
 const DEMO: &str = include_str!("../data/demo.json");
+const ARTICLES: &str = include_str!("../data/demo_articles.jsonl");
 
 #[derive(Deserialize)]
 struct Demo {
@@ -47,8 +52,9 @@ struct DemoEvent {
     actors: Vec<(String, String)>,
 }
 
-/// Loads the demo timeline when the store has no events; returns how many
-/// events it wrote (0 when the store was not empty).
+/// Loads the demo timeline and ingests the demo articles when the store
+/// has no events; returns how many events are then stored (0 when the
+/// store was not empty).
 pub async fn load_if_empty(store: &Store) -> anyhow::Result<usize> {
     let everything = EventFilter {
         status: EventStatus::ALL.to_vec(),
@@ -57,6 +63,43 @@ pub async fn load_if_empty(store: &Store) -> anyhow::Result<usize> {
     if store.count_events(&everything).await? > 0 {
         return Ok(0);
     }
+    let curated = load_timeline(store).await?;
+    let ingested = ingest_articles(store).await?;
+    Ok(curated + ingested)
+}
+
+/// Ingests the demo articles as `tarikh ingest` would; returns the events
+/// created. An article that fails is an error: the demo is ours.
+async fn ingest_articles(store: &Store) -> anyhow::Result<usize> {
+    let items = ARTICLES
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| SourceItem {
+            location: format!("data/demo_articles.jsonl:{}", i + 1),
+            article: serde_json::from_str::<RawArticle>(l)
+                .map_err(|e| SourceError::Json(e.to_string())),
+        })
+        .collect::<Vec<_>>();
+    let mut failures = vec![];
+    let summary = crate::ingest::ingest_all(
+        store,
+        items.into_iter(),
+        1,
+        |_| {},
+        |f| {
+            failures.push(format!("{f:?}"));
+        },
+    )
+    .await;
+    if summary.failed > 0 || summary.stopped.is_some() {
+        return Err(anyhow!("the demo articles did not all go in: {failures:?}"));
+    }
+    Ok(summary.events_created)
+}
+
+/// Writes the curated demo timeline; returns how many events it wrote.
+async fn load_timeline(store: &Store) -> anyhow::Result<usize> {
     let demo: Demo = serde_json::from_str(DEMO).context("data/demo.json is not valid")?;
     let mut ids = HashMap::new();
     for a in &demo.actors {

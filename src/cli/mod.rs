@@ -360,7 +360,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");
-    eprintln!("Tarikh is serving GraphiQL at http://{addr}/graphql (Ctrl-C to stop)");
+    eprintln!(
+        "Tarikh is serving the timeline at http://{addr}/ and GraphiQL at http://{addr}/graphql (Ctrl-C to stop)"
+    );
     http::run_until_signal(http::serve(listener, store, config).await?).await?;
     Ok(())
 }

@@ -238,3 +238,38 @@ async fn sigint_lets_requests_in_flight_finish() {
         .await
         .unwrap();
 }
+
+/// The demo goes through the real ingest path: its articles give events
+/// with their sources, some told by more than one outlet, in both
+/// languages, beside the curated timeline.
+async fn the_demo_shows_sources(app: &TestApp) {
+    let n = tarikh::demo::load_if_empty(&app.store).await.unwrap();
+    assert!(n > 0);
+    let d = app
+        .ok(
+            "{ events(first: 500) { nodes { sourceCount mentions { article { language } } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = d["events"]["nodes"].as_array().unwrap();
+    let most = nodes
+        .iter()
+        .map(|e| e["sourceCount"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    assert!(most >= 2, "an event told by several outlets");
+    let bilingual = nodes.iter().any(|e| {
+        let langs: std::collections::BTreeSet<_> = e["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["article"]["language"].to_string())
+            .collect();
+        langs.len() == 2
+    });
+    assert!(bilingual, "an event told in Arabic and in English");
+    // A second start finds the store full and loads nothing.
+    assert_eq!(tarikh::demo::load_if_empty(&app.store).await.unwrap(), 0);
+}
+
+crate::on_both_backends!(the_demo_shows_sources);
