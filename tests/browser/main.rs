@@ -93,6 +93,17 @@ impl Browser {
             .expect("script runs")
     }
 
+    /// Clicks the element `css` selects.
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
     /// Waits until `script` returns true.
     async fn until(&self, what: &str, script: &str) {
         wait_until(what, || async {
@@ -165,13 +176,7 @@ async fn the_app_filters_opens_shares_and_speaks_arabic(backend: Backend, tag: &
         "return document.querySelectorAll('#actor-suggestions li[role=option][data-id]').length > 0",
     )
     .await;
-    b.client
-        .find(Locator::Css("#actor-suggestions li[role=option][data-id]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#actor-suggestions li[role=option][data-id]").await;
     b.until(
         "a chip and the list filtered",
         "return document.querySelectorAll('#actor-chips li.chip').length === 1 && !document.querySelector('#events[data-loading]') && document.querySelectorAll('#events li.event').length > 0",
@@ -245,20 +250,8 @@ async fn the_app_filters_opens_shares_and_speaks_arabic(backend: Backend, tag: &
     .await;
 
     // Arabic: right to left.
-    b.client
-        .find(Locator::Css("#detail-close"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("#lang-toggle"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#detail-close").await;
+    b.click("#lang-toggle").await;
     b.until(
         "the Arabic interface",
         "return document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'",
@@ -336,13 +329,7 @@ async fn graphiql_works_offline() {
     )
     .await;
     b.only_from(&app.addr).await;
-    b.client
-        .find(Locator::Css(".graphiql-execute-button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click(".graphiql-execute-button").await;
     b.until(
         "the query's answer",
         "return (document.querySelector('.graphiql-response')?.textContent || '').includes('\"data\"')",
