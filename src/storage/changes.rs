@@ -5,7 +5,8 @@
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::convert::{to_event, to_tombstone};
-use super::entities::{event, tombstone};
+use super::entities::event;
+use super::query::tombstone_page;
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{Event, EventId, Id, SyncToken, Tombstone};
 
@@ -74,14 +75,7 @@ impl Store {
         after: Option<Id>,
         limit: u64,
     ) -> StoreResult<Vec<(Tombstone, i64)>> {
-        let mut c = Condition::all().add(tombstone::Column::ChangeSeq.gte(since.0));
-        if let Some(a) = after {
-            c = c.add(tombstone::Column::Id.gt(a));
-        }
-        Ok(tombstone::Entity::find()
-            .filter(c)
-            .order_by_asc(tombstone::Column::Id)
-            .limit(limit)
+        Ok(tombstone_page(None, Some(since), after, limit)
             .all(&self.db)
             .await?
             .into_iter()

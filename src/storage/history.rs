@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 
 use super::convert::{set_date, to_event, to_tombstone};
-use super::entities::{event, mention, revision, tombstone};
+use super::entities::{event, mention, revision};
+use super::query::tombstone_page;
 use super::txn::{
     create_in, delete_event_in, links_in, load_event, record_source_change, replace_links,
     set_next_revision, snapshot_in, write_revision,
@@ -71,20 +72,7 @@ impl Store {
         after_id: Option<Id>,
         limit: u64,
     ) -> StoreResult<Vec<Tombstone>> {
-        let mut c = Condition::all();
-        if let Some(s) = since {
-            c = c.add(tombstone::Column::At.gt(s));
-        }
-        if let Some(t) = changed_since {
-            c = c.add(tombstone::Column::ChangeSeq.gte(t.0));
-        }
-        if let Some(a) = after_id {
-            c = c.add(tombstone::Column::Id.gt(a));
-        }
-        Ok(tombstone::Entity::find()
-            .filter(c)
-            .order_by_asc(tombstone::Column::Id)
-            .limit(limit)
+        Ok(tombstone_page(since, changed_since, after_id, limit)
             .all(&self.db)
             .await?
             .into_iter()

@@ -5,8 +5,8 @@ use base64::Engine;
 use sea_orm::sea_query::Expr;
 use sea_orm::{Condition, ExprTrait};
 
-use super::entities::{event, event_actor};
-use crate::domain::{Event, EventOrder, Id};
+use super::entities::{event, event_actor, tombstone};
+use crate::domain::{Event, EventOrder, Id, SyncToken};
 
 /// A position in a sorted event list; opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,4 +141,30 @@ pub(super) fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
         }
         Cursor::Created(i) => Condition::all().add(if desc { id.lt(i) } else { id.gt(i) }),
     }
+}
+
+/// A page of tombstones in id order: written at `since` or later (by
+/// time), at or after sync token `changed_since`, after tombstone
+/// `after`, at most `limit`.
+pub(super) fn tombstone_page(
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    changed_since: Option<SyncToken>,
+    after: Option<Id>,
+    limit: u64,
+) -> sea_orm::Select<tombstone::Entity> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut c = Condition::all();
+    if let Some(s) = since {
+        c = c.add(tombstone::Column::At.gt(s));
+    }
+    if let Some(t) = changed_since {
+        c = c.add(tombstone::Column::ChangeSeq.gte(t.0));
+    }
+    if let Some(a) = after {
+        c = c.add(tombstone::Column::Id.gt(a));
+    }
+    tombstone::Entity::find()
+        .filter(c)
+        .order_by_asc(tombstone::Column::Id)
+        .limit(limit)
 }
