@@ -300,9 +300,9 @@ impl Reader {
     }
 }
 
-/// Whether `c` should reach a subscriber whose filter is `matches`:
-/// the event's state, with the status ignored for an event that has just
-/// been rejected (so that a default filter hears it leave).
+/// Whether a filter should ignore the status of `c`'s event: an event
+/// that has just been rejected, so that a default filter (which hides
+/// rejected events) hears it leave.
 pub fn just_rejected(c: &LiveChange) -> bool {
     c.change == ChangeKind::Updated && c.state.status == EventStatus::Rejected
 }

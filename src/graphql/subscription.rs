@@ -75,6 +75,10 @@ impl EventChange {
 /// A subscription that fell further behind than the server buffers.
 pub const SUBSCRIPTION_BEHIND: &str = "SUBSCRIPTION_BEHIND";
 
+/// How [`SUBSCRIPTION_BEHIND`] appears in a server message: a JSON
+/// string cannot hold it unescaped, so only the error's code matches.
+pub const SUBSCRIPTION_BEHIND_IN_JSON: &str = r#""code":"SUBSCRIPTION_BEHIND""#;
+
 /// Live changes, over WebSocket at `/graphql` (`graphql-transport-ws`,
 /// or `graphql-ws` for older clients).
 #[Subscription]

@@ -148,7 +148,7 @@ impl Connection {
         data.insert(Bearer(None));
         let mut outgoing = async_graphql::http::WebSocket::new(
             self.state.schema.clone(),
-            tokio_stream_of(from_client),
+            stream_of(from_client),
             self.protocol,
         )
         .connection_data(data);
@@ -297,11 +297,7 @@ impl Connection {
                 }
             }
         }
-        // A JSON string cannot hold this unescaped: it is the error's code.
-        text.contains(&format!(
-            r#""code":"{}""#,
-            subscription::SUBSCRIPTION_BEHIND
-        ))
+        text.contains(subscription::SUBSCRIPTION_BEHIND_IN_JSON)
     }
 
     /// An error message for subscription `id` in the connection's protocol.
@@ -315,7 +311,7 @@ impl Connection {
     }
 }
 
-fn tokio_stream_of(mut rx: mpsc::Receiver<String>) -> impl futures::Stream<Item = String> {
+fn stream_of(mut rx: mpsc::Receiver<String>) -> impl futures::Stream<Item = String> {
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
