@@ -241,6 +241,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TARIKH_WS_CONNECTIONS", default_value_t = 4096,
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub ws_connections: u64,
+    /// WebSocket connections one client (address, or write token) may hold.
+    #[arg(long, env = "TARIKH_WS_CONNECTIONS_PER_CLIENT", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub ws_connections_per_client: u64,
     /// Subscriptions one WebSocket connection may run at once.
     #[arg(long, env = "TARIKH_WS_SUBSCRIPTIONS", default_value_t = 32,
           value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -349,6 +353,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         exports_per_client: args.exports_per_client as usize,
         ws: http::WsLimits {
             connections: args.ws_connections as usize,
+            per_client: args.ws_connections_per_client as usize,
             subscriptions: args.ws_subscriptions as usize,
             idle: Duration::from_secs(args.ws_idle_secs),
             ..Default::default()

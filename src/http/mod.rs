@@ -166,11 +166,14 @@ pub async fn start(
         refresher.clone(),
         feed.clone(),
     );
-    let guard = Arc::new(Guard::new(
-        config.rate_limit,
-        config.requests_per_client,
-        config.exports_per_client,
-    ));
+    let guard = Arc::new(
+        Guard::new(
+            config.rate_limit,
+            config.requests_per_client,
+            config.exports_per_client,
+        )
+        .with_sockets_per_client(config.ws.per_client),
+    );
     let metrics = Arc::new(Metrics::new().map_err(std::io::Error::other)?);
     tokio::spawn(watch_database(
         store.clone(),

@@ -51,6 +51,7 @@ pub struct Guard {
     rate: Option<DefaultKeyedRateLimiter<Client>>,
     requests: Slots,
     exports: Slots,
+    sockets: Slots,
 }
 
 impl Guard {
@@ -71,7 +72,14 @@ impl Guard {
             }),
             requests: Slots::new(requests_per_client),
             exports: Slots::new(exports_per_client),
+            sockets: Slots::new(usize::MAX),
         }
+    }
+
+    /// The same guard with at most `cap` WebSocket connections per client.
+    pub fn with_sockets_per_client(mut self, cap: usize) -> Guard {
+        self.sockets = Slots::new(cap);
+        self
     }
 
     /// `Ok` when `client` may send a request now, else how long it should
@@ -95,6 +103,12 @@ impl Guard {
     /// client streams as many as it may already.
     pub fn export_turn(&self, client: &Client) -> Option<Turn> {
         self.exports.take(client)
+    }
+
+    /// A turn to hold a WebSocket connection open, held until dropped;
+    /// `None` when the client holds as many as it may.
+    pub fn socket_turn(&self, client: &Client) -> Option<Turn> {
+        self.sockets.take(client)
     }
 
     /// Forgets clients whose bucket is full again (bounds the memory the
@@ -197,5 +211,11 @@ mod tests {
         assert!(g.export_turn(&b).is_some());
         drop(turn);
         assert!(g.export_turn(&a).is_some());
+        let g = g.with_sockets_per_client(1);
+        let socket = g.socket_turn(&a).unwrap();
+        assert!(g.socket_turn(&a).is_none());
+        assert!(g.socket_turn(&b).is_some());
+        drop(socket);
+        assert!(g.socket_turn(&a).is_some());
     }
 }

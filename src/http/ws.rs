@@ -3,7 +3,12 @@
 //!
 //! What one connection may cost, and how it ends:
 //! - connections per server ([`WsLimits::connections`]): one more is
-//!   refused with 503 before the upgrade;
+//!   refused with 503 before the upgrade; per client
+//!   ([`WsLimits::per_client`]): one more is refused with 429;
+//! - every upgrade and every subscription started counts against the
+//!   client's request rate: a client cannot start and complete
+//!   subscriptions (each a few statements) faster than it may send
+//!   requests;
 //! - subscriptions per connection ([`WsLimits::subscriptions`]): one more
 //!   gets an error for its id, the others go on;
 //! - every document is measured as a POST is ([`graphql::limits`]), and
@@ -30,6 +35,7 @@ use async_graphql::http::{WebSocketProtocols, WsMessage};
 use futures::StreamExt;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
+use super::protect::{Client, Turn};
 use super::{error_body, AppState, MAX_BODY_BYTES};
 use crate::graphql::{self, loaders::Loaders, subscription, Bearer};
 
@@ -38,6 +44,9 @@ use crate::graphql::{self, loaders::Loaders, subscription, Bearer};
 pub struct WsLimits {
     /// Open connections per server (TARIKH_WS_CONNECTIONS).
     pub connections: usize,
+    /// Open connections per client (TARIKH_WS_CONNECTIONS_PER_CLIENT):
+    /// one client cannot take the server's share.
+    pub per_client: usize,
     /// Subscriptions per connection (TARIKH_WS_SUBSCRIPTIONS).
     pub subscriptions: usize,
     /// Idle connection lifetime (TARIKH_WS_IDLE_SECS).
@@ -50,6 +59,7 @@ impl Default for WsLimits {
     fn default() -> Self {
         WsLimits {
             connections: 4096,
+            per_client: 64,
             subscriptions: 32,
             idle: Duration::from_secs(60),
             send_timeout: Duration::from_secs(10),
@@ -90,6 +100,14 @@ pub(super) async fn upgrade(
     if let Some(refused) = state.over_rate(&req) {
         return refused;
     }
+    let client = state.client(&req);
+    let Some(turn) = state.guard.socket_turn(&client) else {
+        state.metrics.rate_limited.inc();
+        return super::too_many(
+            Duration::from_secs(1),
+            "this client holds as many WebSocket connections as it may: close one first",
+        );
+    };
     let Ok(slot) = state.ws_slots.0.clone().try_acquire_owned() else {
         return error_body(
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -117,7 +135,9 @@ pub(super) async fn upgrade(
         protocol,
         limits: state.ws_limits,
         active: HashSet::new(),
+        client,
         _slot: slot,
+        _turn: turn,
     };
     actix_web::rt::spawn(conn.run(session, messages.max_frame_size(MAX_BODY_BYTES)));
     resp
@@ -129,7 +149,10 @@ struct Connection {
     limits: WsLimits,
     /// Ids of the subscriptions running.
     active: HashSet<String>,
+    /// Who the connection counts against.
+    client: Client,
     _slot: OwnedSemaphorePermit,
+    _turn: Turn,
 }
 
 /// Why a connection ends.
@@ -256,6 +279,14 @@ impl Connection {
                 if self.active.contains(id) {
                     // async-graphql refuses a repeated id itself.
                     return Ok(());
+                }
+                if self.state.guard.admit(&self.client).is_err() {
+                    self.state.metrics.rate_limited.inc();
+                    return Err(self.error(
+                        id,
+                        graphql::errors::RATE_LIMITED,
+                        "too many requests from this client: subscribe again later",
+                    ));
                 }
                 if self.active.len() >= self.limits.subscriptions {
                     return Err(self.error(

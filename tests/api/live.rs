@@ -463,3 +463,42 @@ async fn a_subscriber_that_falls_behind_is_cut_off() {
     assert!(metric(&app, "ws_cut_off_total").await >= 1);
     app.cleanup().await;
 }
+
+/// One client cannot hold the server's share of connections, nor start
+/// subscriptions (each a few statements) faster than its request rate.
+#[tokio::test]
+async fn a_client_is_held_to_its_share() {
+    let config = tarikh::http::HttpConfig {
+        rate_limit: Some(tarikh::http::RateLimit {
+            per_minute: std::num::NonZeroU32::new(1).unwrap(),
+            burst: std::num::NonZeroU32::new(5).unwrap(),
+        }),
+        ws: tarikh::http::WsLimits {
+            per_client: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = TestApp::spawn_config(
+        Backend::Sqlite,
+        tarikh::storage::StoreLimits::server(),
+        config,
+    )
+    .await;
+    // Each upgrade, refused or not, takes one request of the burst of five.
+    let mut ws = Ws::open(&app, "graphql-transport-ws").await;
+    assert!(matches!(
+        Ws::try_open(&app, "graphql-transport-ws").await,
+        Upgrade::Refused(429)
+    ));
+    // Three subscriptions take the rest; the fourth is refused.
+    for i in 0..3 {
+        ws.subscribe(&format!("s{i}"), CHANGES, json!({})).await;
+    }
+    until_subscribers(&app, 3).await;
+    ws.subscribe("flood", CHANGES, json!({})).await;
+    let m = ws.next().await;
+    assert_eq!(m["id"], "flood");
+    assert_eq!(m["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    app.cleanup().await;
+}
