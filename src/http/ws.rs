@@ -5,10 +5,9 @@
 //! - connections per server ([`WsLimits::connections`]): one more is
 //!   refused with 503 before the upgrade; per client
 //!   ([`WsLimits::per_client`]): one more is refused with 429;
-//! - every upgrade and every subscription started counts against the
-//!   client's request rate: a client cannot start and complete
-//!   subscriptions (each a few statements) faster than it may send
-//!   requests;
+//! - the upgrade and every message count against the client's request
+//!   rate: a client cannot start subscriptions (each a few statements)
+//!   or send frames to parse faster than it may send requests;
 //! - subscriptions per connection ([`WsLimits::subscriptions`]): one more
 //!   gets an error for its id, the others go on;
 //! - every document is measured as a POST is ([`graphql::limits`]), and
@@ -155,6 +154,14 @@ struct Connection {
     _turn: Turn,
 }
 
+/// A client message that does not go on to async-graphql.
+enum Refusal {
+    /// Answer it with this message.
+    Answer(String),
+    /// Close the connection, saying why.
+    Close(String),
+}
+
 /// Why a connection ends.
 enum End {
     /// The client closed it or went away.
@@ -210,11 +217,12 @@ impl Connection {
                     idle.as_mut().reset(tokio::time::Instant::now() + self.limits.idle);
                     match self.admit(&text) {
                         Ok(()) => pending = Some(text.to_string()),
-                        Err(reply) => {
+                        Err(Refusal::Answer(reply)) => {
                             if self.send(&mut session, reply).await.is_err() {
                                 break End::Close(CloseCode::Policy, "the client does not read".into());
                             }
                         }
+                        Err(Refusal::Close(why)) => break End::Close(CloseCode::Policy, why),
                     }
                 }
                 out = outgoing.next() => match out {
@@ -265,51 +273,64 @@ impl Connection {
         }
     }
 
-    /// Whether a client message may go on to async-graphql; if not, the
-    /// error message to answer with. Tracks the subscriptions running.
-    fn admit(&mut self, text: &str) -> Result<(), String> {
+    /// Whether a client message may go on to async-graphql; if not, what
+    /// to do instead. Every message counts against the client's request
+    /// rate (parsing one costs as much as a request's body); over it, a
+    /// subscription is refused, a completion still goes through (it ends
+    /// work), and anything else closes the connection. Tracks the
+    /// subscriptions running.
+    fn admit(&mut self, text: &str) -> Result<(), Refusal> {
+        let over = self.state.guard.admit(&self.client).is_err();
+        if over {
+            self.state.metrics.rate_limited.inc();
+        }
+        let too_many = || Refusal::Close("too many messages from this client".into());
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(text) else {
             // async-graphql answers what does not parse.
-            return Ok(());
+            return if over { Err(too_many()) } else { Ok(()) };
         };
         let kind = msg.get("type").and_then(|t| t.as_str()).unwrap_or("");
         let id = msg.get("id").and_then(|t| t.as_str()).unwrap_or("");
         match kind {
             "subscribe" | "start" => {
+                if over {
+                    return Err(Refusal::Answer(self.error(
+                        id,
+                        graphql::errors::RATE_LIMITED,
+                        "too many requests from this client: subscribe again later",
+                    )));
+                }
                 if self.active.contains(id) {
                     // async-graphql refuses a repeated id itself.
                     return Ok(());
                 }
-                if self.state.guard.admit(&self.client).is_err() {
-                    self.state.metrics.rate_limited.inc();
-                    return Err(self.error(
-                        id,
-                        graphql::errors::RATE_LIMITED,
-                        "too many requests from this client: subscribe again later",
-                    ));
-                }
                 if self.active.len() >= self.limits.subscriptions {
-                    return Err(self.error(
+                    return Err(Refusal::Answer(self.error(
                         id,
                         graphql::errors::RATE_LIMITED,
                         &format!(
                             "a connection runs at most {} subscriptions: complete one first",
                             self.limits.subscriptions
                         ),
-                    ));
+                    )));
                 }
                 let query = msg
                     .pointer("/payload/query")
                     .and_then(|q| q.as_str())
                     .unwrap_or("");
                 if let Err(why) = subscription::check_ws_document(query) {
-                    return Err(self.error(id, graphql::errors::BAD_USER_INPUT, &why));
+                    return Err(Refusal::Answer(self.error(
+                        id,
+                        graphql::errors::BAD_USER_INPUT,
+                        &why,
+                    )));
                 }
                 self.active.insert(id.to_string());
             }
             "complete" | "stop" => {
                 self.active.remove(id);
             }
+            _ if over => return Err(too_many()),
             _ => {}
         }
         Ok(())

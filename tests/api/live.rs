@@ -471,7 +471,7 @@ async fn a_client_is_held_to_its_share() {
     let config = tarikh::http::HttpConfig {
         rate_limit: Some(tarikh::http::RateLimit {
             per_minute: std::num::NonZeroU32::new(1).unwrap(),
-            burst: std::num::NonZeroU32::new(5).unwrap(),
+            burst: std::num::NonZeroU32::new(6).unwrap(),
         }),
         ws: tarikh::http::WsLimits {
             per_client: 1,
@@ -485,7 +485,8 @@ async fn a_client_is_held_to_its_share() {
         config,
     )
     .await;
-    // Each upgrade, refused or not, takes one request of the burst of five.
+    // Each upgrade, refused or not, and each message take one request of
+    // the burst of six: two upgrades, connection_init, three subscriptions.
     let mut ws = Ws::open(&app, "graphql-transport-ws").await;
     assert!(matches!(
         Ws::try_open(&app, "graphql-transport-ws").await,
@@ -500,5 +501,15 @@ async fn a_client_is_held_to_its_share() {
     let m = ws.next().await;
     assert_eq!(m["id"], "flood");
     assert_eq!(m["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    // Any other message over the rate closes the connection.
+    ws.send(json!({"type": "ping"})).await;
+    let (_, close) = ws.until_closed().await;
+    assert_eq!(
+        close,
+        Some((
+            CloseCode::Policy,
+            "too many messages from this client".into()
+        ))
+    );
     app.cleanup().await;
 }
