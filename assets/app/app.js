@@ -459,6 +459,8 @@ async function refresh({ reset = true, keep = false } = {}) {
     if (gen === view.gen && !view.ready) {
       view.ready = true;
       document.body.dataset.ready = '1';
+      // For benches/page.rs: when the first render was complete.
+      performance.mark('tarikh-ready');
     }
   }
 }
