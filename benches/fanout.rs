@@ -42,6 +42,20 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// CPU seconds the server has used (user and system).
+    fn cpu(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name (which ends with ')'): utime and
+        // stime are the 12th and 13th, in clock ticks of 1/100 s.
+        let rest = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<f64> = rest
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0.0))
+            .collect();
+        (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+    }
+
     /// Resident and peak memory of the server, in MiB.
     fn rss(&self) -> (f64, f64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
@@ -118,6 +132,8 @@ struct Phase {
     lost: usize,
     duplicated: usize,
     rss: (f64, f64),
+    /// Server CPU seconds per second of writing.
+    cpu: f64,
 }
 
 async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: usize) -> Phase {
@@ -201,6 +217,8 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
     while subscribers(&server.addr).await < before + n as i64 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let cpu_before = server.cpu();
+    let writing = Instant::now();
     let client = reqwest::Client::new();
     let graphql = format!("http://{}/graphql", server.addr);
     let mut tick = tokio::time::interval(Duration::from_secs(1) / rate as u32);
@@ -230,6 +248,7 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
     for t in tasks {
         t.await.unwrap();
     }
+    let cpu = (server.cpu() - cpu_before) / writing.elapsed().as_secs_f64();
     let mut l = latencies.lock().unwrap().clone();
     l.sort_by(f64::total_cmp);
     let q = |p: f64| {
@@ -246,6 +265,7 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
         lost: lost.load(Ordering::Relaxed),
         duplicated: duplicated.load(Ordering::Relaxed),
         rss,
+        cpu,
     }
 }
 
@@ -275,11 +295,11 @@ async fn main() {
         "backend {backend}; {rate} events/s for {seconds} s; idle server RSS {:.1} MiB",
         idle.0
     );
-    println!("| subscribers | changes sent | p50 ms | p99 ms | max ms | lost | duplicated | RSS MiB (peak) | p99 / baseline |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| subscribers | changes sent | p50 ms | p99 ms | max ms | lost | duplicated | RSS MiB (peak) | server CPU (cores) | p99 / baseline |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for p in [&one, &many] {
         println!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {:.1} ({:.1}) | {:.2} |",
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {:.1} ({:.1}) | {:.2} | {:.2} |",
             p.subscribers,
             p.subscribers * p.events,
             p.p50,
@@ -289,6 +309,7 @@ async fn main() {
             p.duplicated,
             p.rss.0,
             p.rss.1,
+            p.cpu,
             p.p99 / one.p99
         );
     }
