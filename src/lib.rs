@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | [`cli`], `main.rs` | argument parsing (clap), wiring, exit codes; `main` is a thin shell over [`cli::main`] | everything below |
 //! | [`http`] | actix-web: routes, body limit, CORS, bearer token hand-off, per-client rate and concurrency limits, request deadlines, the GraphQL threads, subscriptions over WebSocket with their limits ([`http::ws`]), health, metrics, streaming export endpoints (typed queries read from the query string), graceful shutdown | `graphql`, use cases; of `storage` only the [`storage::Store`] handle (its health, pool figures and sync token) |
-//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, subscriptions (`eventChanges`), error codes, the limits every request is measured against before it runs, waking the export documents' refresher after mutations | use cases, `storage`, `domain` |
+//! | [`graphql`] | async-graphql schema: types, filters, connections, loaders, subscriptions (`eventChanges`) shared by identical subscribers, error codes, the limits every request is measured against before it runs, waking the export documents' refresher after mutations | use cases, `storage`, `domain` |
 //! | [`ingest`], [`export`], [`live`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article; [`ingest::IngestError`]), re-extraction of stored articles, streaming exports by concern (query, document, encode, cache, refresher, stream; [`export::ExportError`]), the change feed behind subscriptions ([`live::Feed`]), the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries on PostgreSQL and SQLite, as a one-way chain: building blocks (`entities`, `error`, `convert`, `query`, `txn`) under whole operations (`events`, `history`, `actors`, `articles`, `docs`, `ingest`) that never use each other; [`storage::StoreError`] | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
@@ -90,7 +90,10 @@
 //!   SQLite by watching the change counter) and broadcasts it through a
 //!   bounded buffer; each subscriber matches it in memory
 //!   ([`domain::live::LiveFilter`]). A subscriber that falls behind the
-//!   buffer is ended, never buffered for.
+//!   buffer is ended, never buffered for. Identical subscriptions are
+//!   executed once per change for all of them
+//!   ([`graphql::cohorts`]), so nothing a subscription returns may depend
+//!   on its connection.
 
 pub mod cli;
 pub mod demo;

@@ -9,7 +9,8 @@
 //!   look every [`FeedConfig::fallback`] in case a notification was lost
 //!   while the listener reconnected. On SQLite, the feed asks the change
 //!   counter every [`FeedConfig::poll`] (a one-row read), which also sees
-//!   other processes' writes.
+//!   other processes' writes, and at once when this process has written
+//!   ([`Feed::changed`]).
 //! - Exactly once: a read takes a sync token first and reads what was
 //!   written since the previous token; rows read twice (tokens are
 //!   conservative) are recognised by their revision and skipped.
@@ -22,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
 use crate::domain::live::{ChangeKind, LiveChange, LiveState};
 use crate::domain::{EventId, EventStatus, Id, SyncToken};
@@ -57,6 +58,7 @@ const PAGE: u64 = 500;
 pub struct Feed {
     tx: broadcast::Sender<Arc<LiveChange>>,
     sent: Arc<AtomicU64>,
+    wake: Arc<Notify>,
     _task: Arc<AbortOnDrop>,
 }
 
@@ -81,11 +83,13 @@ impl Feed {
     pub async fn start(store: Store, config: FeedConfig) -> StoreResult<Feed> {
         let (tx, _) = broadcast::channel(config.capacity.max(1));
         let sent = Arc::new(AtomicU64::new(0));
+        let wake = Arc::new(Notify::new());
         let reader = Reader::new(store, tx.clone(), sent.clone()).await?;
-        let task = tokio::spawn(reader.run(config));
+        let task = tokio::spawn(reader.run(config, wake.clone()));
         Ok(Feed {
             tx,
             sent,
+            wake,
             _task: Arc::new(AbortOnDrop(task)),
         })
     }
@@ -99,6 +103,13 @@ impl Feed {
     /// Subscribers now.
     pub fn subscribers(&self) -> usize {
         self.tx.receiver_count()
+    }
+
+    /// Tells the feed that this process has committed a write, so that on
+    /// SQLite it reads now rather than at its next look (PostgreSQL's
+    /// notifications already do).
+    pub fn changed(&self) {
+        self.wake.notify_one();
     }
 
     /// Changes sent to subscribers since the feed started.
@@ -143,7 +154,7 @@ impl Reader {
         })
     }
 
-    async fn run(mut self, config: FeedConfig) {
+    async fn run(mut self, config: FeedConfig, wake: Arc<Notify>) {
         let mut listener: Option<ChangeListener> = None;
         let mut failing = false;
         loop {
@@ -171,7 +182,10 @@ impl Reader {
                     listener = None;
                 }
             } else {
-                tokio::time::sleep(config.poll).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(config.poll) => {}
+                    _ = wake.notified() => {}
+                }
                 match self.store.last_write_number().await {
                     Ok(c) if c == self.counter => continue,
                     Ok(c) => self.counter = c,
@@ -236,7 +250,7 @@ impl Reader {
                 self.send(LiveChange {
                     change,
                     event_id: id,
-                    event: Some(row.event),
+                    event: Some(Arc::new(row.event)),
                     state,
                     merged_into: None,
                     sync_token: token,

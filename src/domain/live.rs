@@ -28,7 +28,7 @@ pub struct LiveChange {
     pub change: ChangeKind,
     pub event_id: EventId,
     /// The event as it is now; `None` once deleted or merged.
-    pub event: Option<Event>,
+    pub event: Option<std::sync::Arc<Event>>,
     /// What filters are matched against: the event now, or its last state
     /// before it was deleted or merged.
     pub state: LiveState,

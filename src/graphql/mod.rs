@@ -4,6 +4,7 @@
 //! `storage::Store` in `domain` records.
 
 pub mod auth;
+pub mod cohorts;
 pub mod errors;
 pub mod limits;
 pub mod loaders;
@@ -27,6 +28,7 @@ use async_graphql::{
 };
 
 pub use auth::{Bearer, WriteTokens};
+pub use cohorts::{SharedSubscriptions, Sharing};
 
 use crate::export::DocRefresher;
 use crate::live::Feed;
@@ -43,7 +45,8 @@ pub const MAX_COMPLEXITY: usize = 60_000;
 
 /// Builds the schema over a store; `refresher` is woken after every request
 /// that holds a mutation, to keep the export documents current; `feed`
-/// serves subscriptions.
+/// serves subscriptions, and is woken likewise (it need not wait for its
+/// next look to see this process's writes).
 pub fn build_schema(
     store: Store,
     tokens: WriteTokens,
@@ -55,8 +58,31 @@ pub fn build_schema(
         mutation::MutationRoot,
         subscription::SubscriptionRoot,
     )
-    .extension(RefreshDocsAfterWrites(refresher))
+    .extension(WakeAfterWrites {
+        refresher,
+        feed: feed.clone(),
+    })
     .extension(RootTurns)
+    .data(store)
+    .data(tokens)
+    .data(feed)
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_directives(MAX_DIRECTIVES)
+    .finish()
+}
+
+/// The schema that serves subscriptions over WebSocket: the same types,
+/// data and limits as [`build_schema`]'s, without its per-request
+/// extensions (they watch mutations and root fields of queries, and a
+/// subscription has neither); each change a subscriber receives is
+/// executed once for it, so every layer around a field counts.
+pub fn build_subscription_schema(store: Store, tokens: WriteTokens, feed: Feed) -> TarikhSchema {
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
     .data(store)
     .data(tokens)
     .data(feed)
@@ -134,27 +160,32 @@ impl Extension for RootTurnsRequest {
     }
 }
 
-/// Wakes the export documents' refresher after every request that holds a
-/// mutation, once it has run (its writes committed), whatever it wrote:
-/// the refresher finds the events by their change numbers.
-struct RefreshDocsAfterWrites(DocRefresher);
+/// Wakes the export documents' refresher and the change feed after every
+/// request that holds a mutation, once it has run (its writes committed),
+/// whatever it wrote: both find the events by their change numbers.
+struct WakeAfterWrites {
+    refresher: DocRefresher,
+    feed: Feed,
+}
 
-impl ExtensionFactory for RefreshDocsAfterWrites {
+impl ExtensionFactory for WakeAfterWrites {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RefreshDocsRequest {
-            refresher: self.0.clone(),
+        Arc::new(WakeRequest {
+            refresher: self.refresher.clone(),
+            feed: self.feed.clone(),
             writes: AtomicBool::new(false),
         })
     }
 }
 
-struct RefreshDocsRequest {
+struct WakeRequest {
     refresher: DocRefresher,
+    feed: Feed,
     writes: AtomicBool,
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for RefreshDocsRequest {
+impl Extension for WakeRequest {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -180,6 +211,7 @@ impl Extension for RefreshDocsRequest {
         let resp = next.run(ctx, operation_name).await;
         if self.writes.load(Ordering::Relaxed) {
             self.refresher.changed();
+            self.feed.changed();
         }
         resp
     }

@@ -293,7 +293,9 @@ impl MutationRoot {
             actors: actor_links(input.actors.as_deref().unwrap_or_default())?,
         };
         let st = ctx.data::<Store>()?;
-        Ok(Event(st.create_event(&new, &change).await.map_err(store)?))
+        Ok(Event::from(
+            st.create_event(&new, &change).await.map_err(store)?,
+        ))
     }
 
     /// Changes an event; the fields before and after are kept as a revision,
@@ -330,7 +332,7 @@ impl MutationRoot {
             actors: input.actors.as_deref().map(actor_links).transpose()?,
         };
         let st = ctx.data::<Store>()?;
-        Ok(Event(
+        Ok(Event::from(
             st.update_event(id, &patch, &change).await.map_err(store)?,
         ))
     }
@@ -363,7 +365,9 @@ impl MutationRoot {
             .map(|i| parse_id(i, "event"))
             .collect::<Result<Vec<_>, _>>()?;
         let st = ctx.data::<Store>()?;
-        Ok(Event(st.merge_events(&ids, &change).await.map_err(store)?))
+        Ok(Event::from(
+            st.merge_events(&ids, &change).await.map_err(store)?,
+        ))
     }
 
     /// Moves a mention out of its event into a new event (undoes a wrong
@@ -377,7 +381,9 @@ impl MutationRoot {
         let change = writer_change(ctx, note)?;
         let id = parse_id(&mention_id, "mention")?;
         let st = ctx.data::<Store>()?;
-        Ok(Event(st.split_mention(id, &change).await.map_err(store)?))
+        Ok(Event::from(
+            st.split_mention(id, &change).await.map_err(store)?,
+        ))
     }
 
     /// Stores an article and the events extracted from it (same semantics as
@@ -417,7 +423,7 @@ impl MutationRoot {
         Ok(IngestResult {
             article: Article(out.article),
             new: out.new,
-            events: events.into_iter().map(Event).collect(),
+            events: events.into_iter().map(Event::from).collect(),
         })
     }
 }

@@ -46,7 +46,7 @@ impl QueryRoot {
             .await
             .map_err(store)?
             .pop()
-            .map(Event))
+            .map(Event::from))
     }
 
     /// Actors, optionally those with a name or alias containing `search`

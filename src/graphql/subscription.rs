@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ErrorExtensions, Object, Subscription, ID};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::cohorts::Tap;
 use super::errors::{bad_input, coded, store as store_error};
 use super::types::{Event, EventFilter};
 use crate::domain::live::{self, LiveChange, LiveFilter};
@@ -104,15 +105,23 @@ impl SubscriptionRoot {
         // Listening before the token is taken: nothing falls between.
         let rx = feed.subscribe();
         let resume = store.sync_token().await.map_err(store_error)?;
-        let state = Some((rx, live, resume));
+        // A cohort's leader says how far it has read (`cohorts`).
+        let tap = ctx.data_opt::<Tap>().cloned();
+        if let Some(t) = &tap {
+            t.set(resume);
+        }
+        let state = Some((rx, live, resume, tap));
         Ok(futures::stream::unfold(state, |state| async move {
-            let (mut rx, live, mut resume) = state?;
+            let (mut rx, live, mut resume, tap) = state?;
             loop {
                 match rx.recv().await {
                     Ok(c) => {
                         resume = resume.max(c.sync_token);
+                        if let Some(t) = &tap {
+                            t.set(resume);
+                        }
                         if live.matches(&c.state, just_rejected(&c)) {
-                            return Some((Ok(EventChange(c)), Some((rx, live, resume))));
+                            return Some((Ok(EventChange(c)), Some((rx, live, resume, tap))));
                         }
                     }
                     Err(RecvError::Lagged(n)) => return Some((Err(behind(n, resume)), None)),
@@ -124,15 +133,17 @@ impl SubscriptionRoot {
 }
 
 fn behind(missed: u64, resume: SyncToken) -> async_graphql::Error {
-    coded(
-        SUBSCRIPTION_BEHIND,
-        format!(
-            "this subscription fell {missed} changes behind the server's buffer and was ended: \
-             read what it missed with events(filter: {{changedSince: \"{resume}\"}}), then \
-             subscribe again"
-        ),
+    coded(SUBSCRIPTION_BEHIND, behind_message(missed, resume))
+        .extend_with(|_, e| e.set("syncToken", resume.to_string()))
+}
+
+/// What [`SUBSCRIPTION_BEHIND`] says.
+pub(super) fn behind_message(missed: u64, resume: SyncToken) -> String {
+    format!(
+        "this subscription fell {missed} changes behind the server's buffer and was ended: \
+         read what it missed with events(filter: {{changedSince: \"{resume}\"}}), then \
+         subscribe again"
     )
-    .extend_with(|_, e| e.set("syncToken", resume.to_string()))
 }
 
 /// Checks a document a client sends over WebSocket before it runs: the

@@ -1,5 +1,7 @@
 //! GraphQL types. They wrap `domain` records; they are not SeaORM entities.
 
+use std::sync::Arc;
+
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
@@ -388,7 +390,13 @@ impl EventDate {
 }
 
 /// A dated event.
-pub struct Event(pub domain::Event);
+pub struct Event(pub Arc<domain::Event>);
+
+impl From<domain::Event> for Event {
+    fn from(e: domain::Event) -> Self {
+        Event(Arc::new(e))
+    }
+}
 
 /// A dated event with its actors and the sentences that reported it.
 #[Object]
@@ -807,7 +815,7 @@ impl EventConnection {
             .into_iter()
             .map(|e| EventEdge {
                 cursor: crate::storage::Cursor::of(&e, order).encode(),
-                node: Event(e),
+                node: Event::from(e),
             })
             .collect();
         let (has_next_page, has_previous_page) = if paging.backwards {

@@ -33,9 +33,11 @@ pub struct Metrics {
     pub ws_connections: IntGauge,
     /// WebSocket connections closed because the client fell behind.
     pub ws_cut_off: IntCounter,
-    /// Changes the feed sent to subscribers, and subscribers now.
+    /// Changes the feed sent to subscribers, subscribers now, and the
+    /// cohorts they form (identical subscriptions share one).
     pub live_changes: IntGauge,
     pub live_subscribers: IntGauge,
+    pub live_cohorts: IntGauge,
 }
 
 fn counter(r: &Registry, name: &str, help: &str) -> prometheus::Result<IntCounter> {
@@ -116,6 +118,11 @@ impl Metrics {
                 &registry,
                 "live_subscribers",
                 "subscriptions listening to the change feed",
+            )?,
+            live_cohorts: gauge(
+                &registry,
+                "live_cohorts",
+                "groups of identical subscriptions, each executing every change once",
             )?,
             registry,
             requests,

@@ -76,6 +76,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct AppState {
     schema: TarikhSchema,
+    /// Subscriptions, in cohorts over their own schema
+    /// ([`graphql::build_subscription_schema`]).
+    subscriptions: graphql::SharedSubscriptions,
     store: Store,
     tokens: WriteTokens,
     guard: Arc<Guard>,
@@ -166,6 +169,10 @@ pub async fn start(
         refresher.clone(),
         feed.clone(),
     );
+    let subscriptions = graphql::SharedSubscriptions::new(
+        graphql::build_subscription_schema(store.clone(), config.tokens.clone(), feed.clone()),
+        graphql::Sharing::default(),
+    );
     let guard = Arc::new(
         Guard::new(
             config.rate_limit,
@@ -182,6 +189,7 @@ pub async fn start(
     ));
     let state = web::Data::new(AppState {
         schema,
+        subscriptions,
         store,
         tokens: config.tokens.clone(),
         guard,
@@ -319,7 +327,11 @@ async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
     state
         .metrics
         .live_subscribers
-        .set(state.feed.subscribers() as i64);
+        .set(state.subscriptions.subscribers() as i64);
+    state
+        .metrics
+        .live_cohorts
+        .set(state.subscriptions.cohorts() as i64);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

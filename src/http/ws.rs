@@ -173,11 +173,13 @@ enum End {
 impl Connection {
     async fn run(mut self, mut session: actix_ws::Session, mut incoming: actix_ws::MessageStream) {
         let (to_graphql, from_client) = mpsc::channel::<String>(8);
+        // The same for every connection: subscriptions share their work
+        // (`graphql::cohorts`), so nothing here may depend on the client.
         let mut data = async_graphql::Data::default();
         data.insert(Loaders::uncached(&self.state.store));
         data.insert(Bearer(None));
         let mut outgoing = async_graphql::http::WebSocket::new(
-            self.state.schema.clone(),
+            self.state.subscriptions.clone(),
             stream_of(from_client),
             self.protocol,
         )

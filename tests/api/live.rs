@@ -311,8 +311,90 @@ async fn subscriptions_per_connection_are_capped(app: &TestApp) {
     assert!(ids.contains("now") && !ids.contains("s0"), "{ids:?}");
 }
 
+/// Identical subscriptions form one cohort that executes each change once
+/// for all its members, and each member keeps its own pace: one that
+/// stops taking changes falls behind and ends with `SUBSCRIPTION_BEHIND`
+/// and a token to resume from, while the others get every change. Another
+/// document is another cohort; a cohort whose members have all gone stops
+/// listening.
+async fn identical_subscriptions_share_their_work(app: &TestApp) {
+    use async_graphql::{Executor, Request};
+    let feed = tarikh::live::Feed::start(app.store.clone(), Default::default())
+        .await
+        .unwrap();
+    let schema = tarikh::graphql::build_subscription_schema(
+        app.store.clone(),
+        tarikh::graphql::WriteTokens::parse(""),
+        feed.clone(),
+    );
+    let capacity = 4;
+    let sharing = tarikh::graphql::Sharing {
+        cohorts: 2,
+        buffer: capacity,
+    };
+    let shared = tarikh::graphql::SharedSubscriptions::new(schema, sharing);
+    let titles = "subscription { eventChanges { change event { title } } }";
+    let mut fast = shared.execute_stream(Request::new(titles), None);
+    let mut slow = shared.execute_stream(Request::new(titles), None);
+    let other = shared.execute_stream(
+        Request::new("subscription { eventChanges { eventId } }"),
+        None,
+    );
+    assert_eq!(shared.cohorts(), 2);
+    common::wait_until("three subscribers", || async { shared.subscribers() == 3 }).await;
+    assert_eq!(feed.subscribers(), 2, "one feed listener per cohort");
+    // Beyond the cohorts allowed, a subscription runs on its own.
+    let mut alone = shared.execute_stream(
+        Request::new("subscription { eventChanges { change } }"),
+        None,
+    );
+    let alone = tokio::spawn(async move { alone.next().await });
+    common::wait_until("a feed listener per cohort, and one alone", || async {
+        feed.subscribers() == 3 && shared.subscribers() == 4
+    })
+    .await;
+    assert_eq!(shared.cohorts(), 2);
+
+    let title = |r: async_graphql::Response| {
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let v = r.data.into_json().unwrap();
+        v["eventChanges"]["event"]["title"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    app.event("Both", day("2023-01-01"), &[]).await;
+    assert_eq!(title(fast.next().await.unwrap()), "Both");
+    assert_eq!(title(slow.next().await.unwrap()), "Both");
+    let r = alone.await.unwrap().unwrap().data.into_json().unwrap();
+    assert_eq!(r["eventChanges"]["change"], "CREATED");
+    // One change at a time: the fast member takes each before the next
+    // write, the slow one none.
+    let more = 3 * capacity;
+    for i in 0..more {
+        app.event(&format!("Fast {i}"), day("2023-01-02"), &[])
+            .await;
+        assert_eq!(title(fast.next().await.unwrap()), format!("Fast {i}"));
+    }
+    let last = slow.next().await.unwrap();
+    assert_eq!(last.errors.len(), 1, "{last:?}");
+    let e = serde_json::to_value(&last.errors[0]).unwrap();
+    assert_eq!(e["extensions"]["code"], "SUBSCRIPTION_BEHIND", "{e}");
+    let token = e["extensions"]["syncToken"].as_str().unwrap().to_string();
+    assert!(slow.next().await.is_none(), "a member behind ends");
+    // Its token gives back every change it missed.
+    let missed = app.titles(json!({"changedSince": token})).await;
+    for i in 0..more {
+        assert!(missed.contains(&format!("Fast {i}")), "{missed:?}");
+    }
+    drop((fast, slow, other));
+    assert_eq!(shared.cohorts(), 0);
+    common::wait_until("the leaders stopped", || async { feed.subscribers() == 0 }).await;
+}
+
 crate::on_both_backends!(
     subscribers_get_exactly_the_matching_changes,
+    identical_subscriptions_share_their_work,
     older_clients_and_rejections,
     websocket_documents_are_checked,
     subscriptions_per_connection_are_capped,
