@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -134,6 +134,13 @@ struct Phase {
     rss: (f64, f64),
     /// Server CPU seconds per second of writing.
     cpu: f64,
+    /// p50 and p99 of the write requests themselves, in ms.
+    writes: (f64, f64),
+    /// p50, p99 and max latency from the event being stored (its
+    /// `createdAt`, taken just before its transaction commits) to a
+    /// subscriber reading it, in ms: commit-to-client, read on the
+    /// machine's one clock.
+    stored: (f64, f64, f64),
 }
 
 async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: usize) -> Phase {
@@ -141,11 +148,15 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
     let sent: Arc<Vec<OnceLock<Instant>>> =
         Arc::new((0..events).map(|_| OnceLock::new()).collect());
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(n * events)));
+    let stored = Arc::new(Mutex::new(Vec::with_capacity(n * events)));
     let lost = Arc::new(AtomicUsize::new(0));
     let duplicated = Arc::new(AtomicUsize::new(0));
     let url = format!("ws://{}/graphql", server.addr);
     let mut tasks = vec![];
-    let before = subscribers(&server.addr).await;
+    // The previous phase's subscribers may still be leaving.
+    while subscribers(&server.addr).await > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     for _ in 0..n {
         let mut req = url.clone().into_client_request().unwrap();
         req.headers_mut().insert(
@@ -162,23 +173,25 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
         .unwrap();
         ws.send(Message::Text(
             json!({"id": "1", "type": "subscribe", "payload": {"query":
-                "subscription { eventChanges { change event { title } } }"}})
+                "subscription { eventChanges { change event { title createdAt } } }"}})
             .to_string()
             .into(),
         ))
         .await
         .unwrap();
-        let (sent, latencies, lost, duplicated) = (
+        let (sent, latencies, stored, lost, duplicated) = (
             sent.clone(),
             latencies.clone(),
+            stored.clone(),
             lost.clone(),
             duplicated.clone(),
         );
-        let prefix = format!("fanout {round} ");
+        let prefix = format!("\"title\":\"fanout {round} ");
         tasks.push(tokio::spawn(async move {
             let mut seen = vec![false; events];
             let mut got = 0;
             let mut mine = Vec::with_capacity(events);
+            let mut since_stored = Vec::with_capacity(events);
             while got < events {
                 let next = tokio::time::timeout(Duration::from_secs(30), ws.next()).await;
                 let Ok(Some(Ok(Message::Text(t)))) = next else {
@@ -188,15 +201,16 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
                     break;
                 };
                 let now = Instant::now();
-                let v: Value = serde_json::from_str(&t).unwrap_or_default();
-                let Some(title) = v["payload"]["data"]["eventChanges"]["event"]["title"].as_str()
-                else {
-                    continue;
-                };
-                let Some(i) = title
-                    .strip_prefix(&prefix)
-                    .and_then(|i| i.parse::<usize>().ok())
-                else {
+                let wall = chrono::Utc::now();
+                // The client shares the machine with the server: it finds
+                // the title's number without parsing the whole message.
+                let Some(i) = t.find(&prefix).and_then(|at| {
+                    let digits = &t[at + prefix.len()..];
+                    let end = digits
+                        .find(|c: char| !c.is_ascii_digit())
+                        .unwrap_or(digits.len());
+                    digits[..end].parse::<usize>().ok()
+                }) else {
                     continue;
                 };
                 if seen[i] {
@@ -208,13 +222,17 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
                 if let Some(at) = sent[i].get() {
                     mine.push(now.duration_since(*at).as_secs_f64() * 1000.0);
                 }
+                if let Some(at) = created_at(&t) {
+                    since_stored.push((wall - at).as_seconds_f64() * 1000.0);
+                }
             }
             lost.fetch_add(events - got, Ordering::Relaxed);
             latencies.lock().unwrap().extend(mine);
+            stored.lock().unwrap().extend(since_stored);
             let _ = ws.close(None).await;
         }));
     }
-    while subscribers(&server.addr).await < before + n as i64 {
+    while subscribers(&server.addr).await < n as i64 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let cpu_before = server.cpu();
@@ -223,14 +241,17 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
     let graphql = format!("http://{}/graphql", server.addr);
     let mut tick = tokio::time::interval(Duration::from_secs(1) / rate as u32);
     let mut writes = vec![];
+    let took = Arc::new(Mutex::new(Vec::with_capacity(events)));
     for i in 0..events {
         tick.tick().await;
-        let (client, graphql, sent) = (client.clone(), graphql.clone(), sent.clone());
+        let (client, graphql, sent, took) =
+            (client.clone(), graphql.clone(), sent.clone(), took.clone());
         writes.push(tokio::spawn(async move {
             let body = json!({"query": "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
                 "variables": {"i": {"title": format!("fanout {round} {i}"), "kind": "OTHER",
                     "date": {"start": "2024-01-01", "precision": "DAY"}}}});
-            let _ = sent[i].set(Instant::now());
+            let at = Instant::now();
+            let _ = sent[i].set(at);
             let r = client
                 .post(&graphql)
                 .bearer_auth(TOKEN)
@@ -238,7 +259,9 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
                 .send()
                 .await
                 .expect("write");
-            assert!(r.status().is_success());
+            assert!(r.status().is_success(), "a write answered {}", r.status());
+            let ms = at.elapsed().as_secs_f64() * 1000.0;
+            took.lock().unwrap().push(ms);
         }));
     }
     for w in writes {
@@ -251,11 +274,11 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
     let cpu = (server.cpu() - cpu_before) / writing.elapsed().as_secs_f64();
     let mut l = latencies.lock().unwrap().clone();
     l.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let mut w = took.lock().unwrap().clone();
+    w.sort_by(f64::total_cmp);
+    let q = |p: f64| quantile(&l, p);
+    let mut c = stored.lock().unwrap().clone();
+    c.sort_by(f64::total_cmp);
     Phase {
         subscribers: n,
         events,
@@ -266,7 +289,30 @@ async fn phase(server: &Server, n: usize, rate: usize, seconds: usize, round: us
         duplicated: duplicated.load(Ordering::Relaxed),
         rss,
         cpu,
+        writes: (quantile(&w, 0.5), quantile(&w, 0.99)),
+        stored: (
+            quantile(&c, 0.5),
+            quantile(&c, 0.99),
+            c.last().copied().unwrap_or(f64::NAN),
+        ),
     }
+}
+
+/// The `createdAt` of the event in a server message.
+fn created_at(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    const KEY: &str = r#""createdAt":""#;
+    let rest = &text[text.find(KEY)? + KEY.len()..];
+    let value = &rest[..rest.find('"')?];
+    chrono::DateTime::parse_from_rfc3339(value)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// The `p` quantile of sorted `l`.
+fn quantile(l: &[f64], p: f64) -> f64 {
+    l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 #[tokio::main]
@@ -289,28 +335,41 @@ async fn main() {
     };
     let server = start(&url).await;
     let idle = server.rss();
+    // Warm-up, not reported: the first writes after a start open the
+    // pool's connections and prepare its statements.
+    phase(&server, 1, rate, 2, 0).await;
     let one = phase(&server, 1, rate, seconds, 1).await;
     let many = phase(&server, n, rate, seconds, 2).await;
     println!(
         "backend {backend}; {rate} events/s for {seconds} s; idle server RSS {:.1} MiB",
         idle.0
     );
-    println!("| subscribers | changes sent | p50 ms | p99 ms | max ms | lost | duplicated | RSS MiB (peak) | server CPU (cores) | p99 / baseline |");
+    println!(
+        "| subscribers | changes sent | from commit p50 / p99 / max ms | from request p50 / p99 / max ms \
+         | write p50 / p99 ms | lost | duplicated | RSS MiB (peak) | server CPU (cores) \
+         | commit p99 / baseline |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for p in [&one, &many] {
         println!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} | {:.1} ({:.1}) | {:.2} | {:.2} |",
+            "| {} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} | {} | {} \
+             | {:.1} ({:.1}) | {:.2} | {:.2} |",
             p.subscribers,
             p.subscribers * p.events,
+            p.stored.0,
+            p.stored.1,
+            p.stored.2,
             p.p50,
             p.p99,
             p.max,
+            p.writes.0,
+            p.writes.1,
             p.lost,
             p.duplicated,
             p.rss.0,
             p.rss.1,
             p.cpu,
-            p.p99 / one.p99
+            p.stored.1 / one.stored.1
         );
     }
     drop(server);
