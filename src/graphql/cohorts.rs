@@ -74,8 +74,22 @@ fn read(a: &AtomicI64) -> Option<SyncToken> {
     }
 }
 
-/// One result of a cohort, with the token its members resume from.
-type Item = Arc<(Response, SyncToken)>;
+/// What a cohort's leader sends its members.
+type Item = Arc<Step>;
+
+// Always behind an `Arc`: its size is paid once per result.
+#[allow(clippy::large_enum_variant)]
+enum Step {
+    /// A result, with the token members resume from; `last` when the
+    /// subscription ends with it.
+    Result {
+        response: Response,
+        token: SyncToken,
+        last: bool,
+    },
+    /// The subscription ended.
+    End,
+}
 
 /// The cohorts running, by what their members asked for.
 type Hub = Mutex<HashMap<String, (u64, Weak<Cohort>)>>;
@@ -205,7 +219,8 @@ fn key_of(r: &Request) -> String {
 /// The leader: runs the subscription once and sends every result to the
 /// cohort. A result without data (the subscription failed, or fell behind
 /// the change feed) ends it: the cohort leaves the hub first, so that a
-/// later subscriber starts afresh rather than joining one that is over.
+/// later subscriber starts afresh rather than joining one that is over,
+/// and its members end after it.
 async fn lead(
     schema: TarikhSchema,
     request: Request,
@@ -221,19 +236,24 @@ async fn lead(
         }
     };
     let mut results = Executor::execute_stream(&schema, request, session);
-    while let Some(r) = results.next().await {
-        let over = r.data == Value::Null && !r.errors.is_empty();
-        if over {
+    while let Some(response) = results.next().await {
+        let last = response.data == Value::Null && !response.errors.is_empty();
+        if last {
             leave();
         }
         let token = tap.now().unwrap_or(SyncToken(0));
         // An error means no member is left: the cohort is being dropped.
-        let _ = tx.send(Arc::new((r, token)));
-        if over {
+        let _ = tx.send(Arc::new(Step::Result {
+            response,
+            token,
+            last,
+        }));
+        if last {
             return;
         }
     }
     leave();
+    let _ = tx.send(Arc::new(Step::End));
 }
 
 /// Where a subscription runs.
@@ -269,11 +289,18 @@ impl Executor for SharedSubscriptions {
         futures::stream::unfold(Some((cohort, member)), |state| async move {
             let (cohort, mut m) = state?;
             match m.rx.recv().await {
-                Ok(item) => {
-                    let (r, token) = &*item;
-                    m.resume = Some(m.resume.map_or(*token, |t| t.max(*token)));
-                    Some((copy(r), Some((cohort, m))))
-                }
+                Ok(item) => match &*item {
+                    Step::Result {
+                        response,
+                        token,
+                        last,
+                    } => {
+                        m.resume = Some(m.resume.map_or(*token, |t| t.max(*token)));
+                        let next = (!*last).then_some((cohort, m));
+                        Some((copy(response), next))
+                    }
+                    Step::End => None,
+                },
                 Err(RecvError::Lagged(n)) => {
                     // A member that joined before the leader listened
                     // resumes from where the leader started.

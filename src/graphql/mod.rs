@@ -53,23 +53,10 @@ pub fn build_schema(
     refresher: DocRefresher,
     feed: Feed,
 ) -> TarikhSchema {
-    Schema::build(
-        query::QueryRoot,
-        mutation::MutationRoot,
-        subscription::SubscriptionRoot,
-    )
-    .extension(WakeAfterWrites {
-        refresher,
-        feed: feed.clone(),
-    })
-    .extension(RootTurns)
-    .data(store)
-    .data(tokens)
-    .data(feed)
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
-    .limit_directives(MAX_DIRECTIVES)
-    .finish()
+    builder(store, tokens, feed.clone())
+        .extension(WakeAfterWrites { refresher, feed })
+        .extension(RootTurns)
+        .finish()
 }
 
 /// The schema that serves subscriptions over WebSocket: the same types,
@@ -78,6 +65,19 @@ pub fn build_schema(
 /// subscription has neither); each change a subscriber receives is
 /// executed once for it, so every layer around a field counts.
 pub fn build_subscription_schema(store: Store, tokens: WriteTokens, feed: Feed) -> TarikhSchema {
+    builder(store, tokens, feed).finish()
+}
+
+/// The types, data and limits every schema has.
+fn builder(
+    store: Store,
+    tokens: WriteTokens,
+    feed: Feed,
+) -> async_graphql::SchemaBuilder<
+    query::QueryRoot,
+    mutation::MutationRoot,
+    subscription::SubscriptionRoot,
+> {
     Schema::build(
         query::QueryRoot,
         mutation::MutationRoot,
@@ -89,7 +89,6 @@ pub fn build_subscription_schema(store: Store, tokens: WriteTokens, feed: Feed) 
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_directives(MAX_DIRECTIVES)
-    .finish()
 }
 
 /// Most directives on one field or fragment.

@@ -270,6 +270,13 @@ async fn websocket_documents_are_checked(app: &TestApp) {
         .await;
     let m = ws.next().await;
     let errors = if m["type"] == "next" {
+        // A subscription that failed is over: it says so.
+        let end = ws.next().await;
+        assert_eq!(
+            (end["type"].as_str(), end["id"].as_str()),
+            (Some("complete"), Some("past")),
+            "{end}"
+        );
         m["payload"]["errors"].clone()
     } else {
         m["payload"].clone()
