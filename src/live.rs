@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{broadcast, Notify};
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::domain::live::{ChangeKind, LiveChange, LiveState};
 use crate::domain::{EventId, EventStatus, Id, SyncToken};
@@ -59,7 +60,7 @@ pub struct Feed {
     tx: broadcast::Sender<Arc<LiveChange>>,
     sent: Arc<AtomicU64>,
     wake: Arc<Notify>,
-    _task: Arc<AbortOnDrop>,
+    _task: Arc<AbortOnDropHandle<()>>,
 }
 
 impl std::fmt::Debug for Feed {
@@ -67,14 +68,6 @@ impl std::fmt::Debug for Feed {
         f.debug_struct("Feed")
             .field("subscribers", &self.tx.receiver_count())
             .finish()
-    }
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
@@ -90,7 +83,7 @@ impl Feed {
             tx,
             sent,
             wake,
-            _task: Arc::new(AbortOnDrop(task)),
+            _task: Arc::new(AbortOnDropHandle::new(task)),
         })
     }
 

@@ -25,12 +25,13 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
-use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError, Value};
+use async_graphql::{Data, Executor, Request, Response, Value};
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio_util::task::AbortOnDropHandle;
 
-use super::subscription::{behind_message, SUBSCRIPTION_BEHIND};
+use super::subscription;
 use super::TarikhSchema;
 use crate::domain::SyncToken;
 use crate::live::Feed;
@@ -125,15 +126,7 @@ impl Default for Sharing {
 struct Cohort {
     tx: broadcast::Sender<Item>,
     tap: Tap,
-    _leader: AbortOnDrop,
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+    _leader: AbortOnDropHandle<()>,
 }
 
 impl SharedSubscriptions {
@@ -201,7 +194,7 @@ impl SharedSubscriptions {
         let cohort = Arc::new(Cohort {
             tx,
             tap,
-            _leader: AbortOnDrop(leader),
+            _leader: AbortOnDropHandle::new(leader),
         });
         hub.insert(key, (id, Arc::downgrade(&cohort)));
         Joined::Cohort(cohort, Member { rx, resume: None })
@@ -325,12 +318,11 @@ fn copy(r: &Response) -> Response {
     out
 }
 
-/// What a member that fell behind its cohort receives last.
+/// What a member that fell behind its cohort receives last: what a
+/// subscription behind the change feed gets.
 fn behind(missed: u64, resume: SyncToken) -> Response {
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", SUBSCRIPTION_BEHIND);
-    extensions.set("syncToken", resume.to_string());
-    let mut e = ServerError::new(behind_message(missed, resume), None);
-    e.extensions = Some(extensions);
+    let mut e = subscription::behind(missed, resume).into_server_error(Default::default());
+    // Not an error of the document: no place in it.
+    e.locations.clear();
     Response::from_errors(vec![e])
 }

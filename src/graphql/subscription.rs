@@ -132,18 +132,17 @@ impl SubscriptionRoot {
     }
 }
 
-fn behind(missed: u64, resume: SyncToken) -> async_graphql::Error {
-    coded(SUBSCRIPTION_BEHIND, behind_message(missed, resume))
-        .extend_with(|_, e| e.set("syncToken", resume.to_string()))
-}
-
-/// What [`SUBSCRIPTION_BEHIND`] says.
-pub(super) fn behind_message(missed: u64, resume: SyncToken) -> String {
-    format!(
-        "this subscription fell {missed} changes behind the server's buffer and was ended: \
-         read what it missed with events(filter: {{changedSince: \"{resume}\"}}), then \
-         subscribe again"
+/// [`SUBSCRIPTION_BEHIND`], with the token to catch up from.
+pub(super) fn behind(missed: u64, resume: SyncToken) -> async_graphql::Error {
+    coded(
+        SUBSCRIPTION_BEHIND,
+        format!(
+            "this subscription fell {missed} changes behind the server's buffer and was ended: \
+             read what it missed with events(filter: {{changedSince: \"{resume}\"}}), then \
+             subscribe again"
+        ),
     )
+    .extend_with(|_, e| e.set("syncToken", resume.to_string()))
 }
 
 /// Checks a document a client sends over WebSocket before it runs: the

@@ -17,6 +17,7 @@ use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql_actix_web::GraphQLResponse;
 use futures::StreamExt;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
@@ -474,7 +475,7 @@ async fn graphql_post(
         // task is aborted: its statements are abandoned, and cancelled by
         // the statement time limit, which is never longer than the
         // deadline.
-        let task = AbortOnDrop(task);
+        let task = AbortOnDropHandle::new(task);
         match tokio::time::timeout(state.request_timeout, task).await {
             Ok(joined) => joined,
             Err(_) => {
@@ -516,27 +517,6 @@ async fn graphql_post(
         state.store.mark_unavailable();
     }
     respond(resp, &req)
-}
-
-/// A task aborted when this is dropped (its request timed out or its
-/// client went away).
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl<T> std::future::Future for AbortOnDrop<T> {
-    type Output = Result<T, tokio::task::JoinError>;
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0).poll(cx)
-    }
 }
 
 /// The threads GraphQL requests run on: a runtime of their own, so that
