@@ -15,7 +15,7 @@
 //! | [`ingest`], [`export`], [`live`], [`demo`] (use cases) | where extraction meets storage: files to events (parallel extraction, one transaction per article; [`ingest::IngestError`]), re-extraction of stored articles, streaming exports by concern (query, document, encode, cache, refresher, stream; [`export::ExportError`]), the change feed behind subscriptions ([`live::Feed`]), the demo timeline | `extract`, `storage`, `domain`; `ingest` uses `export` to make the documents of what it wrote |
 //! | [`storage`] | SeaORM entities, migrations, queries on PostgreSQL and SQLite, as a one-way chain: building blocks (`entities`, `error`, `convert`, `query`, `txn`) under whole operations (`events`, `history`, `actors`, `articles`, `docs`, `ingest`) that never use each other; [`storage::StoreError`] | `domain`, `migration` |
 //! | [`extract`] | text to events: pure, deterministic | `domain` |
-//! | [`domain`] | shared vocabulary and pure policy: dates with precision, EDTF, labels, kinds, records, name normalization, ingestion's input and outcome types, deduplication and the merge decision ([`domain::dedup`]), which live changes a filter matches ([`domain::live`]) | nothing of ours |
+//! | [`domain`] | shared vocabulary and pure policy: dates with precision, EDTF, labels, the Hijri calendar beside the Gregorian ([`domain::hijri`]), kinds, records, name normalization, ingestion's input and outcome types, deduplication and the merge decision ([`domain::dedup`]), which live changes a filter matches ([`domain::live`]) | nothing of ours |
 //!
 //! # Invariants
 //!

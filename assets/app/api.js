@@ -40,7 +40,7 @@ export const TIMELINE_QUERY = `query Timeline($f: EventFilter, $bucket: Bucket!)
 export const EVENT_QUERY = `query Event($id: ID!, $lang: String!) {
   event(id: $id) {
     id title summary kind status confidence sourceCount createdAt updatedAt
-    date { start end precision approximate modifier edtf label(lang: $lang) }
+    date { start end precision approximate modifier edtf label(lang: $lang, calendar: BOTH) }
     quantities { value unit qualifier }
     actors { role actor { id name nameAr kind wikidata } }
     mentions {

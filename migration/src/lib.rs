@@ -12,6 +12,7 @@ mod m20261130_000006_change_seq;
 mod m20261130_000007_compressed_docs;
 mod m20261203_000008_quantities;
 mod m20261203_000009_live_changes;
+mod m20261203_000010_calendar;
 
 pub use m20261203_000009_live_changes::CHANNEL as CHANGES_CHANNEL;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_compressed_docs::Migration),
             Box::new(m20261203_000008_quantities::Migration),
             Box::new(m20261203_000009_live_changes::Migration),
+            Box::new(m20261203_000010_calendar::Migration),
         ]
     }
 }

@@ -27,6 +27,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The calendar a source dated an event in.
+    #[derive(Default)]
+    Calendar { #[default] Gregorian => "gregorian", Hijri => "hijri" }
+}
+
+vocabulary! {
+    /// The calendars a label is written in: one, or both with the event's
+    /// own calendar first and the other in parentheses.
+    CalendarView { Gregorian => "gregorian", Hijri => "hijri", Both => "both" }
+}
+
+vocabulary! {
     /// Qualifies the named period: "early/mid/late 2014", "before 2014", "after 2014".
     DateModifier { Start => "start", Mid => "mid", End => "end", Before => "before", After => "after" }
 }
@@ -177,6 +189,10 @@ pub struct EventDate {
     pub approximate: bool,
     /// "early", "late", "before"… of the named period.
     pub modifier: Option<DateModifier>,
+    /// The calendar the source used (the interval is Gregorian days either
+    /// way); labels show that calendar first.
+    #[serde(default)]
+    pub calendar: Calendar,
 }
 
 impl EventDate {
@@ -210,7 +226,14 @@ impl EventDate {
             precision,
             approximate,
             modifier,
+            calendar: Calendar::Gregorian,
         })
+    }
+
+    /// The same interval, as dated by a source in `calendar`.
+    pub fn in_calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     /// A single known day.
@@ -221,6 +244,7 @@ impl EventDate {
             precision: Precision::Day,
             approximate: false,
             modifier: None,
+            calendar: Calendar::Gregorian,
         }
     }
 
@@ -269,11 +293,44 @@ impl EventDate {
         }
     }
 
-    /// A label for people, in English (`en`) or Arabic (`ar`).
+    /// A label for people, in English (`en`) or Arabic (`ar`): Gregorian
+    /// for a Gregorian-dated event, both calendars with the Hijri first for
+    /// an event its source dated by the Hijri calendar.
     pub fn label(&self, lang: &str) -> String {
-        let ar = lang.trim().to_ascii_lowercase().starts_with("ar");
-        let words = if ar { &AR } else { &EN };
-        let body = if self.is_whole_period() || self.modifier.is_some() {
+        let view = match self.calendar {
+            Calendar::Gregorian => CalendarView::Gregorian,
+            Calendar::Hijri => CalendarView::Both,
+        };
+        self.label_in(lang, view)
+    }
+
+    /// A label in the calendars of `view`. Where there is no Hijri reading
+    /// (before 1 AH or after 1600 AH, see [`EventDate::hijri`]) it is the
+    /// Gregorian label whatever the view.
+    pub fn label_in(&self, lang: &str, view: CalendarView) -> String {
+        let greg = self.gregorian_body(lang);
+        let hijri = match view {
+            CalendarView::Gregorian => None,
+            _ => self.hijri_body(lang),
+        };
+        let body = match (view, hijri) {
+            (_, None) => greg,
+            (CalendarView::Hijri, Some(h)) => h,
+            (_, Some(h)) if self.calendar == Calendar::Hijri => format!("{h} ({greg})"),
+            (_, Some(h)) => format!("{greg} ({h})"),
+        };
+        if self.approximate {
+            let words = if is_arabic(lang) { &AR } else { &EN };
+            format!("{body} {}", words.approx)
+        } else {
+            body
+        }
+    }
+
+    /// The Gregorian label without the approximate mark.
+    fn gregorian_body(&self, lang: &str) -> String {
+        let words = if is_arabic(lang) { &AR } else { &EN };
+        if self.is_whole_period() || self.modifier.is_some() {
             let named = period_label(self.start, self.precision, words);
             match self.modifier {
                 None => named,
@@ -290,13 +347,13 @@ impl EventDate {
             } else {
                 format!("{s} – {e}")
             }
-        };
-        if self.approximate {
-            format!("{body} {}", words.approx)
-        } else {
-            body
         }
     }
+}
+
+/// Whether a label language asks for Arabic (`ar`, `ar-SA`…).
+pub(super) fn is_arabic(lang: &str) -> bool {
+    lang.trim().to_ascii_lowercase().starts_with("ar")
 }
 
 /// The first day of the canonical period of `precision` containing `d`
@@ -343,8 +400,9 @@ fn edtf_year(y: i32) -> String {
     }
 }
 
+/// The unit a label's bounds are written in.
 #[derive(Clone, Copy, PartialEq)]
-enum Grain {
+pub(super) enum Grain {
     Day,
     Month,
     Year,

@@ -18,12 +18,14 @@
 //! or rejected) keeps everything, the report only adds a source; an
 //! extracted one takes a specific kind over `other`, the narrower date,
 //! the title that goes with the date it keeps, the higher confidence, and
-//! the union of actors (its own first, with their roles).
+//! the union of actors (its own first, with their roles). When a report
+//! gives the same days dated by the Hijri calendar, the event keeps that
+//! calendar.
 
 use std::collections::HashSet;
 
 use super::{
-    normalize_name, ActorId, ActorRole, ArticleId, Event, EventDate, EventId, EventKind,
+    normalize_name, ActorId, ActorRole, ArticleId, Calendar, Event, EventDate, EventId, EventKind,
     EventPatch, EventStatus, Quantity,
 };
 
@@ -141,6 +143,13 @@ pub fn merge(old: &Event, links: &[(ActorId, ActorRole)], report: &Report) -> Ev
     }
     if narrower(&report.date, &old.date) {
         patch.date = Some(report.date.clone());
+    } else if report.date.calendar == Calendar::Hijri
+        && old.date.calendar != Calendar::Hijri
+        && (report.date.start, report.date.end) == (old.date.start, old.date.end)
+    {
+        // The same days, one source dating them by the Hijri calendar: the
+        // event remembers it, whichever report came first.
+        patch.date = Some(old.date.clone().in_calendar(Calendar::Hijri));
     }
     if report.title != old.title
         && takes_title((&report.date, &report.title), (&old.date, &old.title))
@@ -327,6 +336,13 @@ mod tests {
         }
     }
 
+    impl Report {
+        fn with_date(mut self, date: EventDate) -> Report {
+            self.date = date;
+            self
+        }
+    }
+
     /// What the surviving event keeps, one rule a row: (case, stored
     /// event, report, expected patch fields).
     #[test]
@@ -422,6 +438,39 @@ mod tests {
                 assert_eq!(actors[1], (ActorId(9), ActorRole::Target), "{}", c.name);
             }
         }
+    }
+
+    /// A Hijri dating of the same days is kept whichever report came first.
+    #[test]
+    fn merge_keeps_the_hijri_calendar_in_either_order() {
+        let links = [(ActorId(1), ActorRole::Agent)];
+        let greg = stored(
+            EventKind::Attack,
+            "2024-03-11",
+            Precision::Day,
+            EventStatus::Extracted,
+        );
+        let mut hijri = greg.clone();
+        hijri.date = hijri.date.in_calendar(Calendar::Hijri);
+        let as_report = |e: &Event| {
+            report(
+                EventKind::Attack,
+                "2024-03-11",
+                Precision::Day,
+                "Old title",
+                0.6,
+            )
+            .with_date(e.date.clone())
+        };
+        let patch = merge(&greg, &links, &as_report(&hijri));
+        assert_eq!(patch.date.map(|d| d.calendar), Some(Calendar::Hijri));
+        assert_eq!(merge(&hijri, &links, &as_report(&greg)).date, None);
+        // Other days in the Hijri calendar do not move a stored date.
+        let mut wider = hijri.clone();
+        wider.date = EventDate::period(parse_date("2024-03-01").unwrap(), Precision::Month)
+            .unwrap()
+            .in_calendar(Calendar::Hijri);
+        assert_eq!(merge(&greg, &links, &as_report(&wider)).date, None);
     }
 
     #[test]

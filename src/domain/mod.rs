@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod dedup;
+pub mod hijri;
 pub mod history;
 pub mod ingest;
 pub mod live;
@@ -11,8 +12,9 @@ pub mod normalize;
 
 pub use date::{
     check_range, day_number, format_date, from_day_number, in_range, last_of_month, parse_date,
-    DateError, DateModifier, EventDate, Precision, MAX_YEAR, MIN_YEAR,
+    Calendar, CalendarView, DateError, DateModifier, EventDate, Precision, MAX_YEAR, MIN_YEAR,
 };
+pub use hijri::{HijriDay, HijriSpan};
 pub use history::{Change, Revision, Tombstone};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 pub use model::*;

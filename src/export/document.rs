@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::EventOrder;
 use crate::domain::{
-    format_date, Actor, ActorId, ActorRole, ArticleId, ArticleRef, Count, Event, EventId, Mention,
-    MentionId, Quantity,
+    format_date, Actor, ActorId, ActorRole, ArticleId, ArticleRef, CalendarView, Count, Event,
+    EventId, Mention, MentionId, Quantity,
 };
 use crate::storage::{Cursor, Store, StoreError};
 
@@ -119,6 +119,23 @@ pub struct DocDate {
     pub edtf: String,
     pub label_en: String,
     pub label_ar: String,
+    /// `gregorian` or `hijri`: the calendar the source used (version 3).
+    pub calendar: String,
+    /// The interval in the Hijri calendar, absent outside 1–1600 AH.
+    pub hijri: Option<DocHijri>,
+}
+
+/// The Hijri reading of an exported date (version 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocHijri {
+    /// First day as `1445-09-01` (Hijri year, month, day).
+    pub start: String,
+    /// Last day, the same way.
+    pub end: String,
+    /// Before 1300 AH: the tabular rule, not the Umm al-Qura tables.
+    pub tabular: bool,
+    pub label_en: String,
+    pub label_ar: String,
 }
 
 /// An event as every export format shows it; its JSON text is the NDJSON
@@ -164,6 +181,14 @@ impl Doc {
                 edtf: e.date.edtf(),
                 label_en: e.date.label("en"),
                 label_ar: e.date.label("ar"),
+                calendar: e.date.calendar.as_str().into(),
+                hijri: e.date.hijri().map(|h| DocHijri {
+                    start: h.start.iso(),
+                    end: h.end.iso(),
+                    tabular: h.tabular,
+                    label_en: e.date.label_in("en", CalendarView::Hijri),
+                    label_ar: e.date.label_in("ar", CalendarView::Hijri),
+                }),
             },
             quantity: e.quantity.clone(),
             quantities: e.quantities.clone(),
@@ -209,7 +234,7 @@ impl Doc {
 mod tests {
     use super::*;
     use crate::domain::Precision;
-    use crate::domain::{ActorKind, EventDate, EventKind, EventStatus, Qualifier};
+    use crate::domain::{ActorKind, Calendar, EventDate, EventKind, EventStatus, Qualifier};
     use crate::export::{Encoder, Format, Line, DOC_VERSION};
     use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -243,6 +268,7 @@ mod tests {
                     precision: Precision::Month,
                     approximate: true,
                     modifier: None,
+                    calendar: Calendar::Gregorian,
                 },
                 quantity: Some(Quantity {
                     value: 61.0,
@@ -280,8 +306,8 @@ mod tests {
     /// again) and update the expected text.
     #[test]
     fn export_doc_format_is_pinned() {
-        assert_eq!(DOC_VERSION, 2, "update the expected line with the version");
-        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)"},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
+        assert_eq!(DOC_VERSION, 3, "update the expected line with the version");
+        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)","calendar":"gregorian","hijri":{"start":"1435-11-06","end":"1435-12-06","tabular":false,"label_en":"Dhu al-Qa'dah – Dhu al-Hijjah 1435 AH (approx.)","label_ar":"ذو القعدة – ذو الحجة 1435 هـ (تقريبًا)"}},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
         assert_eq!(Doc::of(&row()).json(), expected);
     }
 

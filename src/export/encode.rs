@@ -5,7 +5,7 @@ use chrono::Datelike;
 
 use crate::domain::{parse_date, ActorRole, Precision, Tombstone};
 
-use super::document::{Doc, DocActor};
+use super::document::{Doc, DocActor, DocHijri};
 use super::stream::Line;
 use super::{ExportError, Format};
 
@@ -38,6 +38,10 @@ const CSV_HEADER: &[&str] = &[
     "created_at",
     "updated_at",
     "cursor",
+    "calendar",
+    "hijri_start",
+    "hijri_end",
+    "hijri_label",
 ];
 
 const EDTF_HEADER: &[&str] = &["id", "edtf", "title", "kind", "actors"];
@@ -56,6 +60,7 @@ fn csv_row(d: &Doc) -> String {
     let join =
         |f: &dyn Fn(&DocActor) -> String| d.actors.iter().map(f).collect::<Vec<_>>().join("; ");
     let urls: Vec<&str> = d.sources.iter().filter_map(|s| s.url.as_deref()).collect();
+    let hijri = |f: &dyn Fn(&DocHijri) -> String| d.date.hijri.as_ref().map(f).unwrap_or_default();
     csv_line(&[
         d.id.to_string(),
         d.title.clone(),
@@ -85,6 +90,10 @@ fn csv_row(d: &Doc) -> String {
         d.created_at.clone(),
         d.updated_at.clone(),
         d.cursor.clone(),
+        d.date.calendar.clone(),
+        hijri(&|h| h.start.clone()),
+        hijri(&|h| h.end.clone()),
+        hijri(&|h| h.label_en.clone()),
     ])
 }
 

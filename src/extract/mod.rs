@@ -193,12 +193,13 @@ fn ser_opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::
 
 fn ser_event_date<S: Serializer>(d: &EventDate, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeStruct;
-    let mut st = s.serialize_struct("EventDate", 5)?;
+    let mut st = s.serialize_struct("EventDate", 6)?;
     st.serialize_field("start", &format_date(d.start))?;
     st.serialize_field("end", &format_date(d.end))?;
     st.serialize_field("precision", &d.precision)?;
     st.serialize_field("approximate", &d.approximate)?;
     st.serialize_field("edtf", &d.edtf())?;
+    st.serialize_field("calendar", &d.calendar)?;
     st.end()
 }
 

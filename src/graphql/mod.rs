@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cohorts;
+pub mod dates;
 pub mod errors;
 pub mod limits;
 pub mod loaders;

@@ -61,6 +61,9 @@ pub struct EventDateInput {
     pub approximate: bool,
     /// Early, mid, late, before or after the period.
     pub modifier: Option<DateModifier>,
+    /// The calendar the source used (labels show it first); the days are Gregorian either way.
+    #[graphql(default_with = "Calendar::Gregorian")]
+    pub calendar: Calendar,
 }
 
 impl EventDateInput {
@@ -72,6 +75,7 @@ impl EventDateInput {
             self.approximate,
             self.modifier.map(Into::into),
         )
+        .map(|d| d.in_calendar(self.calendar.into()))
         .map_err(|e| bad_input(e.to_string()))
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
+pub use super::dates::{EventDate, HijriDay, HijriSpan};
 use super::errors::{bad_input, store};
 use super::loaders::{Loaders, Wanted};
 use super::scalars::Date;
@@ -107,6 +108,28 @@ mirror_enum! {
         Before,
         /// After the period.
         After,
+    }
+}
+
+mirror_enum! {
+    /// The calendar a source dated an event in.
+    Calendar {
+        /// The Gregorian calendar.
+        Gregorian,
+        /// The Hijri calendar (Umm al-Qura).
+        Hijri,
+    }
+}
+
+mirror_enum! {
+    /// The calendars a date label is written in.
+    CalendarView {
+        /// Gregorian only: "11 March 2024".
+        Gregorian,
+        /// Hijri only: "1 Ramadan 1445 AH" (Gregorian where there is no Hijri reading).
+        Hijri,
+        /// Both, the event's own calendar first: "11 March 2024 (1 Ramadan 1445 AH)".
+        Both,
     }
 }
 
@@ -350,42 +373,6 @@ impl PageInfo {
             start_cursor: cursors.first().map(|c| c.to_string()),
             end_cursor: cursors.last().map(|c| c.to_string()),
         }
-    }
-}
-
-/// A dated interval, honest about its precision.
-pub struct EventDate(pub domain::EventDate);
-
-/// A dated interval, honest about its precision: inclusive start and end days, the precision the source gave, approximation and modifier.
-#[Object]
-impl EventDate {
-    /// First day (inclusive).
-    async fn start(&self) -> Date {
-        Date(self.0.start)
-    }
-    /// Last day (inclusive).
-    async fn end(&self) -> Date {
-        Date(self.0.end)
-    }
-    /// How precisely the source named the date.
-    async fn precision(&self) -> Precision {
-        self.0.precision.into()
-    }
-    /// The source hedged ("about", "نحو").
-    async fn approximate(&self) -> bool {
-        self.0.approximate
-    }
-    /// Early, mid, late, before or after the named period.
-    async fn modifier(&self) -> Option<DateModifier> {
-        self.0.modifier.map(Into::into)
-    }
-    /// The EDTF (ISO 8601-2) form: "2014-09", "2024-01~", "2023-10-17/2023-12-31".
-    async fn edtf(&self) -> String {
-        self.0.edtf()
-    }
-    /// The date for people: "September 2014", "أيلول/سبتمبر 2014".
-    async fn label(&self, #[graphql(default = "en")] lang: String) -> String {
-        self.0.label(&lang)
     }
 }
 

@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 use super::entities::{actor, actor_alias, article, event, mention, tombstone};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    from_day_number, Actor, ActorId, ActorKind, Alias, Article, ArticleId, Count, DateModifier,
-    Event, EventDate, EventId, EventKind, EventStatus, Mention, MentionId, NewEvent, NewMention,
-    Precision, Quantity, Tombstone,
+    from_day_number, Actor, ActorId, ActorKind, Alias, Article, ArticleId, Calendar, Count,
+    DateModifier, Event, EventDate, EventId, EventKind, EventStatus, Mention, MentionId, NewEvent,
+    NewMention, Precision, Quantity, Tombstone,
 };
 
 pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
@@ -35,6 +35,7 @@ pub(super) fn to_event(m: event::Model) -> StoreResult<Event> {
             precision,
             approximate: m.approximate,
             modifier,
+            calendar: Calendar::parse(&m.calendar).ok_or_else(|| corrupt("calendar"))?,
         },
         quantity: match (m.quantity_value, m.quantity_unit) {
             (Some(value), Some(unit)) => Some(Quantity { value, unit }),
@@ -62,6 +63,7 @@ pub(super) fn set_date(am: &mut event::ActiveModel, d: &EventDate) {
     am.approximate = Set(d.approximate);
     am.modifier = Set(d.modifier.map(|m| m.as_str().to_string()));
     am.edtf = Set(d.edtf());
+    am.calendar = Set(d.calendar.as_str().to_string());
 }
 
 pub(super) fn set_quantities(am: &mut event::ActiveModel, qs: &[Count]) {

@@ -48,6 +48,8 @@ pub mod event {
         pub approximate: bool,
         pub modifier: Option<String>,
         pub edtf: String,
+        /// The calendar the source used, `gregorian` or `hijri` (migration 10).
+        pub calendar: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         /// Increased by every change to what the event's export shows.

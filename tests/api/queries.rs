@@ -2,7 +2,7 @@
 //! on SQLite, each on a fresh database behind the real HTTP server.
 
 use crate::common::{day, node_titles, TestApp, TOKEN};
-use serde_json::json;
+use serde_json::{json, Value};
 use tarikh::domain::{NewArticle, NewMention};
 
 /// Day, month, year and approximate events around the turn of 2023/2024.
@@ -653,7 +653,7 @@ async fn limits(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
-    let body: serde_json::Value = resp.json().await.unwrap();
+    let body: Value = resp.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
@@ -795,6 +795,107 @@ async fn text_kinds_and_articles(app: &TestApp) {
     assert_eq!(d["articles"]["nodes"], json!([{"title": "Talks"}]));
 }
 
+/// Dual dating: every date has its Hijri reading; an article's Hijri date
+/// is remembered and shown first; exports carry both.
+async fn hijri_dual_dating(app: &TestApp) {
+    // Through the real ingest path: an article that dates by the Hijri calendar.
+    let q = "mutation($a: ArticleInput!) { ingestArticle(input: $a) { events { title date { start calendar } } } }";
+    let body = "أطلقت اللجنة الوطنية للإغاثة في 15 رمضان 1445هـ حملة لتوزيع المساعدات في حلب.";
+    let d = app
+        .ok(
+            q,
+            json!({"a": {"url": "https://t.example/hijri", "published": "2024-03-26", "language": "ar", "body": body}}),
+        )
+        .await;
+    let events = d["ingestArticle"]["events"].as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["date"] == json!({"start": "2024-03-25", "calendar": "HIJRI"})),
+        "{events:?}"
+    );
+    let march = json!({"start": "2024-03-01", "precision": "MONTH"});
+    app.event("a Gregorian month", march, &[]).await;
+    app.event(
+        "a Hijri day entered by hand",
+        json!({"start": "2024-03-11", "precision": "DAY", "calendar": "HIJRI"}),
+        &[],
+    )
+    .await;
+    app.event("before the Hijra", day("0600-01-01"), &[]).await;
+    let fields = r#"title date { calendar label ar: label(lang: "ar") both: label(calendar: BOTH)
+        greg: label(calendar: GREGORIAN) hijriOnly: label(lang: "ar", calendar: HIJRI)
+        hijri { start { year month day monthName iso } end { iso } tabular label(lang: "ar") } }"#;
+    let d = app
+        .ok(
+            &format!("{{ events(filter: {{to: \"2024-03-12\"}}) {{ nodes {{ {fields} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let by_title = |t: &str| {
+        d["events"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["title"] == t)
+            .unwrap_or_else(|| panic!("{t} in {d}"))["date"]
+            .clone()
+    };
+    let before = by_title("before the Hijra");
+    assert_eq!(before["hijri"], Value::Null, "no Hijri reading before 1 AH");
+    assert_eq!(before["hijriOnly"], "1 كانون الثاني/يناير 600");
+    let month = by_title("a Gregorian month");
+    assert_eq!(month["calendar"], "GREGORIAN");
+    assert_eq!(month["label"], "March 2024");
+    assert_eq!(month["both"], "March 2024 (Sha'ban – Ramadan 1445 AH)");
+    assert_eq!(month["hijri"]["start"]["iso"], "1445-08-20");
+    assert_eq!(month["hijri"]["end"]["iso"], "1445-09-21");
+    let hand = by_title("a Hijri day entered by hand");
+    assert_eq!(
+        hand["hijri"]["start"],
+        json!({"year": 1445, "month": 9, "day": 1, "monthName": "Ramadan", "iso": "1445-09-01"})
+    );
+    assert_eq!(hand["hijri"]["tabular"], false);
+    assert_eq!(hand["label"], "1 Ramadan 1445 AH (11 March 2024)");
+    assert_eq!(hand["ar"], "1 رمضان 1445 هـ (11 آذار/مارس 2024)");
+    assert_eq!(hand["greg"], "11 March 2024");
+    assert_eq!(hand["hijriOnly"], "1 رمضان 1445 هـ");
+    assert_eq!(hand["hijri"]["label"], "1 رمضان 1445 هـ");
+
+    // Exports: the NDJSON line and the CSV row carry the Hijri reading.
+    let text = app
+        .get("/export/events.ndjson?to=2024-03-12")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["title"] == "a Hijri day entered by hand")
+        .unwrap();
+    assert_eq!(line["date"]["calendar"], "hijri");
+    assert_eq!(line["date"]["hijri"]["start"], "1445-09-01");
+    assert_eq!(line["date"]["hijri"]["label_ar"], "1 رمضان 1445 هـ");
+    let csv_text = app
+        .get("/export/events.csv?to=2024-03-12")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[col("title")] == "a Gregorian month")
+        .unwrap();
+    assert_eq!(&row[col("calendar")], "gregorian");
+    assert_eq!(&row[col("hijri_start")], "1445-08-20");
+    assert_eq!(&row[col("hijri_label")], "Sha'ban – Ramadan 1445 AH");
+}
+
 /// Nested lists are batched: the statements a request runs do not grow with the page size.
 async fn no_n_plus_one(app: &TestApp) {
     let art = app
@@ -901,6 +1002,7 @@ on_both_backends!(
     limits,
     updates_and_deletes,
     text_kinds_and_articles,
+    hijri_dual_dating,
     no_n_plus_one,
     health_and_graphiql,
 );

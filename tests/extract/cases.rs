@@ -295,6 +295,17 @@ fn json_contract() {
     let d = e["date"].as_object().unwrap();
     let mut keys: Vec<_> = d.keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["approximate", "edtf", "end", "precision", "start"]);
+    assert_eq!(
+        keys,
+        [
+            "approximate",
+            "calendar",
+            "edtf",
+            "end",
+            "precision",
+            "start"
+        ]
+    );
+    assert_eq!(d["calendar"], "gregorian");
     assert!(e["evidence_span"].is_array());
 }

@@ -14,8 +14,8 @@ use super::relative::year_of_month;
 use super::values::{
     day_val, decade_val, month_val, two_digit_year, year_val, PartialDate, TimeValue,
 };
-use super::{add_days, add_months, ymd, Ctx, Match};
-use crate::domain::{format_date, Precision};
+use super::{add_months, ymd, Ctx, Match};
+use crate::domain::{format_date, Calendar, Precision};
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 use crate::extract::text::TokKind;
 use crate::extract::{hijri, Diagnostic};
@@ -585,9 +585,9 @@ impl Ctx<'_, '_> {
             let y = match pd.y {
                 Some(y) if y < 1700 => y,
                 Some(gy) => hijri::hijri_year_for(gy, m)?,
-                None => hijri::from_gregorian(p)?.0,
+                None => hijri::from_gregorian(p)?.year,
             };
-            return match pd.d {
+            let v = match pd.d {
                 Some(d) => {
                     let g = hijri::to_gregorian(y, m, d)?;
                     let e = pd
@@ -598,21 +598,21 @@ impl Ctx<'_, '_> {
                     if pd.d2.is_none() {
                         v = day_val(g);
                     }
-                    Some(v)
+                    v
                 }
                 None => {
+                    // The Umm al-Qura month; a local sighting may start it a
+                    // day later (docs/annotation.md, Hijri dates).
                     let (s, e) = hijri::month_bounds(y, m)?;
-                    let e = add_days(e, 1)?;
-                    let mut v = TimeValue::date(
+                    TimeValue::date(
                         s,
                         e,
                         Precision::Month,
                         format!("{}/{}", format_date(s), format_date(e)),
-                    );
-                    v.approx = true;
-                    Some(v)
+                    )
                 }
             };
+            return Some(v.in_calendar(Calendar::Hijri));
         }
         match (pd.y, pd.m, pd.d) {
             (Some(y), Some(m), Some(d)) => {
@@ -833,7 +833,7 @@ impl Ctx<'_, '_> {
                 format!("{}/{}", format_date(s), format_date(e)),
             );
             v.approx = false;
-            return Some((j, v));
+            return Some((j, v.in_calendar(Calendar::Hijri)));
         }
         // decade: 1990s
         if self.full(j) == "s" && !self.has_space_before(j) {

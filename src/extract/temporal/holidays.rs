@@ -528,7 +528,7 @@ fn occurrences(rule: Rule, y: i32) -> Vec<(NaiveDate, NaiveDate)> {
         Rule::ChineseNewYear => one(hijri::chinese_new_year(y)),
         Rule::Hijri(m, d, len) => {
             let mut out = Vec::new();
-            let Some((hy, _, _)) = ymd(y, 1, 1).and_then(hijri::from_gregorian) else {
+            let Some(hy) = ymd(y, 1, 1).and_then(hijri::from_gregorian).map(|h| h.year) else {
                 return out;
             };
             for h in [hy, hy + 1] {
@@ -542,7 +542,7 @@ fn occurrences(rule: Rule, y: i32) -> Vec<(NaiveDate, NaiveDate)> {
         }
         Rule::LastFridayRamadan => {
             let mut out = Vec::new();
-            let Some((hy, _, _)) = ymd(y, 1, 1).and_then(hijri::from_gregorian) else {
+            let Some(hy) = ymd(y, 1, 1).and_then(hijri::from_gregorian).map(|h| h.year) else {
                 return out;
             };
             for h in [hy, hy + 1] {

@@ -648,7 +648,9 @@ pub fn tag(doc: &Tokenized, published: NaiveDate, diags: &mut Vec<Diagnostic>) -
 
 fn make_timex(doc: &Tokenized, span: [usize; 2], v: TimeValue, toks: [usize; 2]) -> Timex {
     let date = match (v.start, v.end) {
-        (Some(s), Some(e)) => EventDate::new(s, Some(e), v.prec, v.approx, v.modifier).ok(),
+        (Some(s), Some(e)) => EventDate::new(s, Some(e), v.prec, v.approx, v.modifier)
+            .ok()
+            .map(|d| d.in_calendar(v.calendar)),
         _ => None,
     };
     let edtf = date.as_ref().map(|d| {

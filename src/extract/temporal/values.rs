@@ -11,7 +11,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{add_days, last_day, ymd, Ctx};
-use crate::domain::{format_date, DateModifier, Precision};
+use crate::domain::{format_date, Calendar, DateModifier, Precision};
 use crate::extract::lexicon::Lex;
 use crate::extract::text::TokKind;
 use crate::extract::TimexType;
@@ -28,6 +28,8 @@ pub struct TimeValue {
     pub timex3: String,
     pub open: bool,
     pub relative: bool,
+    /// The calendar the text used.
+    pub calendar: Calendar,
 }
 
 impl TimeValue {
@@ -47,6 +49,7 @@ impl TimeValue {
             timex3,
             open: false,
             relative: false,
+            calendar: Calendar::Gregorian,
         }
     }
     pub(super) fn nodate(kind: TimexType, timex3: String) -> TimeValue {
@@ -60,7 +63,12 @@ impl TimeValue {
             timex3,
             open: false,
             relative: false,
+            calendar: Calendar::Gregorian,
         }
+    }
+    pub(super) fn in_calendar(mut self, calendar: Calendar) -> TimeValue {
+        self.calendar = calendar;
+        self
     }
     pub(super) fn rel(mut self) -> TimeValue {
         self.relative = true;
