@@ -267,6 +267,7 @@ fn storage_is_a_one_way_chain() {
         "articles",
         "ingest",
         "docs",
+        "search",
         "candidates",
     ];
     let mut found = vec![];

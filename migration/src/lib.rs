@@ -13,6 +13,7 @@ mod m20261130_000007_compressed_docs;
 mod m20261203_000008_quantities;
 mod m20261203_000009_live_changes;
 mod m20261203_000010_calendar;
+mod m20261203_000011_search;
 
 pub use m20261203_000009_live_changes::CHANNEL as CHANGES_CHANNEL;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_quantities::Migration),
             Box::new(m20261203_000009_live_changes::Migration),
             Box::new(m20261203_000010_calendar::Migration),
+            Box::new(m20261203_000011_search::Migration),
         ]
     }
 }

@@ -98,7 +98,7 @@ impl LiveState {
 
 /// An event filter made ready for matching in memory: actor names already
 /// resolved to ids (by the caller, when the subscription starts), text
-/// split into lower-case words.
+/// as its stemmed words.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveFilter {
     pub from: Option<NaiveDate>,
@@ -117,6 +117,17 @@ pub struct LiveFilter {
     /// True when an actor was named and none of the names is known: the
     /// filter matches nothing, as `events` returns nothing.
     pub nothing: bool,
+}
+
+/// The stemmed words of `text`, as search indexes them
+/// ([`super::search`]), so a subscription matches what `events` finds in a
+/// title or summary.
+fn words_of(text: &str) -> Vec<String> {
+    super::search::stemmed_form(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl LiveFilter {
@@ -142,6 +153,9 @@ impl LiveFilter {
                 Match::Any => groups.iter().all(Vec::is_empty),
                 Match::All => groups.iter().any(Vec::is_empty),
             };
+        let text = f.text.as_deref().unwrap_or("").trim();
+        let has_text = !text.is_empty();
+        let words = words_of(text);
         Ok(LiveFilter {
             from: f.from,
             to: f.to,
@@ -150,16 +164,11 @@ impl LiveFilter {
             actor_match: f.actor_match,
             actor_role: f.actor_role,
             kinds: f.kinds.clone(),
-            words: f
-                .text
-                .as_deref()
-                .unwrap_or("")
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect(),
+            words: words.clone(),
             status: f.status.clone(),
             min_precision: f.min_precision,
-            nothing,
+            // As in `events`, a text without words matches nothing.
+            nothing: nothing || (has_text && words.is_empty()),
         })
     }
 
@@ -196,11 +205,9 @@ impl LiveFilter {
         if self.words.is_empty() {
             return true;
         }
-        let title = s.title.to_lowercase();
-        let summary = s.summary.as_deref().unwrap_or("").to_lowercase();
-        self.words
-            .iter()
-            .all(|w| title.contains(w.as_str()) || summary.contains(w.as_str()))
+        let text = format!("{}\n{}", s.title, s.summary.as_deref().unwrap_or(""));
+        let have = words_of(&text);
+        self.words.iter().all(|w| have.contains(w))
     }
 
     fn actors_match(&self, s: &LiveState) -> bool {
@@ -291,9 +298,9 @@ mod tests {
                 false,
             ),
             (
-                "words in title and summary, any case",
+                "words in title and summary, any case or inflection",
                 EventFilter {
-                    text: Some("isis JEDDAH".into()),
+                    text: Some("isis JEDDAH founding".into()),
                     ..Default::default()
                 },
                 vec![],

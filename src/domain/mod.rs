@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod live;
 pub mod model;
 pub mod normalize;
+pub mod search;
 
 pub use date::{
     check_range, day_number, format_date, from_day_number, in_range, last_of_month, parse_date,

@@ -367,6 +367,8 @@ pub enum EventOrder {
     /// By id: the order events were created in.
     CreatedAsc,
     CreatedDesc,
+    /// Best match of the text filter first, then by id (needs `text`).
+    Relevance,
 }
 
 /// Histogram bucket sizes.

@@ -96,19 +96,23 @@ impl QueryRoot {
             .map(Actor))
     }
 
-    /// Articles, ordered by id.
+    /// Articles, ordered by id; with `search`, those whose title or body holds every word of it (Arabic-aware: any spelling, clitic or inflection of a word; English words stemmed).
     #[graphql(complexity = "1 + page_cost(first, None) * child_complexity")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
+        if let Some(s) = &search {
+            domain::check_search(s).map_err(bad_input)?;
+        }
         let paging = Paging::new(first, after, None, None)?;
         let after = paging.cursor.as_deref().map(parse_id_cursor).transpose()?;
         let st = ctx.data::<Store>()?;
         let (articles, more) = st
-            .articles_page(after.map(ArticleId), paging.limit)
+            .articles_page(search.as_deref(), after.map(ArticleId), paging.limit)
             .await
             .map_err(store)?;
         let edges: Vec<ArticleEdge> = articles

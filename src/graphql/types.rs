@@ -206,6 +206,8 @@ mirror_enum! {
         CreatedAsc,
         /// Most recently stored first.
         CreatedDesc,
+        /// Best match of `filter.text` first (PostgreSQL's `ts_rank`, SQLite's BM25, over the event's title and summary and its best-matching source sentence), then by id; needs `filter.text`.
+        Relevance,
     }
 }
 
@@ -780,6 +782,11 @@ impl EventConnection {
         order: domain::EventOrder,
         paging: Paging,
     ) -> async_graphql::Result<EventConnection> {
+        if order == domain::EventOrder::Relevance
+            && filter.text.as_deref().is_none_or(|t| t.trim().is_empty())
+        {
+            return Err(bad_input("orderBy: RELEVANCE needs filter.text"));
+        }
         let st = ctx.data::<crate::storage::Store>()?;
         let cursor = match &paging.cursor {
             None => None,
@@ -798,10 +805,19 @@ impl EventConnection {
         }
         let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
         ctx.data::<Loaders>()?.prefetch(&ids, wanted(ctx)).await?;
+        let mut ranks = page.ranks;
+        if paging.backwards {
+            ranks.reverse();
+        }
         let edges: Vec<EventEdge> = events
             .into_iter()
-            .map(|e| EventEdge {
-                cursor: crate::storage::Cursor::of(&e, order).encode(),
+            .enumerate()
+            .map(|(i, e)| EventEdge {
+                cursor: match ranks.get(i) {
+                    Some(r) => crate::storage::Cursor::Rank(r.to_bits(), e.id.0),
+                    None => crate::storage::Cursor::of(&e, order),
+                }
+                .encode(),
                 node: Event::from(e),
             })
             .collect();

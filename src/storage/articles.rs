@@ -2,12 +2,14 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
-use super::convert::{content_hash, to_article};
+use super::convert::{article_search_row, content_hash, to_article};
 use super::entities::article;
 use super::error::classify;
+use super::query::search_expr;
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{Article, ArticleId, ArticleRef, Id, NewArticle};
 
@@ -29,6 +31,7 @@ impl Store {
         let published = new
             .published_on
             .ok_or_else(|| StoreError::Invalid("article publication date is required".into()))?;
+        let txn = self.db.begin().await?;
         let m = article::ActiveModel {
             url: Set(new.url.clone().filter(|u| !u.trim().is_empty())),
             title: Set(new.title.clone()),
@@ -40,9 +43,14 @@ impl Store {
             ingested_at: Set(Utc::now()),
             ..Default::default()
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(|e| classify(e, "an article with that url or body"))?;
+        let backend = txn.get_database_backend();
+        article_search_row(backend, m.id, m.title.as_deref(), &m.body)
+            .insert(&txn)
+            .await?;
+        txn.commit().await?;
         Ok(to_article(m))
     }
 
@@ -84,15 +92,28 @@ impl Store {
             .collect())
     }
 
-    /// Articles ordered by id after `after`; `limit + 1` rows tell whether more follow.
+    /// Articles ordered by id after `after`, those holding every word of
+    /// `search` when given (`domain::search`, migration 11); `limit + 1`
+    /// rows tell whether more follow.
     pub async fn articles_page(
         &self,
+        search: Option<&str>,
         after: Option<ArticleId>,
         limit: u64,
     ) -> StoreResult<(Vec<Article>, bool)> {
         let mut q = article::Entity::find();
         if let Some(a) = after {
             q = q.filter(article::Column::Id.gt(a));
+        }
+        if let Some(text) = search {
+            q = q.filter(search_expr(
+                self.is_postgres(),
+                text,
+                "article.id IN (SELECT article_id FROM article_search \
+                 WHERE to_tsvector('tarikh', body) @@ plainto_tsquery('tarikh', $1))",
+                "article.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)",
+                1,
+            ));
         }
         let rows = q
             .order_by_asc(article::Column::Id)

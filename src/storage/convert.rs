@@ -3,11 +3,14 @@
 //! written into rows. Every other storage module converts through these.
 
 use chrono::Utc;
-use sea_orm::Set;
+use sea_orm::{DbBackend, Set};
 use sha2::{Digest, Sha256};
 
-use super::entities::{actor, actor_alias, article, event, mention, tombstone};
+use super::entities::{
+    actor, actor_alias, article, article_search, event, event_search, mention, tombstone,
+};
 use super::{StoreError, StoreResult};
+use crate::domain::search;
 use crate::domain::{
     from_day_number, Actor, ActorId, ActorKind, Alias, Article, ArticleId, Calendar, Count,
     DateModifier, Event, EventDate, EventId, EventKind, EventStatus, Mention, MentionId, NewEvent,
@@ -200,8 +203,51 @@ pub fn content_hash(body: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(super) fn mention_row(event_id: EventId, m: &NewMention) -> mention::ActiveModel {
+/// `text` as `backend` stores it for search: the normalized words, which
+/// PostgreSQL stems itself (its `tarikh` configuration), or their stems for
+/// SQLite's FTS5 (migration 11).
+pub(super) fn search_text(backend: DbBackend, text: &str) -> String {
+    match backend {
+        DbBackend::Postgres => search::index_form(text),
+        _ => search::stemmed_form(text),
+    }
+}
+
+/// The searched text of an event: its title and summary.
+pub(super) fn event_search_row(
+    backend: DbBackend,
+    id: EventId,
+    title: &str,
+    summary: Option<&str>,
+) -> event_search::ActiveModel {
+    let text = format!("{title}\n{}", summary.unwrap_or_default());
+    event_search::ActiveModel {
+        event_id: Set(id.0),
+        body: Set(search_text(backend, &text)),
+    }
+}
+
+/// The searched text of an article: its title and body.
+pub(super) fn article_search_row(
+    backend: DbBackend,
+    id: i64,
+    title: Option<&str>,
+    body: &str,
+) -> article_search::ActiveModel {
+    let text = format!("{}\n{body}", title.unwrap_or_default());
+    article_search::ActiveModel {
+        article_id: Set(id),
+        body: Set(search_text(backend, &text)),
+    }
+}
+
+pub(super) fn mention_row(
+    backend: DbBackend,
+    event_id: EventId,
+    m: &NewMention,
+) -> mention::ActiveModel {
     mention::ActiveModel {
+        search_text: Set(Some(search_text(backend, &m.sentence))),
         event_id: Set(event_id.0),
         article_id: Set(m.article_id.0),
         sentence: Set(m.sentence.clone()),

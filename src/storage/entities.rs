@@ -95,6 +95,42 @@ pub mod event_doc {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod event_search {
+    use sea_orm::entity::prelude::*;
+
+    /// An event's title and summary as search indexes them (migration 11).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_search")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub event_id: i64,
+        pub body: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod article_search {
+    use sea_orm::entity::prelude::*;
+
+    /// An article's title and body as search indexes them (migration 11).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article_search")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub article_id: i64,
+        pub body: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod mention {
     use sea_orm::entity::prelude::*;
 
@@ -111,6 +147,8 @@ pub mod mention {
         pub when_text: Option<String>,
         pub when_start: Option<i32>,
         pub when_end: Option<i32>,
+        /// The sentence as search indexes it (migration 11, `convert::search_text`).
+        pub search_text: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

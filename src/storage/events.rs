@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::convert::{to_event, to_mention};
 use super::entities::{event, event_actor, mention};
-use super::query::{keyset, like_contains, Cursor, Days, EventPage, Plan};
+use super::query::{keyset, rank_expr, search_expr, Cursor, Days, EventPage, Plan};
 use super::txn::{
     create_in, delete_event_in, insert_mention, raise_revision, snapshot_in, update_in,
 };
@@ -106,8 +106,13 @@ impl Store {
             return Ok(EventPage {
                 events: vec![],
                 has_more: false,
+                ranks: vec![],
             });
         };
+        if order == EventOrder::Relevance {
+            let text = filter.text.as_deref().unwrap_or_default();
+            return self.ranked_page(plan, text, cursor, limit, reverse).await;
+        }
         let desc = matches!(order, EventOrder::DateDesc | EventOrder::CreatedDesc) != reverse;
         let mut cond = plan.cond;
         if let Some(c) = cursor {
@@ -135,7 +140,76 @@ impl Store {
             .take(limit as usize)
             .map(to_event)
             .collect::<StoreResult<_>>()?;
-        Ok(EventPage { events, has_more })
+        Ok(EventPage {
+            events,
+            has_more,
+            ranks: vec![],
+        })
+    }
+
+    /// A page in relevance order: best rank first, then id; `reverse`
+    /// walks back from the cursor. Two statements: the ranked ids, then
+    /// their events.
+    async fn ranked_page(
+        &self,
+        plan: Plan,
+        text: &str,
+        cursor: Option<Cursor>,
+        limit: u64,
+        reverse: bool,
+    ) -> StoreResult<EventPage> {
+        let pg = self.is_postgres();
+        let rank = || rank_expr(pg, text);
+        let id = plan.days.id();
+        let mut cond = plan.cond;
+        if let Some(Cursor::Rank(bits, after)) = cursor {
+            let r = f64::from_bits(bits);
+            let (worse, later) = if reverse {
+                (rank().gt(r), id.clone().lt(after))
+            } else {
+                (rank().lt(r), id.clone().gt(after))
+            };
+            cond = cond.add(
+                Condition::any()
+                    .add(worse)
+                    .add(Condition::all().add(rank().eq(r)).add(later)),
+            );
+        }
+        let (by_rank, by_id) = if reverse {
+            (sea_orm::Order::Asc, sea_orm::Order::Desc)
+        } else {
+            (sea_orm::Order::Desc, sea_orm::Order::Asc)
+        };
+        let rows: Vec<(i64, f64)> = plan
+            .select
+            .filter(cond)
+            .select_only()
+            .column_as(id.clone(), "id")
+            .column_as(rank(), "rank")
+            .order_by(rank(), by_rank)
+            .order_by(id, by_id)
+            .limit(limit + 1)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let has_more = rows.len() as u64 > limit;
+        let rows = &rows[..rows.len().min(limit as usize)];
+        let ids: Vec<EventId> = rows.iter().map(|(id, _)| EventId(*id)).collect();
+        let mut found: HashMap<EventId, Event> = self
+            .events_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let (events, ranks) = rows
+            .iter()
+            .filter_map(|(id, r)| Some((found.remove(&EventId(*id))?, f64::max(*r, 0.0))))
+            .unzip();
+        Ok(EventPage {
+            events,
+            has_more,
+            ranks,
+        })
     }
 
     /// How many events match `filter`.
@@ -436,26 +510,21 @@ impl Store {
         })
     }
 
+    /// Events whose title or summary, or one of whose mention sentences,
+    /// holds every word of `text` (after the normalization and stemming of
+    /// `domain::search`, migration 11). A text without words matches nothing.
     fn text_condition(&self, text: &str) -> Condition {
-        if self.is_postgres() {
-            // Same expression as the GIN index of the core migration.
-            Condition::all().add(Expr::cust_with_values(
-                "to_tsvector('simple', title || ' ' || coalesce(summary, '')) @@ plainto_tsquery('simple', $1)",
-                [text.to_string()],
-            ))
-        } else {
-            // SQLite fallback: every word appears in the title or summary,
-            // as a literal (LIKE's wildcards escaped). One flat AND of
-            // `domain::MAX_TEXT_TERMS` words at most, checked by the API.
-            let mut c = Condition::all();
-            for word in text.split_whitespace() {
-                let pat = like_contains(word);
-                c = c.add(Expr::cust_with_values(
-                    "(lower(title) LIKE lower(?) ESCAPE '\\' OR lower(coalesce(summary, '')) LIKE lower(?) ESCAPE '\\')",
-                    [pat.clone(), pat],
-                ));
-            }
-            c
-        }
+        Condition::all().add(search_expr(
+            self.is_postgres(),
+            text,
+            "event.id IN (SELECT event_id FROM event_search \
+             WHERE to_tsvector('tarikh', body) @@ plainto_tsquery('tarikh', $1) \
+             UNION SELECT event_id FROM mention \
+             WHERE to_tsvector('tarikh', coalesce(search_text, '')) @@ plainto_tsquery('tarikh', $2))",
+            "event.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ? \
+             UNION SELECT event_id FROM mention \
+             WHERE id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))",
+            2,
+        ))
     }
 }

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
 };
 
 use super::candidates::Candidates;
-use super::convert::{content_hash, mention_row, to_article, to_event};
+use super::convert::{article_search_row, content_hash, mention_row, to_article, to_event};
 use super::entities::{actor, actor_alias, article, event, mention, revision};
 use super::error::classify;
 use super::txn::{
@@ -134,6 +134,10 @@ impl Store {
         if self.is_postgres() {
             lock_for(&txn, p).await?;
         }
+        let backend = txn.get_database_backend();
+        article_search_row(backend, art.id, art.title.as_deref(), &art.body)
+            .insert(&txn)
+            .await?;
         let actor_ids = resolve_actors(self, &txn, &p.actors).await?;
         let mut out = IngestOutcome {
             article: to_article(art.clone()),
@@ -411,7 +415,7 @@ async fn create_pending(
         created
             .iter()
             .zip(&mentions)
-            .map(|(ev, m)| mention_row(ev.id, m)),
+            .map(|(ev, m)| mention_row(txn.get_database_backend(), ev.id, m)),
     );
     insert_chunked(txn, rows)
         .await
@@ -732,7 +736,7 @@ async fn merge_all(
     let revisions = source_change_revisions(txn, &touched, &note, "merge").await?;
     let mentions = merges
         .iter()
-        .map(|mg| mention_row(mg.target, &mg.mention))
+        .map(|mg| mention_row(txn.get_database_backend(), mg.target, &mg.mention))
         .collect();
     Ok((mentions, revisions))
 }

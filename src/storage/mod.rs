@@ -9,8 +9,9 @@
 //!   create, update, link actors, raise revisions, write revisions and
 //!   tombstones);
 //! - whole operations, each an `impl Store` block using only the blocks:
-//!   `events`, `history`, `actors`, `articles`, `docs` (export documents)
-//!   and `ingest` (one article's transaction, with its dedup `candidates`).
+//!   `events`, `history`, `actors`, `articles`, `docs` (export documents),
+//!   `search` (indexing rows stored before search existed) and `ingest`
+//!   (one article's transaction, with its dedup `candidates`).
 //!
 //! Both backends run the same entities and migrations: PostgreSQL in
 //! production, SQLite as the embedded default. Dates are stored as sortable
@@ -29,6 +30,7 @@ mod events;
 mod history;
 mod ingest;
 mod query;
+mod search;
 mod txn;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -254,15 +256,19 @@ impl Store {
         use sea_orm::TransactionTrait;
         if !self.is_postgres() {
             Migrator::up(&self.long, None).await?;
-            return Ok(());
+            return self.fill_search().await;
         }
         let guard = self.long.begin().await?;
         guard
             .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await?;
         let result = Migrator::up(&self.long, None).await;
+        let filled = match result {
+            Ok(()) => self.fill_search().await,
+            Err(e) => Err(e.into()),
+        };
         guard.commit().await?;
-        Ok(result?)
+        filled
     }
 
     /// A sync token to take before reading what a sync sends: every write

@@ -15,12 +15,17 @@ pub enum Cursor {
     Date(i32, i32, Id),
     /// Creation orders: id.
     Created(Id),
+    /// Relevance: the rank's `f64` bits (ranks are never negative, so the
+    /// bits order like the numbers), id.
+    Rank(u64, Id),
 }
 
 impl Cursor {
-    /// The cursor of `e` in `order`.
+    /// The cursor of `e` in `order`; for relevance, whose rank the event
+    /// does not hold, see [`EventPage::ranks`].
     pub fn of(e: &Event, order: EventOrder) -> Cursor {
         match order {
+            EventOrder::Relevance => Cursor::Rank(0, e.id.0),
             EventOrder::DateAsc | EventOrder::DateDesc => {
                 let (s, en) = e.date.day_numbers();
                 Cursor::Date(s, en, e.id.0)
@@ -34,6 +39,7 @@ impl Cursor {
         let raw = match self {
             Cursor::Date(s, e, id) => format!("d:{s}:{e}:{id}"),
             Cursor::Created(id) => format!("c:{id}"),
+            Cursor::Rank(bits, id) => format!("r:{bits}:{id}"),
         };
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
     }
@@ -48,6 +54,12 @@ impl Cursor {
         let c = match parts.as_slice() {
             ["d", s, e, id] => Cursor::Date(s.parse().ok()?, e.parse().ok()?, id.parse().ok()?),
             ["c", id] => Cursor::Created(id.parse().ok()?),
+            ["r", bits, id] => {
+                let bits: u64 = bits.parse().ok()?;
+                let rank = f64::from_bits(bits);
+                (rank.is_finite() && rank >= 0.0).then_some(())?;
+                Cursor::Rank(bits, id.parse().ok()?)
+            }
             _ => return None,
         };
         let fits = matches!(
@@ -57,6 +69,7 @@ impl Cursor {
                     Cursor::Created(_),
                     EventOrder::CreatedAsc | EventOrder::CreatedDesc
                 )
+                | (Cursor::Rank(..), EventOrder::Relevance)
         );
         fits.then_some(c)
     }
@@ -67,6 +80,67 @@ impl Cursor {
 pub struct EventPage {
     pub events: Vec<Event>,
     pub has_more: bool,
+    /// In relevance order, each event's rank (its cursor); empty otherwise.
+    pub ranks: Vec<f64>,
+}
+
+/// A full-text condition (migration 11): `postgres` SQL binding the
+/// normalized words of `text` as `$1`…`$n`, or `sqlite` SQL binding its FTS5
+/// query at each of `n` `?`. A text without words matches nothing.
+pub(super) fn search_expr(
+    is_postgres: bool,
+    text: &str,
+    postgres: &'static str,
+    sqlite: &'static str,
+    n: usize,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    let (words, sql) = if is_postgres {
+        (crate::domain::search::index_form(text), postgres)
+    } else {
+        (fts_query(text), sqlite)
+    };
+    if words.is_empty() {
+        return Expr::cust("1 = 0");
+    }
+    Expr::cust_with_values(sql, std::iter::repeat_n(words, n))
+}
+
+/// How well an event matches `text` (relevance order, migration 11): the
+/// rank of its best-matching document among its title and summary and its
+/// mention sentences, never negative. PostgreSQL's `ts_rank` and SQLite's
+/// BM25 (negated: FTS5 scores better matches lower) do not give the same
+/// numbers, only the same idea.
+pub(super) fn rank_expr(is_postgres: bool, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    search_expr(
+        is_postgres,
+        text,
+        "GREATEST(\
+         coalesce((SELECT ts_rank(to_tsvector('tarikh', s.body), plainto_tsquery('tarikh', $1)) \
+                   FROM event_search s WHERE s.event_id = event.id), 0), \
+         coalesce((SELECT max(ts_rank(to_tsvector('tarikh', coalesce(m.search_text, '')), \
+                                      plainto_tsquery('tarikh', $2))) \
+                   FROM mention m WHERE m.event_id = event.id), 0))::float8",
+        "max(\
+         coalesce((SELECT -bm25(event_fts) FROM event_fts \
+                   WHERE event_fts MATCH ? AND rowid = event.id), 0), \
+         coalesce((SELECT -bm25(mention_fts) FROM mention_fts \
+                   WHERE mention_fts MATCH ? AND rowid IN (SELECT id FROM mention WHERE event_id = event.id) \
+                   ORDER BY bm25(mention_fts) LIMIT 1), 0))",
+        2,
+    )
+}
+
+/// An FTS5 query holding every stemmed word of `text` (SQLite, migration
+/// 11): each word a quoted string, so no word is read as FTS5 syntax.
+/// Empty when `text` has no words.
+fn fts_query(text: &str) -> String {
+    crate::domain::search::stemmed_form(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A LIKE pattern matching `s` anywhere, literally: `\`, `%` and `_` in `s`
@@ -140,6 +214,8 @@ pub(super) fn keyset(days: Days, c: Cursor, desc: bool) -> Condition {
             Condition::all().add(if desc { lhs.lt(rhs) } else { lhs.gt(rhs) })
         }
         Cursor::Created(i) => Condition::all().add(if desc { id.lt(i) } else { id.gt(i) }),
+        // Relevance pages compare ranks in `events_page`.
+        Cursor::Rank(..) => Condition::all(),
     }
 }
 

@@ -9,16 +9,18 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::Value;
 
 use super::convert::{
-    check_confidence, check_wikidata, event_row, mention_row, non_empty, set_date, set_quantities,
-    set_quantity, to_actor, to_event,
+    check_confidence, check_wikidata, event_row, event_search_row, mention_row, non_empty,
+    set_date, set_quantities, set_quantity, to_actor, to_event,
 };
-use super::entities::{actor, actor_alias, event, event_actor, mention, revision, tombstone};
+use super::entities::{
+    actor, actor_alias, event, event_actor, event_search, mention, revision, tombstone,
+};
 use super::error::classify;
 use super::{StoreError, StoreResult};
 use crate::domain::history::{diff, snapshot};
@@ -105,6 +107,9 @@ pub(super) async fn update_in(
     }
     set_next_revision(&mut am, rev);
     let m = am.update(txn).await?;
+    if patch.title.is_some() || patch.summary.is_some() {
+        reindex_event(txn, &m).await?;
+    }
     if let Some(actors) = &patch.actors {
         replace_links(txn, id, actors).await?;
     }
@@ -112,6 +117,26 @@ pub(super) async fn update_in(
     let after = snapshot_in(txn, &ev).await?;
     let changed = write_revision_of_diff(txn, id, change, action, &before, &after).await?;
     Ok((ev, changed))
+}
+
+/// Replaces the searched text of an event whose title or summary changed.
+async fn reindex_event(txn: &DatabaseTransaction, m: &event::Model) -> StoreResult<()> {
+    use sea_orm::sea_query::OnConflict;
+    let row = event_search_row(
+        txn.get_database_backend(),
+        EventId(m.id),
+        &m.title,
+        m.summary.as_deref(),
+    );
+    event_search::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(event_search::Column::EventId)
+                .update_column(event_search::Column::Body)
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
 }
 
 /// Inserts an event and its actor links inside `txn` and records its
@@ -123,6 +148,10 @@ pub(super) async fn create_in(
     action: &str,
 ) -> StoreResult<Event> {
     let m = event_row(new)?.insert(txn).await?;
+    let backend = txn.get_database_backend();
+    event_search_row(backend, EventId(m.id), &m.title, m.summary.as_deref())
+        .insert(txn)
+        .await?;
     link_actors(txn, EventId(m.id), &new.actors).await?;
     let ev = to_event(m)?;
     let snap = snapshot(&ev, &new.actors);
@@ -171,7 +200,7 @@ pub(super) async fn create_many_in(
     change: &Change,
     action: &str,
 ) -> StoreResult<Vec<Event>> {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement, TryIntoModel};
+    use sea_orm::{Statement, TryIntoModel};
     if txn.get_database_backend() != DbBackend::Postgres || news.len() < 2 {
         insert_chunked(txn, also).await?;
         let mut out = Vec::with_capacity(news.len());
@@ -203,6 +232,19 @@ pub(super) async fn create_many_in(
         row.id = Set(*id);
     }
     insert_chunked(txn, rows.clone()).await?;
+    let searched = ids
+        .iter()
+        .zip(news)
+        .map(|(id, new)| {
+            event_search_row(
+                DbBackend::Postgres,
+                EventId(*id),
+                &new.title,
+                new.summary.as_deref(),
+            )
+        })
+        .collect();
+    insert_chunked(txn, searched).await?;
     let links: Vec<event_actor::ActiveModel> = ids
         .iter()
         .zip(news)
@@ -519,7 +561,7 @@ pub(super) async fn insert_mention<C: ConnectionTrait>(
     event_id: EventId,
     m: &NewMention,
 ) -> StoreResult<mention::Model> {
-    mention_row(event_id, m)
+    mention_row(c.get_database_backend(), event_id, m)
         .insert(c)
         .await
         .map_err(|e| classify(e, "mention"))

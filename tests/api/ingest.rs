@@ -118,7 +118,13 @@ async fn killed_ingest_completes_on_rerun(app: &TestApp) {
         .unwrap();
     // Kill it once some articles are in.
     wait_until("the ingest writes five articles", || async {
-        app.store.articles_page(None, 500).await.unwrap().0.len() >= 5
+        app.store
+            .articles_page(None, None, 500)
+            .await
+            .unwrap()
+            .0
+            .len()
+            >= 5
     })
     .await;
     child.kill().unwrap();
@@ -130,11 +136,11 @@ async fn killed_ingest_completes_on_rerun(app: &TestApp) {
         String::from_utf8_lossy(&out.stderr)
     );
     // Every article once, and every extracted event's evidence exactly once.
-    let (articles, _) = app.store.articles_page(None, 500).await.unwrap();
+    let (articles, _) = app.store.articles_page(None, None, 500).await.unwrap();
     let mut n_articles = articles.len();
     let mut after = articles.last().map(|a| a.id);
     while let Some(a) = after {
-        let (page, _) = app.store.articles_page(Some(a), 500).await.unwrap();
+        let (page, _) = app.store.articles_page(None, Some(a), 500).await.unwrap();
         n_articles += page.len();
         after = page.last().map(|a| a.id);
     }

@@ -13,5 +13,6 @@ mod ingest;
 mod input_props;
 mod live;
 mod queries;
+mod search;
 mod server;
 mod sync;
