@@ -97,6 +97,53 @@ pub(super) const DIRECTIONS: &[&str] = &[
 pub(super) const COMPLEMENTIZERS: &[&str] = &["ان", "that"];
 const SOLDIERS: &[&str] = &["جندي", "جنود", "جنديا", "عسكري", "troops", "soldiers"];
 
+/// Attack triggers that also tell of natural forces ("the quake struck").
+const GENERIC_STRIKES: &[&str] = &[
+    "struck",
+    "strike",
+    "strikes",
+    "hit",
+    "hits",
+    "ضرب",
+    "ضربت",
+    "هز",
+    "هزت",
+    "اجتاح",
+    "اجتاحت",
+];
+/// Natural disasters (normalized): with one of them a generic strike is an
+/// `other` event, as the annotation guide has it.
+const DISASTERS: &[&str] = &[
+    "earthquake",
+    "earthquakes",
+    "quake",
+    "quakes",
+    "tremor",
+    "aftershock",
+    "storm",
+    "hurricane",
+    "cyclone",
+    "typhoon",
+    "flood",
+    "floods",
+    "flooding",
+    "wildfire",
+    "tsunami",
+    "landslide",
+    "زلزال",
+    "الزلزال",
+    "زلازل",
+    "هزه",
+    "هزات",
+    "عاصفه",
+    "اعصار",
+    "فيضان",
+    "فيضانات",
+    "سيول",
+    "تسونامي",
+    "حريق",
+    "حرائق",
+];
 /// Anaphoric expressions: (words, days after the referenced date).
 const ANAPHORA: &[(&[&str], i64)] = &[
     (&["the", "same", "day"], 0),
@@ -303,18 +350,19 @@ fn sentence(
             kind[k] = Some(tk);
         }
     }
-    // the toll of an attack told in the same sentence ("shelled the village and
-    // killed 12", "…، مما أسفر عن مقتل 5") is the attack's outcome, not a second event
+    // the toll of an attack (or a disaster) told in the same sentence ("shelled
+    // the village and killed 12", "…، مما أسفر عن مقتل 5") is its outcome, not a
+    // second event
     for k in 1..n {
         let Some(j) = (0..k).rev().find(|&j| kind[j].is_some()) else {
             continue;
         };
         let one_date = infos[k].timex.is_none() || infos[j].timex.is_none();
-        if kind[k] == Some(EventKind::Death)
-            && kind[j] == Some(EventKind::Attack)
-            && one_date
-            && infos[k].reporting.is_none()
-        {
+        // a disaster's toll ("the quake struck on Monday, killing 300") too,
+        // when the toll has no date of its own
+        let cause = kind[j] == Some(EventKind::Attack)
+            || (kind[j] == Some(EventKind::Other) && infos[k].timex.is_none());
+        if kind[k] == Some(EventKind::Death) && cause && one_date && infos[k].reporting.is_none() {
             kind[k] = None;
             // "killed 12 and wounded 40 on 3 March": the date written once is the attack's
             if infos[j].timex.is_none() {
@@ -352,11 +400,12 @@ fn sentence(
         let inf = &infos[k];
         let own = inf.timex.and_then(|t| {
             // "the next morning", "في اليوم ذاته": the day of the story, not of publication
+            // The anaphor may end past the timex: "في اليوم ذاته" tags "اليوم".
             if let Some(d) = anaphor(
                 doc,
                 Clause {
                     a: t.toks[0].saturating_sub(1),
-                    b: t.toks[1],
+                    b: (t.toks[1] + 2).min(inf.c.b.max(t.toks[1])),
                     role: Role::Main,
                 },
                 disc.last_dated.as_ref(),
@@ -643,6 +692,20 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
                     && NEGATION.contains(&word(doc, i - 2))
                     && word(doc, i - 1).len() <= 4));
         if negated {
+            continue;
+        }
+        // "the quake struck", "ضرب زلزال": a disaster, not an attack; "pulled
+        // survivors from the rubble" withdraws nobody ("pulled out" does)
+        if k == EventKind::Attack
+            && GENERIC_STRIKES.contains(&bare)
+            && (c.a..c.b).any(|j| DISASTERS.contains(&strip_conj(word(doc, j))))
+        {
+            continue;
+        }
+        if k == EventKind::Withdrawal
+            && bare == "pulled"
+            && !(i + 1..(i + 4).min(c.b)).any(|j| matches!(word(doc, j), "out" | "back"))
+        {
             continue;
         }
         // "released a statement" publishes; it frees nobody

@@ -56,6 +56,9 @@ const COUNTED: &[(&str, &str)] = &[
     ("اصابات", "wounded"),
     ("شخص", "people"),
     ("اشخاص", "people"),
+    // "وأصيب 40 آخرون": others, in a casualty count
+    ("اخرين", "people"),
+    ("اخرون", "people"),
     ("شخصا", "people"),
     ("مدني", "people"),
     ("مدنيا", "people"),
@@ -195,6 +198,22 @@ const DETAIN_WORDS: &[&str] = &[
     "سراح",
 ];
 const DISPLACE_WORDS: &[&str] = &["displaced", "fled", "نزوح", "نزح", "تهجير"];
+
+/// Scale words after a number ("15 ألف", "1.5 million"), normalized, and
+/// their factor.
+const SCALES: &[(&str, f64)] = &[
+    ("الف", 1e3),
+    ("الفا", 1e3),
+    ("الاف", 1e3),
+    ("thousand", 1e3),
+    ("مليون", 1e6),
+    ("مليونا", 1e6),
+    ("ملايين", 1e6),
+    ("million", 1e6),
+    ("مليار", 1e9),
+    ("مليارا", 1e9),
+    ("billion", 1e9),
+];
 
 /// (words, qualifier): read before the number; "على الاقل"/"at least" also after the noun.
 const QUALIFIERS: &[(&[&str], &str)] = &[
@@ -346,7 +365,13 @@ pub fn find(doc: &Tokenized, a: usize, b: usize, skip: &[[usize; 2]]) -> Vec<Cou
             i += 1;
             continue;
         };
-        let len = count_len(doc, i);
+        let mut len = count_len(doc, i);
+        let mut value = value;
+        // "15 ألف شخص", "2.5 million people"
+        if let Some((_, f)) = SCALES.iter().find(|(w, _)| *w == word(doc, i + len)) {
+            value *= f;
+            len += 1;
+        }
         // the counted noun: right after, or after one modifier word ("5 US soldiers")
         let mut unit = None;
         let mut noun = i + len;
