@@ -682,7 +682,9 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
                 word(doc, i - 1),
                 "the" | "this" | "that" | "these" | "those"
             )
-            && !bare.ends_with("ed");
+            && !bare.ends_with("ed")
+            // "go to the polls" votes
+            && !(bare == "polls" && i > c.a + 1 && word(doc, i - 2) == "to");
         if told_before {
             continue;
         }

@@ -197,7 +197,7 @@ const DETAIN_WORDS: &[&str] = &[
     "افرج",
     "سراح",
 ];
-const DISPLACE_WORDS: &[&str] = &["displaced", "fled", "نزوح", "نزح", "تهجير"];
+const DISPLACE_WORDS: &[&str] = &["displaced", "fled", "نزوح", "نزح", "نزحوا", "تهجير"];
 
 /// Scale words after a number ("15 ألف", "1.5 million"), normalized, and
 /// their factor.
@@ -295,10 +295,27 @@ fn count_at(doc: &Tokenized, i: usize) -> Option<f64> {
         }
         TokKind::Word => match t.lex {
             Lex::NumWord(n) if n > 1 => Some(n as f64),
+            // "مليون شخص", "a million people": a singular scale word alone,
+            // when no number before it multiplies it ("آلاف", thousands, is
+            // no count)
+            _ if !number_before(doc, i) => SCALES
+                .iter()
+                .filter(|(w, _)| !matches!(*w, "الاف" | "ملايين"))
+                .find(|(w, _)| *w == word(doc, i))
+                .map(|(_, f)| *f),
             _ => None,
         },
         TokKind::Punct(_) => None,
     }
+}
+
+/// Whether the token before `i` is a number (digits or a number word).
+fn number_before(doc: &Tokenized, i: usize) -> bool {
+    i > 0
+        && doc
+            .toks
+            .get(i - 1)
+            .is_some_and(|t| t.kind == TokKind::Num || matches!(t.lex, Lex::NumWord(n) if n > 1))
 }
 
 /// Tokens a number takes (its fraction: "3.24").
@@ -420,7 +437,13 @@ pub fn find(doc: &Tokenized, a: usize, b: usize, skip: &[[usize; 2]]) -> Vec<Cou
                 unit = "displaced";
             }
         }
-        let mut qualifier = qualifier_before(doc, i, a);
+        // "more than a million": the article stands between
+        let q_at = if word(doc, i.saturating_sub(1)) == "a" && i > a {
+            i - 1
+        } else {
+            i
+        };
+        let mut qualifier = qualifier_before(doc, q_at, a);
         if qualifier.is_none() {
             let after = noun + 1;
             let at_least = (word(doc, after) == "على" || word(doc, after) == "علي")

@@ -416,6 +416,22 @@ pub const KINDS: &[(EventKind, &[&str])] = &[
             "acknowledged",
         ],
     ),
+    (
+        // displacement: an event of no kind of its own ("fled", "نزحوا")
+        EventKind::Other,
+        &[
+            "نزح",
+            "نزحوا",
+            "نزحت",
+            "نزوح",
+            "فروا",
+            "هجروا",
+            "fled",
+            "displaced",
+            "flee",
+            "fleeing",
+        ],
+    ),
 ];
 
 /// Reporting verbs: they open a statement whose content may be another event.
