@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use super::convert::{article_search_row, content_hash, to_article};
-use super::entities::article;
+use super::entities::{article, article_search};
 use super::error::classify;
 use super::query::search_expr;
 use super::{Store, StoreError, StoreResult};
@@ -47,8 +47,9 @@ impl Store {
         .await
         .map_err(|e| classify(e, "an article with that url or body"))?;
         let backend = txn.get_database_backend();
-        article_search_row(backend, m.id, m.title.as_deref(), &m.body)
-            .insert(&txn)
+        let row = article_search_row(backend, m.id, m.title.as_deref(), &m.body);
+        article_search::Entity::insert(row)
+            .exec_without_returning(&txn)
             .await?;
         txn.commit().await?;
         Ok(to_article(m))

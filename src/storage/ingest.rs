@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::candidates::Candidates;
 use super::convert::{article_search_row, content_hash, mention_row, to_article, to_event};
-use super::entities::{actor, actor_alias, article, event, mention, revision};
+use super::entities::{actor, actor_alias, article, article_search, event, mention, revision};
 use super::error::classify;
 use super::txn::{
     create_many_in, delete_event_in, insert_actor, insert_chunked, links_in, load_event,
@@ -135,8 +135,10 @@ impl Store {
             lock_for(&txn, p).await?;
         }
         let backend = txn.get_database_backend();
-        article_search_row(backend, art.id, art.title.as_deref(), &art.body)
-            .insert(&txn)
+        // Not read back: the text is as long as the body.
+        let row = article_search_row(backend, art.id, art.title.as_deref(), &art.body);
+        article_search::Entity::insert(row)
+            .exec_without_returning(&txn)
             .await?;
         let actor_ids = resolve_actors(self, &txn, &p.actors).await?;
         let mut out = IngestOutcome {

@@ -5,8 +5,8 @@
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    TransactionTrait,
 };
 
 use super::convert::{article_search_row, event_search_row, search_text};
@@ -58,8 +58,9 @@ impl Store {
             }
             let txn = db.begin().await?;
             for (id, title, summary) in &rows {
-                event_search_row(backend, EventId(*id), title, summary.as_deref())
-                    .insert(&txn)
+                let row = event_search_row(backend, EventId(*id), title, summary.as_deref());
+                event_search::Entity::insert(row)
+                    .exec_without_returning(&txn)
                     .await?;
             }
             txn.commit().await?;
@@ -117,8 +118,9 @@ impl Store {
             }
             let txn = db.begin().await?;
             for (id, title, body) in &rows {
-                article_search_row(backend, *id, title.as_deref(), body)
-                    .insert(&txn)
+                let row = article_search_row(backend, *id, title.as_deref(), body);
+                article_search::Entity::insert(row)
+                    .exec_without_returning(&txn)
                     .await?;
             }
             txn.commit().await?;

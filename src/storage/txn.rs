@@ -149,8 +149,9 @@ pub(super) async fn create_in(
 ) -> StoreResult<Event> {
     let m = event_row(new)?.insert(txn).await?;
     let backend = txn.get_database_backend();
-    event_search_row(backend, EventId(m.id), &m.title, m.summary.as_deref())
-        .insert(txn)
+    let row = event_search_row(backend, EventId(m.id), &m.title, m.summary.as_deref());
+    event_search::Entity::insert(row)
+        .exec_without_returning(txn)
         .await?;
     link_actors(txn, EventId(m.id), &new.actors).await?;
     let ev = to_event(m)?;
