@@ -31,6 +31,7 @@ impl Store {
         let published = new
             .published_on
             .ok_or_else(|| StoreError::Invalid("article publication date is required".into()))?;
+        let _writer = self.write_lock().await;
         let txn = self.db.begin().await?;
         let m = article::ActiveModel {
             url: Set(new.url.clone().filter(|u| !u.trim().is_empty())),

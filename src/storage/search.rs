@@ -32,6 +32,8 @@ impl Store {
         if pending.is_none() {
             return Ok(());
         }
+        // One writer at a time on SQLite, as every write of the store.
+        let _writer = self.write_lock().await;
         loop {
             let rows: Vec<(i64, String, Option<String>)> = event::Entity::find()
                 .select_only()

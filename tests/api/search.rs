@@ -134,6 +134,9 @@ async fn article_search(app: &TestApp) {
 async fn rows_from_before_search_are_indexed(app: &TestApp) {
     use migration::{Migrator, MigratorTrait};
     seed(app).await;
+    // The migrations below run on a connection of their own: no export
+    // documents may be written beside them.
+    app.settle().await;
     let db = sea_orm::Database::connect(app.url.as_str()).await.unwrap();
     Migrator::down(&db, Some(1)).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
