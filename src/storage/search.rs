@@ -11,10 +11,11 @@ use sea_orm::{
 
 use super::convert::{article_search_row, event_search_row, search_text};
 use super::entities::{article, article_search, event, event_search, mention};
+use super::txn::insert_chunked;
 use super::{Store, StoreResult};
 use crate::domain::EventId;
 
-/// Rows filled in one transaction.
+/// Rows filled at a time (one statement, or one transaction of updates).
 const BATCH: u64 = 500;
 
 impl Store {
@@ -58,14 +59,13 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
-            let txn = db.begin().await?;
-            for (id, title, summary) in &rows {
-                let row = event_search_row(backend, EventId(*id), title, summary.as_deref());
-                event_search::Entity::insert(row)
-                    .exec_without_returning(&txn)
-                    .await?;
-            }
-            txn.commit().await?;
+            let made = rows
+                .iter()
+                .map(|(id, title, summary)| {
+                    event_search_row(backend, EventId(*id), title, summary.as_deref())
+                })
+                .collect();
+            insert_chunked(db, made).await?;
         }
         loop {
             let rows: Vec<(i64, String)> = mention::Entity::find()
@@ -118,14 +118,11 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
-            let txn = db.begin().await?;
-            for (id, title, body) in &rows {
-                let row = article_search_row(backend, *id, title.as_deref(), body);
-                article_search::Entity::insert(row)
-                    .exec_without_returning(&txn)
-                    .await?;
-            }
-            txn.commit().await?;
+            let made = rows
+                .iter()
+                .map(|(id, title, body)| article_search_row(backend, *id, title.as_deref(), body))
+                .collect();
+            insert_chunked(db, made).await?;
         }
         db.execute_unprepared("DELETE FROM search_pending").await?;
         Ok(())
