@@ -127,6 +127,12 @@ fn long_repetitions_stay_linear() {
         let text = format!("{}Sep 21", piece.repeat(20_000));
         check(&text, day, Lang::En);
     }
+    // Scale words and counted nouns: each count looks at one token before it.
+    for piece in ["مليون ", "15 ألف شخص ", "ألفا آخرين "] {
+        let text = format!("{}قتل في 3 آذار 2024", piece.repeat(20_000));
+        check(&text, day, Lang::Ar);
+    }
+    check(&"a million people fled ".repeat(20_000), day, Lang::En);
 }
 
 proptest! {
