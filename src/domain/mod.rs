@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod live;
 pub mod model;
 pub mod normalize;
+pub mod place;
 pub mod search;
 
 pub use date::{
@@ -20,6 +21,7 @@ pub use history::{Change, Revision, Tombstone};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 pub use model::*;
 pub use normalize::normalize_name;
+pub use place::{BBox, Near, Place, PlaceId, PlaceKind, PlaceRole};
 
 use serde::{Deserialize, Serialize};
 

@@ -10,9 +10,11 @@
 //!    publication date (Arabic and English, Gregorian and Hijri), one file
 //!    per stage in `temporal/` (absolute, relative, periods, ranges,
 //!    durations, clock, holidays), with [`lexicon`] and [`hijri`];
-//! 4. [`gazetteer`](mod@gazetteer): actor recognition (aho-corasick over normalized text);
+//! 4. [`gazetteer`](mod@gazetteer): actor recognition (aho-corasick over normalized text),
+//!    and [`places`]: place recognition with the gazetteer of `data/places.json`;
 //! 5. [`events`]: clauses, one event per event clause, its date from the
-//!    clause or the discourse, kind, quantities, actors and their roles.
+//!    clause or the discourse, kind, quantities, actors and their roles,
+//!    places and theirs.
 //!
 //! Every span is `[start, end)` in Unicode code points of the text as given.
 //! See `docs/extraction.md` for the conventions (bounds of parts of periods,
@@ -22,13 +24,17 @@ pub mod events;
 pub mod gazetteer;
 pub mod hijri;
 pub mod lexicon;
+pub mod places;
 pub mod temporal;
 pub mod text;
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
-use crate::domain::{format_date, ActorKind, ActorRole, EventDate, EventKind, Precision, Quantity};
+use crate::domain::{
+    format_date, ActorKind, ActorRole, EventDate, EventKind, PlaceKind, PlaceRole, Precision,
+    Quantity,
+};
 
 pub use events::quantities::CountedQuantity;
 pub use gazetteer::{gazetteer, Gazetteer, GazetteerEntry};
@@ -143,7 +149,30 @@ pub struct ExtractedEvent {
     pub quantity: Option<Quantity>,
     /// Every count of the event, typed and qualified.
     pub quantities: Vec<CountedQuantity>,
+    /// Where it happened (or, for a movement, whence and whither).
+    pub places: Vec<ExtractedPlace>,
     pub confidence: f64,
+    /// Token range of the event's own clauses (internal).
+    #[serde(skip)]
+    pub core: [usize; 2],
+}
+
+/// A place of an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtractedPlace {
+    /// The gazetteer's id (`data/places.json`).
+    pub id: i64,
+    /// English name.
+    pub name: String,
+    #[serde(skip)]
+    pub name_ar: Option<String>,
+    /// The mention as written.
+    pub text: String,
+    pub kind: PlaceKind,
+    #[serde(rename = "cc")]
+    pub country_code: String,
+    pub role: PlaceRole,
+    pub span: [usize; 2],
 }
 
 /// An actor taking part in an event.
@@ -210,7 +239,11 @@ pub fn extract(text: &str, published: NaiveDate, lang: Lang) -> Extraction {
     let mut diagnostics = Vec::new();
     let timexes = temporal::tag(&doc, published, &mut diagnostics);
     let mentions = gazetteer::find(&doc);
-    let events = events::assemble(&doc, published, &timexes, &mentions, &mut diagnostics);
+    let mut events = events::assemble(&doc, published, &timexes, &mentions, &mut diagnostics);
+    let place_mentions = places::find(&doc);
+    for e in &mut events {
+        e.places = events::places::places(&doc, e.core, e.kind, &place_mentions, &mentions);
+    }
     Extraction {
         timexes,
         events,

@@ -77,6 +77,8 @@ struct ExpectedEvent {
     #[serde(default)]
     no_actors: Vec<String>,
     quantity: Option<f64>,
+    /// Its places exactly, as "English name:role", in text order.
+    places: Option<Vec<String>>,
 }
 
 fn cases_dir() -> PathBuf {
@@ -274,6 +276,16 @@ fn pipeline_cases() {
             for a in &want.actors {
                 if !ev.actors.iter().any(|x| &x.name == a) {
                     failures.push(format!("{}: actor {a} missing from {:?}", c.name, names()));
+                }
+            }
+            if let Some(want_places) = &want.places {
+                let got: Vec<String> = ev
+                    .places
+                    .iter()
+                    .map(|p| format!("{}:{}", p.name, p.role))
+                    .collect();
+                if &got != want_places {
+                    failures.push(format!("{}: places {got:?} (want {want_places:?})", c.name));
                 }
             }
         }

@@ -16,6 +16,7 @@
 
 pub mod actors;
 pub mod clauses;
+pub mod places;
 pub mod quantities;
 pub mod triggers;
 pub mod windows;
@@ -944,7 +945,9 @@ fn build(
             unit: q.unit.to_string(),
         }),
         quantities,
+        places: vec![],
         confidence: (confidence * 100.0_f64).round().clamp(0.0, 100.0) / 100.0,
+        core: [act_a, act_b],
     }
 }
 

@@ -194,6 +194,7 @@ const PAST_EN: &[&str] = &[
     "said", "told", "was", "were", "had", "did", "came", "went", "met", "took", "made", "gave",
     "left", "saw", "found", "began", "won", "lost", "held", "fell", "rose", "became", "paid",
     "sold", "bought", "brought", "fought", "led", "ran", "sent", "spent", "struck", "wrote",
+    "killed",
 ];
 
 const FUTURE_EN: &[&str] = &[
