@@ -149,6 +149,7 @@ async fn load_timeline(store: &Store) -> anyhow::Result<usize> {
                     confidence: 1.0,
                     status: EventStatus::Confirmed,
                     actors,
+                    places: vec![],
                 },
                 &Change::by("demo"),
             )

@@ -226,6 +226,7 @@ impl Reader {
             let full = rows.len() as u64 == PAGE;
             let ids: Vec<EventId> = rows.iter().map(|r| r.event.id).collect();
             let mut links = self.store.event_actor_links(&ids).await?;
+            let mut places = self.store.event_place_links(&ids).await?;
             for row in rows {
                 let id = row.event.id;
                 let seen = self.sent.get(&id).copied();
@@ -239,7 +240,13 @@ impl Reader {
                 };
                 self.sent.insert(id, (row.event.rev, row.change_seq));
                 let actors = links.remove(&id).unwrap_or_default();
-                let state = LiveState::of(&row.event, &actors);
+                let state = LiveState::of(&row.event, &actors).with_places(
+                    places
+                        .remove(&id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(p, _)| p.0),
+                );
                 self.send(LiveChange {
                     change,
                     event_id: id,

@@ -268,6 +268,7 @@ fn storage_is_a_one_way_chain() {
         "ingest",
         "docs",
         "search",
+        "places",
         "candidates",
     ];
     let mut found = vec![];

@@ -14,6 +14,7 @@ mod m20261203_000008_quantities;
 mod m20261203_000009_live_changes;
 mod m20261203_000010_calendar;
 mod m20261203_000011_search;
+mod m20261203_000012_places;
 
 pub use m20261203_000009_live_changes::CHANNEL as CHANGES_CHANNEL;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_live_changes::Migration),
             Box::new(m20261203_000010_calendar::Migration),
             Box::new(m20261203_000011_search::Migration),
+            Box::new(m20261203_000012_places::Migration),
         ]
     }
 }

@@ -121,6 +121,8 @@ pub enum FormatArg {
     Timelinejs,
     /// CSV of id, EDTF date, title, kind, actors.
     EdtfCsv,
+    /// GeoJSON: one point feature per event and place.
+    Geojson,
 }
 
 impl From<FormatArg> for crate::export::Format {
@@ -131,6 +133,7 @@ impl From<FormatArg> for crate::export::Format {
             FormatArg::Csv => Format::Csv,
             FormatArg::Timelinejs => Format::Timelinejs,
             FormatArg::EdtfCsv => Format::EdtfCsv,
+            FormatArg::Geojson => Format::Geojson,
         }
     }
 }
@@ -166,6 +169,16 @@ pub struct ExportArgs {
     /// Status (repeatable; default: all but rejected).
     #[arg(long)]
     pub status: Vec<String>,
+    /// Place id, name or alias (repeatable; any of them, and everything
+    /// inside them: Syria takes in Deir ez-Zor).
+    #[arg(long)]
+    pub place: Vec<String>,
+    /// Only events with a place in this box: south,west,north,east (degrees).
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Only events with a place in this circle: lat,lon,radiusKm.
+    #[arg(long, allow_hyphen_values = true)]
+    pub near: Option<String>,
     /// Only events changed after this time (RFC 3339).
     #[arg(long)]
     pub updated_since: Option<String>,
@@ -460,7 +473,10 @@ async fn refresh_docs(db: DbArgs) -> anyhow::Result<ExitCode> {
 
 /// What `tarikh export` streams.
 enum Feed {
-    Events(crate::domain::EventFilter, Option<crate::storage::Cursor>),
+    Events(
+        Box<crate::domain::EventFilter>,
+        Option<crate::storage::Cursor>,
+    ),
     Tombstones(crate::export::TombstoneSpan),
 }
 
@@ -498,12 +514,15 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             actor_role: args.actor_role.clone(),
             kind: args.kind.clone(),
             status: args.status.clone(),
+            place: args.place.clone(),
+            bbox: args.bbox.clone(),
+            near: args.near.clone(),
             updated_since: args.updated_since.clone(),
             changed_since: args.changed_since.clone(),
             after: args.after.clone(),
         };
         let (filter, cursor) = query.check()?;
-        Feed::Events(filter, cursor)
+        Feed::Events(Box::new(filter), cursor)
     };
     let store = open(&args.db.database_url).await?;
     let target = args
@@ -519,7 +538,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let chunks = match feed {
         Feed::Tombstones(params) => crate::export::tombstone_pages(store.clone(), params).boxed(),
         Feed::Events(filter, cursor) => {
-            crate::export::encoded(store.clone(), filter, cursor, args.format.into()).boxed()
+            crate::export::encoded(store.clone(), *filter, cursor, args.format.into()).boxed()
         }
     };
     futures::pin_mut!(chunks);

@@ -89,6 +89,24 @@ pub fn snapshot(e: &Event, actors: &[(ActorId, super::ActorRole)]) -> Value {
     })
 }
 
+/// `snap` with the event's places (kept out when it has none, so the
+/// snapshots of events without places read as before places existed).
+pub fn with_places(mut snap: Value, places: &[(super::PlaceId, super::PlaceRole)]) -> Value {
+    if let (false, Some(o)) = (places.is_empty(), snap.as_object_mut()) {
+        let mut v: Vec<(super::PlaceId, &str)> =
+            places.iter().map(|(p, r)| (*p, r.as_str())).collect();
+        v.sort();
+        v.dedup();
+        o.insert(
+            "places".into(),
+            v.iter()
+                .map(|(p, r)| serde_json::json!({"place": p, "role": r}))
+                .collect(),
+        );
+    }
+    snap
+}
+
 /// The fields that differ between two snapshots: `(before, after)`, or
 /// `None` when nothing changed.
 pub fn diff(before: &Value, after: &Value) -> Option<(Value, Value)> {

@@ -5,7 +5,7 @@
 
 use super::{
     ActorKind, ActorRole, Article, Count, EventDate, EventId, EventKind, NewArticle, NewMention,
-    Quantity,
+    PlaceId, PlaceRole, Quantity,
 };
 
 /// An actor as the extractor names it.
@@ -31,6 +31,8 @@ pub struct IngestEvent {
     pub confidence: f64,
     /// Indexes into [`PreparedArticle::actors`], with roles.
     pub actors: Vec<(usize, ActorRole)>,
+    /// Gazetteer places, with roles.
+    pub places: Vec<(PlaceId, PlaceRole)>,
     /// The evidence; its `article_id` is filled in when the article is stored.
     pub mention: NewMention,
 }

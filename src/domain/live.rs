@@ -51,6 +51,8 @@ pub struct LiveState {
     pub precision: Precision,
     pub status: EventStatus,
     pub actors: Vec<(ActorId, ActorRole)>,
+    /// Its place ids (any role).
+    pub places: Vec<i64>,
 }
 
 impl LiveState {
@@ -65,7 +67,14 @@ impl LiveState {
             precision: e.date.precision,
             status: e.status,
             actors: actors.to_vec(),
+            places: vec![],
         }
+    }
+
+    /// The state with the event's places.
+    pub fn with_places(mut self, places: impl IntoIterator<Item = i64>) -> LiveState {
+        self.places = places.into_iter().collect();
+        self
     }
 
     /// The state recorded in a revision snapshot ([`super::history::snapshot`]),
@@ -92,6 +101,14 @@ impl LiveState {
             precision: Precision::parse(date.get("precision")?.as_str()?)?,
             status: EventStatus::parse(v.get("status")?.as_str()?)?,
             actors,
+            // snapshots hold places since places exist (`with_places`)
+            places: v
+                .get("places")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("place")?.as_i64())
+                .collect(),
         })
     }
 }
@@ -114,6 +131,8 @@ pub struct LiveFilter {
     /// Empty: every status but rejected.
     pub status: Vec<EventStatus>,
     pub min_precision: Option<Precision>,
+    /// The place ids the filter accepts, sorted (`None`: no place filter).
+    pub places: Option<Vec<i64>>,
     /// True when an actor was named and none of the names is known: the
     /// filter matches nothing, as `events` returns nothing.
     pub nothing: bool,
@@ -156,6 +175,7 @@ impl LiveFilter {
         let text = f.text.as_deref().unwrap_or("").trim();
         let has_text = !text.is_empty();
         let words = words_of(text);
+        let places = super::place::filter_ids(f)?;
         Ok(LiveFilter {
             from: f.from,
             to: f.to,
@@ -167,6 +187,7 @@ impl LiveFilter {
             words: words.clone(),
             status: f.status.clone(),
             min_precision: f.min_precision,
+            places,
             // As in `events`, a text without words matches nothing.
             nothing: nothing || (has_text && words.is_empty()),
         })
@@ -199,6 +220,10 @@ impl LiveFilter {
             && self.min_precision.is_none_or(|p| s.precision.at_least(p))
             && self.words_match(s)
             && self.actors_match(s)
+            && self
+                .places
+                .as_ref()
+                .is_none_or(|want| s.places.iter().any(|p| want.binary_search(p).is_ok()))
     }
 
     fn words_match(&self, s: &LiveState) -> bool {
@@ -243,6 +268,7 @@ mod tests {
             end: day("2014-09-30"),
             precision: Precision::Month,
             status: EventStatus::Extracted,
+            places: vec![170794],
             actors: vec![
                 (ActorId(1), ActorRole::Agent),
                 (ActorId(2), ActorRole::Target),
@@ -259,6 +285,42 @@ mod tests {
         let s = state();
         let cases: Vec<(&str, EventFilter, Vec<Vec<ActorId>>, bool)> = vec![
             ("empty filter", EventFilter::default(), vec![], true),
+            (
+                "a country takes in its cities (Syria and Deir ez-Zor)",
+                EventFilter {
+                    places: vec!["سوريا".into()],
+                    ..Default::default()
+                },
+                vec![],
+                true,
+            ),
+            (
+                "another country does not",
+                EventFilter {
+                    places: vec!["Iraq".into()],
+                    ..Default::default()
+                },
+                vec![],
+                false,
+            ),
+            (
+                "a box around the place",
+                EventFilter {
+                    bbox: Some(crate::domain::BBox::new(34.0, 39.0, 36.0, 41.0).unwrap()),
+                    ..Default::default()
+                },
+                vec![],
+                true,
+            ),
+            (
+                "a circle away from it",
+                EventFilter {
+                    near: Some(crate::domain::Near::new(33.3, 44.4, 100.0).unwrap()),
+                    ..Default::default()
+                },
+                vec![],
+                false,
+            ),
             (
                 "window overlapping the month",
                 EventFilter {
@@ -410,7 +472,13 @@ mod tests {
             rev: 1,
         };
         let links = state().actors;
-        let snap = super::super::history::snapshot(&e, &links);
+        let snap = super::super::history::with_places(
+            super::super::history::snapshot(&e, &links),
+            &[(
+                crate::domain::PlaceId(170794),
+                crate::domain::PlaceRole::Where,
+            )],
+        );
         assert_eq!(LiveState::from_snapshot(&snap), Some(state()));
         assert_eq!(LiveState::from_snapshot(&Value::Null), None);
     }

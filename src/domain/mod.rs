@@ -21,7 +21,7 @@ pub use history::{Change, Revision, Tombstone};
 pub use ingest::{ActorRef, IngestEvent, IngestOutcome, PreparedArticle, ReextractOutcome};
 pub use model::*;
 pub use normalize::normalize_name;
-pub use place::{BBox, Near, Place, PlaceId, PlaceKind, PlaceRole};
+pub use place::{BBox, Near, Place, PlaceKind, PlaceRole};
 
 use serde::{Deserialize, Serialize};
 

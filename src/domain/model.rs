@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{ActorKind, ActorRole, Count, EventDate, EventKind, EventStatus, Precision, Quantity};
+use super::{
+    ActorKind, ActorRole, BBox, Count, EventDate, EventKind, EventStatus, Near, PlaceRole,
+    Precision, Quantity,
+};
 
 /// Row identifier of a table without a typed id of its own (revisions,
 /// tombstones).
@@ -57,6 +60,10 @@ row_id!(
 row_id!(
     /// The id of a mention (one event's evidence in one article).
     MentionId
+);
+row_id!(
+    /// The id of a place: its GeoNames id, or an id of `tools/places/*.tsv`.
+    PlaceId
 );
 
 /// A stored news article.
@@ -127,6 +134,8 @@ pub struct NewEvent {
     pub confidence: f64,
     pub status: EventStatus,
     pub actors: Vec<(ActorId, ActorRole)>,
+    /// Where it happened (gazetteer ids, `data/places.json`).
+    pub places: Vec<(PlaceId, PlaceRole)>,
 }
 
 /// A partial change to an event; `None` leaves a field as it is.
@@ -145,6 +154,8 @@ pub struct EventPatch {
     pub status: Option<EventStatus>,
     /// Replaces the whole actor list when present.
     pub actors: Option<Vec<(ActorId, ActorRole)>>,
+    /// Replaces every place when present.
+    pub places: Option<Vec<(PlaceId, PlaceRole)>>,
 }
 
 /// The evidence of an event in an article.
@@ -263,7 +274,17 @@ pub struct EventFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Events written (created or changed) after a sync token was taken.
     pub changed_since: Option<SyncToken>,
+    /// Places by name or alias in any language (or id): an event matches
+    /// when one of its places is one of them or lies inside one.
+    pub places: Vec<String>,
+    /// Events with a place whose point lies in the circle.
+    pub near: Option<Near>,
+    /// Events with a place whose point lies in the box.
+    pub bbox: Option<BBox>,
 }
+
+/// Most places one filter may name.
+pub const MAX_FILTER_PLACES: usize = 20;
 
 /// Most actors (names and ids together) one filter may name: each is a
 /// lookup and, with `actorMatch: ALL`, a join.
@@ -282,6 +303,22 @@ impl EventFilter {
         let actors = self.actors.len() + self.actor_ids.len();
         if self.actor_role.is_some() && actors == 0 {
             return Err("actorRole restricts the actor filter: name actors or actorIds too".into());
+        }
+        if self.places.len() > MAX_FILTER_PLACES {
+            return Err(format!(
+                "a filter names at most {MAX_FILTER_PLACES} places, got {}",
+                self.places.len()
+            ));
+        }
+        if let Some(p) = self
+            .places
+            .iter()
+            .find(|p| p.chars().count() > MAX_SEARCH_CHARS)
+        {
+            return Err(format!(
+                "a place name has at most {MAX_SEARCH_CHARS} characters, got {}",
+                p.chars().count()
+            ));
         }
         if actors > MAX_FILTER_ACTORS {
             return Err(format!(

@@ -11,6 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::normalize::normalize_name;
 use super::vocabulary;
+use super::EventFilter;
 
 vocabulary! {
     /// What kind of place.
@@ -21,16 +22,6 @@ vocabulary! {
     /// The part a place plays in an event: where it happened, or where a
     /// movement (a withdrawal, a deployment, people fleeing) left from or went to.
     PlaceRole { Where => "where", Origin => "origin", Destination => "destination" }
-}
-
-/// A place's stable id: its GeoNames id, or an id of `tools/places/regions.tsv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PlaceId(pub i64);
-
-impl std::fmt::Display for PlaceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
 }
 
 /// One place of the gazetteer.
@@ -73,6 +64,8 @@ const DATA: &str = include_str!("../../data/places.json");
 /// The compiled gazetteer: places in file order, by id and by name.
 pub struct Places {
     places: Vec<Place>,
+    /// Per place, the keys of its names ([`place_key`]).
+    keys: Vec<Vec<String>>,
     by_id: HashMap<i64, u32>,
     by_name: HashMap<String, Vec<u32>>,
     /// Problems met while loading; empty when all is well.
@@ -89,16 +82,18 @@ impl Places {
         });
         let mut by_id = HashMap::with_capacity(places.len());
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut keys = Vec::with_capacity(places.len());
         for (i, p) in places.iter().enumerate() {
             if by_id.insert(p.id, i as u32).is_some() {
                 problems.push(format!("place id {} twice", p.id));
             }
-            for n in p.names() {
-                let v = by_name.entry(place_key(n)).or_default();
-                if !v.contains(&(i as u32)) {
-                    v.push(i as u32);
-                }
+            let mut ks: Vec<String> = p.names().map(place_key).collect();
+            ks.sort();
+            ks.dedup();
+            for k in &ks {
+                by_name.entry(k.clone()).or_default().push(i as u32);
             }
+            keys.push(ks);
         }
         for p in &places {
             if let Some(parent) = p.parent {
@@ -109,6 +104,7 @@ impl Places {
         }
         Places {
             places,
+            keys,
             by_id,
             by_name,
             problems,
@@ -151,6 +147,58 @@ impl Places {
         out
     }
 
+    /// The ids of `ids` and of every place inside one of them, sorted.
+    pub fn with_descendants(&self, ids: &[i64]) -> Vec<i64> {
+        let mut out: Vec<i64> = self
+            .places
+            .iter()
+            .filter(|p| ids.iter().any(|&o| self.within(p.id, o)))
+            .map(|p| p.id)
+            .collect();
+        out.extend(ids.iter().copied().filter(|i| self.get(*i).is_none()));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The places whose point `keep` accepts, sorted by id.
+    pub fn ids_where(&self, keep: impl Fn(f64, f64) -> bool) -> Vec<i64> {
+        let mut out: Vec<i64> = self
+            .places
+            .iter()
+            .filter(|p| matches!((p.lat, p.lon), (Some(a), Some(o)) if keep(a, o)))
+            .map(|p| p.id)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Places with a name or alias a word of which starts with `prefix`
+    /// (normalized, with or without the Arabic article), exact names
+    /// first, then the most important; at most `limit`.
+    pub fn search(&self, prefix: &str, limit: usize) -> Vec<&Place> {
+        let key = place_key(prefix);
+        if key.is_empty() {
+            return vec![];
+        }
+        let bare = key.strip_prefix("ال").unwrap_or(&key);
+        let word_hit = |k: &String| {
+            k.starts_with(&key)
+                || k.split([' ', '-']).any(|w| {
+                    w.starts_with(&key) || w.strip_prefix("ال").is_some_and(|w| w.starts_with(bare))
+                })
+        };
+        let mut hits: Vec<(bool, &Place)> = self
+            .places
+            .iter()
+            .zip(&self.keys)
+            .filter(|(_, ks)| ks.iter().any(word_hit))
+            .map(|(p, ks)| (ks.contains(&key), p))
+            .collect();
+        hits.sort_by_key(|(exact, p)| (!exact, p.kind, -p.population, p.id));
+        hits.into_iter().take(limit).map(|(_, p)| p).collect()
+    }
+
     /// Whether `inner` lies inside `outer` (or is it).
     pub fn within(&self, inner: i64, outer: i64) -> bool {
         self.ancestors(inner).contains(&outer)
@@ -176,10 +224,61 @@ pub fn place_key(name: &str) -> String {
         .collect()
 }
 
+/// A digest of the shipped gazetteer (FNV-1a of the file): the store
+/// refills its copy when it changes.
+pub fn digest() -> String {
+    let h = DATA.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}-{}", DATA.len())
+}
+
 /// The gazetteer of `data/places.json`, compiled once.
 pub fn places() -> &'static Places {
     static P: OnceLock<Places> = OnceLock::new();
     P.get_or_init(|| Places::from_json(DATA))
+}
+
+/// The place ids a filter accepts: those it names and everything inside
+/// them, intersected with those in its box and its circle; `None` when it
+/// says nothing of places.
+pub fn filter_ids(f: &EventFilter) -> Result<Option<Vec<i64>>, String> {
+    if f.places.is_empty() && f.near.is_none() && f.bbox.is_none() {
+        return Ok(None);
+    }
+    let g = places();
+    let mut set: Option<Vec<i64>> = None;
+    if !f.places.is_empty() {
+        let mut named = vec![];
+        for n in &f.places {
+            let by_id = n.trim().parse::<i64>().ok().and_then(|i| g.get(i));
+            let found: Vec<i64> = match by_id {
+                Some(p) => vec![p.id],
+                None => g.lookup(n).iter().map(|p| p.id).collect(),
+            };
+            if found.is_empty() {
+                return Err(format!(
+                    "no place is named {n:?}: places(search: …) lists the places Tarikh knows"
+                ));
+            }
+            named.extend(found);
+        }
+        set = Some(g.with_descendants(&named));
+    }
+    let keep = |ids: Vec<i64>, set: Option<Vec<i64>>| match set {
+        None => ids,
+        Some(s) => ids
+            .into_iter()
+            .filter(|i| s.binary_search(i).is_ok())
+            .collect(),
+    };
+    if let Some(b) = f.bbox {
+        set = Some(keep(g.ids_where(|lat, lon| b.contains(lat, lon)), set));
+    }
+    if let Some(n) = f.near {
+        set = Some(keep(g.ids_where(|lat, lon| n.contains(lat, lon)), set));
+    }
+    Ok(set)
 }
 
 /// Mean Earth radius in kilometres.
@@ -285,6 +384,15 @@ mod tests {
         assert!(p.within(deir[0].id, syria[0].id));
         assert!(!p.within(syria[0].id, deir[0].id));
         assert_eq!(p.lookup("دير الزور")[0].id, deir[0].id);
+        // a country and everything inside it
+        let inside = p.with_descendants(&[syria[0].id]);
+        assert!(inside.contains(&deir[0].id) && inside.contains(&syria[0].id));
+        assert!(!inside.contains(&p.lookup("Baghdad")[0].id));
+        // word prefixes, with or without the article, exact names first
+        assert_eq!(p.search("Deir", 5)[0].cc, "SY");
+        assert!(p.search("موصل", 5).iter().any(|x| x.name == "Mosul"));
+        assert_eq!(p.search("Syria", 3)[0].id, syria[0].id);
+        assert!(p.search("  ", 3).is_empty());
     }
 
     #[test]

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::place::places;
 use crate::domain::EventOrder;
 use crate::domain::{
     format_date, Actor, ActorId, ActorRole, ArticleId, ArticleRef, CalendarView, Count, Event,
-    EventId, Mention, MentionId, Quantity,
+    EventId, Mention, MentionId, PlaceId, PlaceRole, Quantity,
 };
 use crate::storage::{Cursor, Store, StoreError};
 
@@ -24,11 +25,12 @@ pub type ActorLink = (Arc<Actor>, ActorRole);
 pub struct Row {
     pub event: Event,
     pub actors: Vec<ActorLink>,
+    pub places: Vec<(PlaceId, PlaceRole)>,
     pub sources: Vec<(Mention, Option<Arc<ArticleRef>>)>,
 }
 
-/// Reads `events` with their actors and sources: four statements whatever
-/// their number.
+/// Reads `events` with their actors, places and sources: five statements
+/// whatever their number.
 pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row>, StoreError> {
     let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
     // Actors and sources are two independent chains: fetch them at once.
@@ -41,7 +43,8 @@ pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row
             .into_iter()
             .map(|a| (a.id, Arc::new(a)))
             .collect();
-        Ok::<_, StoreError>((links, actors))
+        let places = store.event_place_links(&ids).await?;
+        Ok::<_, StoreError>((links, actors, places))
     };
     let sources_chain = async {
         let mentions = store.mentions_of_events(&ids).await?;
@@ -56,7 +59,7 @@ pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row
         Ok::<_, StoreError>((mentions, articles))
     };
     let (a, b) = futures::join!(actors_chain, sources_chain);
-    let ((mut links, actors), (mut mentions, articles)) = (a?, b?);
+    let ((mut links, actors, mut places), (mut mentions, articles)) = (a?, b?);
     Ok(events
         .into_iter()
         .map(|e| {
@@ -76,6 +79,7 @@ pub(super) async fn rows_of(store: &Store, events: Vec<Event>) -> Result<Vec<Row
                 })
                 .collect();
             Row {
+                places: places.remove(&e.id).unwrap_or_default(),
                 event: e,
                 actors,
                 sources,
@@ -91,6 +95,21 @@ pub struct DocActor {
     pub name: String,
     pub name_ar: Option<String>,
     pub kind: String,
+    pub wikidata: Option<String>,
+    pub role: String,
+}
+
+/// A place of an exported event (version 4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocPlace {
+    pub id: i64,
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub kind: String,
+    pub country_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub geonames: Option<i64>,
     pub wikidata: Option<String>,
     pub role: String,
 }
@@ -154,6 +173,9 @@ pub struct Doc {
     /// Every count, `{value, unit, qualifier}` (version 2).
     pub quantities: Vec<Count>,
     pub actors: Vec<DocActor>,
+    /// Where it happened, with roles (version 4).
+    #[serde(default)]
+    pub places: Vec<DocPlace>,
     pub sources: Vec<DocSource>,
     pub source_count: usize,
     pub created_at: String,
@@ -202,6 +224,25 @@ impl Doc {
                     kind: a.kind.as_str().into(),
                     wikidata: a.wikidata.clone(),
                     role: role.as_str().into(),
+                })
+                .collect(),
+            places: r
+                .places
+                .iter()
+                .filter_map(|(id, role)| {
+                    let p = places().get(id.0)?;
+                    Some(DocPlace {
+                        id: p.id,
+                        name: p.name.clone(),
+                        name_ar: p.name_ar.clone(),
+                        kind: p.kind.as_str().into(),
+                        country_code: p.cc.clone(),
+                        lat: p.lat,
+                        lon: p.lon,
+                        geonames: p.geonames,
+                        wikidata: p.wikidata.clone(),
+                        role: role.as_str().into(),
+                    })
                 })
                 .collect(),
             sources: r
@@ -286,6 +327,7 @@ mod tests {
                 rev: 2,
             },
             actors: vec![(Arc::new(actor), ActorRole::Agent)],
+            places: vec![(PlaceId(170794), PlaceRole::Where)],
             sources: vec![(
                 Mention {
                     id: MentionId(5),
@@ -306,8 +348,8 @@ mod tests {
     /// again) and update the expected text.
     #[test]
     fn export_doc_format_is_pinned() {
-        assert_eq!(DOC_VERSION, 3, "update the expected line with the version");
-        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)","calendar":"gregorian","hijri":{"start":"1435-11-06","end":"1435-12-06","tabular":false,"label_en":"Dhu al-Qa'dah – Dhu al-Hijjah 1435 AH (approx.)","label_ar":"ذو القعدة – ذو الحجة 1435 هـ (تقريبًا)"}},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
+        assert_eq!(DOC_VERSION, 4, "update the expected line with the version");
+        let expected = r#"{"id":11,"cursor":"ZDo3MzU0Nzc6NzM1NTA2OjEx","title":"Talks \"resume\"","summary":null,"kind":"meeting","status":"extracted","confidence":0.85,"date":{"start":"2014-09-01","end":"2014-09-30","precision":"month","approximate":true,"modifier":null,"edtf":"2014-09~","label_en":"September 2014 (approx.)","label_ar":"أيلول/سبتمبر 2014 (تقريبًا)","calendar":"gregorian","hijri":{"start":"1435-11-06","end":"1435-12-06","tabular":false,"label_en":"Dhu al-Qa'dah – Dhu al-Hijjah 1435 AH (approx.)","label_ar":"ذو القعدة – ذو الحجة 1435 هـ (تقريبًا)"}},"quantity":{"value":61.0,"unit":"attacks"},"quantities":[{"value":61.0,"unit":"attacks","qualifier":"at_least"}],"actors":[{"id":7,"name":"Example State","name_ar":"دولة المثال","kind":"state","wikidata":"Q42","role":"agent"}],"places":[{"id":170794,"name":"Deir ez-Zor","name_ar":"دير الزور","kind":"city","country_code":"SY","lat":35.33588,"lon":40.14084,"geonames":170794,"wikidata":null,"role":"where"}],"sources":[{"mention_id":5,"article_id":3,"url":"https://t.example/a","outlet":"Test Wire","published_on":"2024-03-15","sentence":"Talks resumed in September 2014.","span":[0,32],"when_text":"September 2014"}],"source_count":1,"created_at":"2024-03-15T08:30:00+00:00","updated_at":"2024-03-15T08:30:00+00:00"}"#;
         assert_eq!(Doc::of(&row()).json(), expected);
     }
 

@@ -1,11 +1,11 @@
-//! The export formats: NDJSON, CSV (RFC 4180 with a header), EDTF CSV and
-//! TimelineJS 3 JSON, each rendered from an event's [`Doc`].
+//! The export formats: NDJSON, CSV (RFC 4180 with a header), EDTF CSV,
+//! TimelineJS 3 JSON and GeoJSON, each rendered from an event's [`Doc`].
 
 use chrono::Datelike;
 
 use crate::domain::{parse_date, ActorRole, Precision, Tombstone};
 
-use super::document::{Doc, DocActor, DocHijri};
+use super::document::{Doc, DocActor, DocHijri, DocPlace};
 use super::stream::Line;
 use super::{ExportError, Format};
 
@@ -13,6 +13,8 @@ use super::{ExportError, Format};
 pub struct Encoder {
     format: Format,
     rows: usize,
+    /// GeoJSON features written (a row writes one per place, or none).
+    features: usize,
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -42,6 +44,9 @@ const CSV_HEADER: &[&str] = &[
     "hijri_start",
     "hijri_end",
     "hijri_label",
+    "places",
+    "place_countries",
+    "place_points",
 ];
 
 const EDTF_HEADER: &[&str] = &["id", "edtf", "title", "kind", "actors"];
@@ -59,6 +64,8 @@ fn csv_line(fields: &[String]) -> String {
 fn csv_row(d: &Doc) -> String {
     let join =
         |f: &dyn Fn(&DocActor) -> String| d.actors.iter().map(f).collect::<Vec<_>>().join("; ");
+    let places =
+        |f: &dyn Fn(&DocPlace) -> String| d.places.iter().map(f).collect::<Vec<_>>().join("; ");
     let urls: Vec<&str> = d.sources.iter().filter_map(|s| s.url.as_deref()).collect();
     let hijri = |f: &dyn Fn(&DocHijri) -> String| d.date.hijri.as_ref().map(f).unwrap_or_default();
     csv_line(&[
@@ -94,7 +101,53 @@ fn csv_row(d: &Doc) -> String {
         hijri(&|h| h.start.clone()),
         hijri(&|h| h.end.clone()),
         hijri(&|h| h.label_en.clone()),
+        places(&|p| match p.role.as_str() {
+            "where" => p.name.clone(),
+            role => format!("{} ({role})", p.name),
+        }),
+        places(&|p| p.country_code.clone()),
+        places(&|p| match (p.lat, p.lon) {
+            (Some(a), Some(o)) => format!("{a} {o}"),
+            _ => String::new(),
+        }),
     ])
+}
+
+/// The GeoJSON features of an event: one point per place that has one,
+/// with the event's fields as properties (RFC 7946: longitude first).
+fn geojson_features(d: &Doc) -> Vec<String> {
+    let actors: Vec<&str> = d.actors.iter().map(|a| a.name.as_str()).collect();
+    d.places
+        .iter()
+        .filter_map(|p| {
+            let (lat, lon) = (p.lat?, p.lon?);
+            let f = serde_json::json!({
+                "type": "Feature",
+                "id": format!("{}-{}-{}", d.id, p.id, p.role),
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "event_id": d.id,
+                    "title": d.title,
+                    "kind": d.kind,
+                    "start": d.date.start,
+                    "end": d.date.end,
+                    "precision": d.date.precision,
+                    "edtf": d.date.edtf,
+                    "label": d.date.label_en,
+                    "actors": actors,
+                    "source_count": d.source_count,
+                    "place_id": p.id,
+                    "place": p.name,
+                    "place_ar": p.name_ar,
+                    "place_kind": p.kind,
+                    "country_code": p.country_code,
+                    "role": p.role,
+                    "cursor": d.cursor,
+                },
+            });
+            Some(f.to_string())
+        })
+        .collect()
 }
 
 fn edtf_row(d: &Doc) -> String {
@@ -184,7 +237,11 @@ fn timeline_row(d: &Doc, lang: &str) -> Result<String, String> {
 impl Encoder {
     /// An encoder for `format`.
     pub fn new(format: Format) -> Encoder {
-        Encoder { format, rows: 0 }
+        Encoder {
+            format,
+            rows: 0,
+            features: 0,
+        }
     }
 
     /// What comes before the first row.
@@ -196,6 +253,7 @@ impl Encoder {
             Format::Timelinejs => {
                 "{\"title\":{\"text\":{\"headline\":\"Tarikh\",\"text\":\"Exported events\"}},\"events\":[".to_string()
             }
+            Format::Geojson => "{\"type\":\"FeatureCollection\",\"features\":[".to_string(),
         }
     }
 
@@ -224,13 +282,22 @@ impl Encoder {
                 let sep = if self.rows > 1 { "," } else { "" };
                 format!("{sep}\n{}", timeline_row(&d, "en").map_err(unreadable)?)
             }
+            Format::Geojson => {
+                let mut out = String::new();
+                for f in geojson_features(&d) {
+                    out.push_str(if self.features > 0 { ",\n" } else { "\n" });
+                    out.push_str(&f);
+                    self.features += 1;
+                }
+                out
+            }
         })
     }
 
     /// What comes after the last row.
     pub fn footer(&self) -> String {
         match self.format {
-            Format::Timelinejs => "\n]}\n".to_string(),
+            Format::Timelinejs | Format::Geojson => "\n]}\n".to_string(),
             _ => String::new(),
         }
     }

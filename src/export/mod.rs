@@ -53,6 +53,9 @@ pub enum Format {
     Timelinejs,
     /// CSV of id, EDTF date, title, kind, actors.
     EdtfCsv,
+    /// A GeoJSON FeatureCollection (RFC 7946): one point feature per event
+    /// and place, events without a place left out.
+    Geojson,
 }
 
 impl Format {
@@ -62,6 +65,7 @@ impl Format {
             Format::Ndjson => "application/x-ndjson; charset=utf-8",
             Format::Csv | Format::EdtfCsv => "text/csv; charset=utf-8",
             Format::Timelinejs => "application/json; charset=utf-8",
+            Format::Geojson => "application/geo+json; charset=utf-8",
         }
     }
 }
@@ -70,7 +74,7 @@ impl Format {
 /// NDJSON line changes (its fields, labels, EDTF, number formats), so that
 /// documents stored by an older build are made again instead of served.
 /// The test `export_doc_format_is_pinned` fails when the line changes.
-pub const DOC_VERSION: i32 = 3;
+pub const DOC_VERSION: i32 = 4;
 
 /// What can go wrong in an export.
 #[derive(Debug, thiserror::Error)]

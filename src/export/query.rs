@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{
-    parse_date, ActorId, ActorRole, EventFilter, EventKind, EventOrder, EventStatus, Id, SyncToken,
+    parse_date, ActorId, ActorRole, BBox, EventFilter, EventKind, EventOrder, EventStatus, Id,
+    Near, SyncToken,
 };
 use crate::storage::Cursor;
 
@@ -16,9 +17,11 @@ use super::ExportError;
 /// The events of an export: `from`, `to` (YYYY-MM-DD), `actor` (name,
 /// alias or id; any of them), `actorRole` (agent, target, mentioned: the
 /// role the actors play), `kind` and `status` (each repeatable or
-/// comma-separated), `updatedSince` (RFC 3339), `changedSince` (a sync
-/// token), `after` (the cursor of the last row seen). Unknown parameters
-/// are refused.
+/// comma-separated), `place` (id, name or alias; repeatable; any of them,
+/// and everything inside them), `bbox` (`south,west,north,east` in
+/// degrees), `near` (`lat,lon,radiusKm`), `updatedSince` (RFC 3339),
+/// `changedSince` (a sync token), `after` (the cursor of the last row
+/// seen). Unknown parameters are refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExportQuery {
@@ -32,6 +35,10 @@ pub struct ExportQuery {
     pub kind: Vec<String>,
     #[serde(default)]
     pub status: Vec<String>,
+    #[serde(default)]
+    pub place: Vec<String>,
+    pub bbox: Option<String>,
+    pub near: Option<String>,
     #[serde(alias = "updated_since")]
     pub updated_since: Option<String>,
     #[serde(alias = "changed_since")]
@@ -67,6 +74,25 @@ fn rfc3339(name: &str, v: &str) -> Result<DateTime<Utc>, ExportError> {
     DateTime::parse_from_rfc3339(v.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| bad(format!("{name} must be RFC 3339 ({e})")))
+}
+
+/// `n` comma-separated numbers.
+fn numbers(name: &str, v: &str, n: usize) -> Result<Vec<f64>, ExportError> {
+    let xs: Vec<f64> = v
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            bad(format!(
+                "{name} must be {n} numbers separated by commas, got {v:?}"
+            ))
+        })?;
+    if xs.len() != n {
+        return Err(bad(format!(
+            "{name} must be {n} numbers separated by commas, got {v:?}"
+        )));
+    }
+    Ok(xs)
 }
 
 fn token(v: &str) -> Result<SyncToken, ExportError> {
@@ -143,6 +169,20 @@ impl ExportQuery {
             f.status
                 .push(EventStatus::parse(s).ok_or_else(|| bad(format!("unknown status {s:?}")))?);
         }
+        for v in &self.place {
+            if v.trim().is_empty() {
+                return Err(bad("a place must not be empty"));
+            }
+            f.places.push(v.trim().to_string());
+        }
+        if let Some(v) = &self.bbox {
+            let b = numbers("bbox", v, 4)?;
+            f.bbox = Some(BBox::new(b[0], b[1], b[2], b[3]).map_err(bad)?);
+        }
+        if let Some(v) = &self.near {
+            let n = numbers("near", v, 3)?;
+            f.near = Some(Near::new(n[0], n[1], n[2]).map_err(bad)?);
+        }
         let after = match self.after.as_deref() {
             None => None,
             Some(v) => Some(
@@ -156,6 +196,8 @@ impl ExportQuery {
             }
         }
         f.check_limits().map_err(bad)?;
+        // a place nobody has is the client's mistake, said before streaming
+        crate::domain::place::filter_ids(&f).map_err(bad)?;
         Ok((f, after))
     }
 }

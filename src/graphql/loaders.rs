@@ -14,7 +14,8 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use super::errors::store;
 use crate::domain::{
-    Actor, ActorId, ActorRole, Alias, Article, ArticleId, EventId, Mention, Revision,
+    Actor, ActorId, ActorRole, Alias, Article, ArticleId, EventId, Mention, PlaceId, PlaceRole,
+    Revision,
 };
 use crate::storage::{Store, StoreError};
 
@@ -48,6 +49,12 @@ loader!(
     EventId,
     Vec<(ActorId, ActorRole)>,
     |s, keys| s.event_actor_links(keys).await
+);
+loader!(
+    EventPlacesLoader,
+    EventId,
+    Vec<(PlaceId, PlaceRole)>,
+    |s, keys| s.event_place_links(keys).await
 );
 loader!(MentionsLoader, EventId, Vec<Mention>, |s, keys| s
     .mentions_of_events(keys)
@@ -85,6 +92,7 @@ impl std::ops::Deref for Loaders {
 pub struct LoaderSet {
     store: Store,
     event_actors: Cached<EventActorsLoader>,
+    event_places: Cached<EventPlacesLoader>,
     mentions: Cached<MentionsLoader>,
     revisions: Cached<RevisionsLoader>,
     aliases: Cached<AliasesLoader>,
@@ -118,6 +126,7 @@ impl Loaders {
         Loaders(Arc::new(LoaderSet {
             store: store.clone(),
             event_actors: cached(EventActorsLoader(store.clone())),
+            event_places: cached(EventPlacesLoader(store.clone())),
             mentions: cached(MentionsLoader(store.clone())),
             revisions: cached(RevisionsLoader(store.clone())),
             aliases: cached(AliasesLoader(store.clone())),
@@ -134,6 +143,7 @@ impl Loaders {
     pub fn uncached(store: &Store) -> Loaders {
         let l = Loaders::new(store);
         l.event_actors.enable_all_cache(false);
+        l.event_places.enable_all_cache(false);
         l.mentions.enable_all_cache(false);
         l.revisions.enable_all_cache(false);
         l.aliases.enable_all_cache(false);
@@ -207,6 +217,19 @@ impl LoaderSet {
     ) -> async_graphql::Result<Vec<(ActorId, ActorRole)>> {
         Ok(self
             .event_actors
+            .load_one(event)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default())
+    }
+
+    /// Places of an event.
+    pub async fn event_places(
+        &self,
+        event: EventId,
+    ) -> async_graphql::Result<Vec<(PlaceId, PlaceRole)>> {
+        Ok(self
+            .event_places
             .load_one(event)
             .await
             .map_err(internal)?

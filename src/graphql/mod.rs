@@ -10,6 +10,7 @@ pub mod errors;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod places;
 pub mod query;
 pub mod scalars;
 pub mod subscription;

@@ -124,6 +124,8 @@ pub struct EventInput {
     pub date: EventDateInput,
     /// Who took part.
     pub actors: Option<Vec<EventActorInput>>,
+    /// Where it happened.
+    pub places: Option<Vec<super::places::EventPlaceInput>>,
     /// A measured amount.
     pub quantity: Option<QuantityInput>,
     /// How sure, from 0 to 1 (default 1 for events entered by people).
@@ -145,6 +147,8 @@ pub struct EventPatch {
     pub date: Option<EventDateInput>,
     /// Replaces the actor list.
     pub actors: Option<Vec<EventActorInput>>,
+    /// Replaces the places.
+    pub places: Option<Vec<super::places::EventPlaceInput>>,
     /// A measured amount.
     pub quantity: MaybeUndefined<QuantityInput>,
     /// How sure, from 0 to 1.
@@ -295,6 +299,7 @@ impl MutationRoot {
                 .map(Into::into)
                 .unwrap_or(domain::EventStatus::Confirmed),
             actors: actor_links(input.actors.as_deref().unwrap_or_default())?,
+            places: super::places::place_links(input.places.as_deref().unwrap_or_default())?,
         };
         let st = ctx.data::<Store>()?;
         Ok(Event::from(
@@ -334,6 +339,11 @@ impl MutationRoot {
             confidence: input.confidence,
             status: input.status.map(Into::into),
             actors: input.actors.as_deref().map(actor_links).transpose()?,
+            places: input
+                .places
+                .as_deref()
+                .map(super::places::place_links)
+                .transpose()?,
         };
         let st = ctx.data::<Store>()?;
         Ok(Event::from(

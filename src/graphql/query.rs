@@ -84,6 +84,27 @@ impl QueryRoot {
         })
     }
 
+    /// Places of the gazetteer with a name or alias (any language, any
+    /// spelling) a word of which starts with `search`: exact names first,
+    /// then countries, regions, and cities by population. At most `first`
+    /// (default 20, at most 100).
+    #[graphql(complexity = "1 + first.unwrap_or(20).clamp(0, 100) as usize * child_complexity")]
+    async fn places(
+        &self,
+        search: String,
+        kind: Option<super::places::PlaceKind>,
+        country: Option<String>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::places::Place>> {
+        super::places::search_places(&search, kind, country.as_deref(), first.unwrap_or(20))
+    }
+
+    /// One place of the gazetteer; null when no place has this id.
+    async fn place(&self, id: ID) -> async_graphql::Result<Option<super::places::Place>> {
+        let id: i64 = parse_id(&id, "place")?;
+        Ok(domain::place::places().get(id).map(super::places::Place))
+    }
+
     /// One actor; null when no actor has this id.
     async fn actor(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Actor>> {
         let id = parse_id(&id, "actor")?;

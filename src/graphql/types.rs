@@ -28,6 +28,7 @@ macro_rules! mirror_enum {
         }
     };
 }
+pub(crate) use mirror_enum;
 
 mirror_enum! {
     /// What kind of thing happened.
@@ -261,6 +262,14 @@ pub struct EventFilter {
     /// Only events written after this sync token was taken (`syncToken`,
     /// read before the previous sync): exact incremental sync.
     pub changed_since: Option<String>,
+    /// Places by id, name or alias in any language ("Syria", "سوريا",
+    /// "Deir al-Zour"): events with a place that is one of them or inside
+    /// one (a filter on Syria finds an event in Deir ez-Zor).
+    pub places: Option<Vec<String>>,
+    /// Events with a place whose point lies in this circle.
+    pub near: Option<super::places::NearInput>,
+    /// Events with a place whose point lies in this box.
+    pub bbox: Option<super::places::BBoxInput>,
 }
 
 /// Reads a sync token argument.
@@ -312,8 +321,17 @@ impl EventFilter {
             min_precision: self.min_precision.map(Into::into),
             updated_since: self.updated_since,
             changed_since: self.changed_since.as_deref().map(parse_token).transpose()?,
+            places: self.places.clone().unwrap_or_default(),
+            near: self.near.map(|n| n.to_domain()).transpose()?,
+            bbox: self.bbox.map(|b| b.to_domain()).transpose()?,
         };
         f.check_limits().map_err(bad_input)?;
+        if f.places
+            .iter()
+            .any(|p| domain::normalize_name(p).is_empty())
+        {
+            return Err(bad_input("a place name must not be empty"));
+        }
         Ok(f)
     }
 }
@@ -425,6 +443,13 @@ impl Event {
                 })
             })
             .collect())
+    }
+    /// Where it happened (or, for a movement, whence and whither).
+    async fn places(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::places::EventPlace>> {
+        super::places::event_places(ctx, self.0.id).await
     }
     /// The sentences of the articles that reported it.
     async fn mentions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Mention>> {

@@ -226,6 +226,7 @@ pub async fn start(
             .route("/metrics", web::get().to(metrics_text))
             .route("/export/events.ndjson", web::get().to(export_ndjson))
             .route("/export/events.csv", web::get().to(export_csv))
+            .route("/export/events.geojson", web::get().to(export_geojson))
             .route(
                 "/export/tombstones.ndjson",
                 web::get().to(export_tombstones),
@@ -674,6 +675,10 @@ async fn export_ndjson(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
 
 async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     export_events(req, state, export::Format::Csv).await
+}
+
+async fn export_geojson(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    export_events(req, state, export::Format::Geojson).await
 }
 
 /// The header carrying an export's sync token ([`export::sync_token_for`]):

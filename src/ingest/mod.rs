@@ -145,6 +145,11 @@ fn ingest_event(e: &ExtractedEvent, actors: Vec<(usize, crate::domain::ActorRole
             .collect(),
         confidence: e.confidence,
         actors,
+        places: e
+            .places
+            .iter()
+            .map(|p| (crate::domain::PlaceId(p.id), p.role))
+            .collect(),
         mention: NewMention {
             article_id: ArticleId(0),
             sentence: e.evidence.clone(),

@@ -10,7 +10,9 @@ use sea_orm::{
 
 use super::convert::{to_event, to_mention};
 use super::entities::{event, event_actor, mention};
-use super::query::{keyset, rank_expr, search_expr, Cursor, Days, EventPage, Plan};
+use super::query::{
+    keyset, place_condition, rank_expr, search_expr, Cursor, Days, EventPage, Plan,
+};
 use super::txn::{
     create_in, delete_event_in, insert_mention, raise_revision, snapshot_in, update_in,
 };
@@ -341,6 +343,11 @@ impl Store {
         let Some(mut groups) = self.actor_groups(f).await? else {
             return Ok(None);
         };
+        let places = match place_condition(self, f)? {
+            None => None,
+            Some(None) => return Ok(None),
+            Some(Some(c)) => Some(c),
+        };
         let mut c = Condition::all();
         let mut select = event::Entity::find();
         let mut days = Days::Event;
@@ -408,6 +415,7 @@ impl Store {
             && f.changed_since.is_none()
             && f.article_id.is_none()
             && f.text.as_deref().is_none_or(|t| t.trim().is_empty())
+            && places.is_none()
             && groups.is_empty();
         if !f.kinds.is_empty() {
             c = c.add(event::Column::Kind.is_in(f.kinds.iter().map(|k| k.as_str())));
@@ -434,6 +442,9 @@ impl Store {
         }
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             c = c.add(self.text_condition(text));
+        }
+        if let Some(p) = places {
+            c = c.add(p);
         }
         if !groups.is_empty() {
             let in_links = |ids: Vec<ActorId>| {

@@ -14,8 +14,8 @@ use super::convert::{set_date, to_event, to_tombstone};
 use super::entities::{event, mention, revision};
 use super::query::tombstone_page;
 use super::txn::{
-    create_in, delete_event_in, links_in, load_event, record_source_change, replace_links,
-    set_next_revision, snapshot_in, write_revision,
+    create_in, delete_event_in, links_in, load_event, places_in, record_source_change,
+    replace_links, replace_places, set_next_revision, snapshot_in, write_revision,
 };
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{
@@ -133,6 +133,7 @@ impl Store {
         let mut date = target.date.clone();
         // Every event's links; the strongest role of an actor wins.
         let mut links = links_in(&txn, target.id).await?;
+        let mut place_links = places_in(&txn, target.id).await?;
         for other_id in &uniq[1..] {
             let other = load_event(&txn, *other_id).await?;
             if other.kind != target.kind {
@@ -145,6 +146,7 @@ impl Store {
                 date = other.date.clone();
             }
             links.extend(links_in(&txn, other.id).await?);
+            place_links.extend(places_in(&txn, other.id).await?);
             let other_snap = snapshot_in(&txn, &other).await?;
             mention::Entity::update_many()
                 .col_expr(
@@ -167,6 +169,9 @@ impl Store {
             .await?;
         }
         replace_links(&txn, target.id, &links).await?;
+        place_links.sort();
+        place_links.dedup();
+        replace_places(&txn, target.id, &place_links).await?;
         let row = event::Entity::find_by_id(target.id)
             .one(&txn)
             .await?
@@ -208,6 +213,7 @@ impl Store {
         }
         let old = load_event(&txn, EventId(m.event_id)).await?;
         let links = links_in(&txn, old.id).await?;
+        let places = places_in(&txn, old.id).await?;
         let note = change.noted(format!("mention {mention_id} split from event {}", old.id));
         let new = create_in(
             &txn,
@@ -221,6 +227,7 @@ impl Store {
                 confidence: old.confidence,
                 status: EventStatus::Extracted,
                 actors: links,
+                places,
             },
             &note,
             "split",

@@ -14,15 +14,15 @@ use super::convert::{article_search_row, content_hash, mention_row, to_article, 
 use super::entities::{actor, actor_alias, article, article_search, event, mention, revision};
 use super::error::classify;
 use super::txn::{
-    create_many_in, delete_event_in, insert_actor, insert_chunked, links_in, load_event,
-    raise_revision, snapshot_in, source_change_revisions, update_in,
+    create_many_in, delete_event_in, insert_actor, insert_chunked, link_places, links_in,
+    load_event, raise_revision, snapshot_in, source_change_revisions, update_in,
 };
 use super::{Store, StoreError, StoreResult};
 use crate::domain::dedup::{self, DedupView, Report};
 use crate::domain::{
     normalize_name, ActorId, ActorRef, ActorRole, Article, ArticleId, Change, EventId, EventKind,
     EventPatch, EventStatus, Id, IngestEvent, IngestOutcome, NewActor, NewEvent, NewMention,
-    PreparedArticle, ReextractOutcome, ACTOR_ACTIVE, ACTOR_PROPOSED,
+    PlaceId, PlaceRole, PreparedArticle, ReextractOutcome, ACTOR_ACTIVE, ACTOR_PROPOSED,
 };
 
 impl Store {
@@ -292,6 +292,8 @@ struct Placer<'a> {
     candidates: Candidates,
     pending: Vec<(NewEvent, NewMention)>,
     merges: Vec<Merge>,
+    /// The places of merged reports, added to their targets.
+    merge_places: Vec<(EventId, PlaceId, PlaceRole)>,
 }
 
 /// An extracted event placed as a new report of stored event `target`,
@@ -325,6 +327,7 @@ impl<'a> Placer<'a> {
             candidates,
             pending: vec![],
             merges: vec![],
+            merge_places: vec![],
         })
     }
 
@@ -343,6 +346,8 @@ impl<'a> Placer<'a> {
                 if !out.merged.contains(&target) {
                     out.merged.push(target);
                 }
+                self.merge_places
+                    .extend(e.places.iter().map(|(p, r)| (target, *p, *r)));
                 self.merges.push(Merge {
                     target,
                     report: Report {
@@ -366,6 +371,7 @@ impl<'a> Placer<'a> {
                     confidence: e.confidence.clamp(0.0, 1.0),
                     status: EventStatus::Extracted,
                     actors: links,
+                    places: e.places.clone(),
                 },
                 m,
             )),
@@ -386,6 +392,7 @@ impl<'a> Placer<'a> {
             self.article_id,
         )
         .await?;
+        link_places(self.txn, &self.merge_places).await?;
         create_pending(
             self.txn,
             self.pending,
@@ -512,6 +519,7 @@ impl Store {
                 quantity: Some(e.quantity.clone()),
                 quantities: Some(e.quantities.clone()),
                 actors: Some(links),
+                places: Some(e.places.clone()),
                 ..Default::default()
             };
             let (_, changed) = update_in(&txn, ev.id, &patch, change, "reextract").await?;

@@ -29,6 +29,7 @@ mod error;
 mod events;
 mod history;
 mod ingest;
+mod places;
 mod query;
 mod search;
 mod txn;
@@ -256,6 +257,7 @@ impl Store {
         use sea_orm::TransactionTrait;
         if !self.is_postgres() {
             Migrator::up(&self.long, None).await?;
+            self.fill_places().await?;
             return self.fill_search().await;
         }
         let guard = self.long.begin().await?;
@@ -264,7 +266,10 @@ impl Store {
             .await?;
         let result = Migrator::up(&self.long, None).await;
         let filled = match result {
-            Ok(()) => self.fill_search().await,
+            Ok(()) => match self.fill_places().await {
+                Ok(()) => self.fill_search().await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e.into()),
         };
         guard.commit().await?;

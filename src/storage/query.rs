@@ -3,10 +3,14 @@
 
 use base64::Engine;
 use sea_orm::sea_query::Expr;
-use sea_orm::{Condition, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, ExprTrait};
 
-use super::entities::{event, event_actor, tombstone};
-use crate::domain::{Event, EventOrder, Id, SyncToken};
+use sea_orm::sea_query::Query;
+
+use super::entities::{event, event_actor, event_place, tombstone};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::place::filter_ids;
+use crate::domain::{Event, EventFilter, EventOrder, Id, SyncToken};
 
 /// A position in a sorted event list; opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,4 +247,27 @@ pub(super) fn tombstone_page(
         .filter(c)
         .order_by_asc(tombstone::Column::Id)
         .limit(limit)
+}
+
+/// The condition of a filter's places on events, or `Ok(None)` when
+/// the filter has none; `Err` for a name that names no place.
+/// `Ok(Some(None))`: the places match nothing (an empty box).
+pub(super) fn place_condition(
+    store: &Store,
+    f: &EventFilter,
+) -> StoreResult<Option<Option<Condition>>> {
+    let Some(ids) = filter_ids(f).map_err(StoreError::Invalid)? else {
+        return Ok(None);
+    };
+    if ids.is_empty() {
+        return Ok(Some(None));
+    }
+    let q = Query::select()
+        .column(event_place::Column::EventId)
+        .from(event_place::Entity)
+        .cond_where(store.id_in(event_place::Column::PlaceId, &ids))
+        .to_owned();
+    Ok(Some(Some(
+        Condition::all().add(event::Column::Id.in_subquery(q)),
+    )))
 }

@@ -19,14 +19,14 @@ use super::convert::{
     set_date, set_quantities, set_quantity, to_actor, to_event,
 };
 use super::entities::{
-    actor, actor_alias, event, event_actor, event_search, mention, revision, tombstone,
+    actor, actor_alias, event, event_actor, event_place, event_search, mention, revision, tombstone,
 };
 use super::error::classify;
 use super::{StoreError, StoreResult};
-use crate::domain::history::{diff, snapshot};
+use crate::domain::history::{diff, snapshot, with_places};
 use crate::domain::{
     normalize_name, Actor, ActorId, ActorRole, Change, Event, EventId, EventPatch, EventStatus,
-    NewActor, NewEvent, NewMention,
+    NewActor, NewEvent, NewMention, PlaceId, PlaceRole,
 };
 
 /// Loads an event inside `txn`, or `NotFound`.
@@ -113,6 +113,9 @@ pub(super) async fn update_in(
     if let Some(actors) = &patch.actors {
         replace_links(txn, id, actors).await?;
     }
+    if let Some(places) = &patch.places {
+        replace_places(txn, id, places).await?;
+    }
     let ev = to_event(m)?;
     let after = snapshot_in(txn, &ev).await?;
     let changed = write_revision_of_diff(txn, id, change, action, &before, &after).await?;
@@ -154,8 +157,14 @@ pub(super) async fn create_in(
         .exec_without_returning(txn)
         .await?;
     link_actors(txn, EventId(m.id), &new.actors).await?;
+    let places: Vec<_> = new
+        .places
+        .iter()
+        .map(|(p, r)| (EventId(m.id), *p, *r))
+        .collect();
+    link_places(txn, &places).await?;
     let ev = to_event(m)?;
-    let snap = snapshot(&ev, &new.actors);
+    let snap = with_places(snapshot(&ev, &new.actors), &new.places);
     write_revision(txn, ev.id, change, action, None, Some(snap)).await?;
     Ok(ev)
 }
@@ -260,11 +269,17 @@ pub(super) async fn create_many_in(
         })
         .collect();
     insert_chunked(txn, links).await?;
+    let places: Vec<_> = ids
+        .iter()
+        .zip(news)
+        .flat_map(|(id, new)| new.places.iter().map(|(p, r)| (EventId(*id), *p, *r)))
+        .collect();
+    link_places(txn, &places).await?;
     let mut events = Vec::with_capacity(news.len());
     let mut revisions = also;
     for (row, new) in rows.into_iter().zip(news) {
         let ev = to_event(row.try_into_model()?)?;
-        let snap = snapshot(&ev, &new.actors);
+        let snap = with_places(snapshot(&ev, &new.actors), &new.places);
         revisions.push(revision_row(ev.id, change, action, None, Some(snap)));
         events.push(ev);
     }
@@ -391,7 +406,8 @@ pub(super) fn revision_row(
 /// The current snapshot of an event (fields and actor links) inside `txn`.
 pub(super) async fn snapshot_in(txn: &DatabaseTransaction, e: &Event) -> StoreResult<Value> {
     let links = links_in(txn, e.id).await?;
-    Ok(snapshot(e, &links))
+    let places = places_in(txn, e.id).await?;
+    Ok(with_places(snapshot(e, &links), &places))
 }
 
 /// Records an update as the difference of two snapshots (nothing when equal).
@@ -427,6 +443,7 @@ pub(super) async fn delete_event_in(
         .filter(event_actor::Column::EventId.eq(id))
         .exec(txn)
         .await?;
+    replace_places(txn, id, &[]).await?;
     event::Entity::delete_by_id(id).exec(txn).await?;
     write_tombstone(txn, id, reason, merged_into).await?;
     write_revision(txn, id, change, action, Some(before), None).await
@@ -588,4 +605,64 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// Places written per statement.
+const PLACE_CHUNK: usize = 500;
+
+/// Links places to events, each link once (a link already there stays).
+pub(super) async fn link_places<C: ConnectionTrait>(
+    c: &C,
+    links: &[(EventId, PlaceId, PlaceRole)],
+) -> Result<(), DbErr> {
+    let mut links: Vec<(i64, i64, &str)> = links
+        .iter()
+        .map(|(e, p, r)| (e.0, p.0, r.as_str()))
+        .collect();
+    links.sort_unstable();
+    links.dedup();
+    for chunk in links.chunks(PLACE_CHUNK) {
+        event_place::Entity::insert_many(chunk.iter().map(|(e, p, r)| event_place::ActiveModel {
+            event_id: Set(*e),
+            place_id: Set(*p),
+            role: Set(r.to_string()),
+        }))
+        .on_conflict_do_nothing_on([
+            event_place::Column::EventId,
+            event_place::Column::PlaceId,
+            event_place::Column::Role,
+        ])
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The places of one event inside a transaction.
+pub(super) async fn places_in(
+    txn: &DatabaseTransaction,
+    id: EventId,
+) -> Result<Vec<(PlaceId, PlaceRole)>, DbErr> {
+    Ok(event_place::Entity::find()
+        .filter(event_place::Column::EventId.eq(id))
+        .order_by_asc(event_place::Column::PlaceId)
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|r| PlaceRole::parse(&r.role).map(|role| (PlaceId(r.place_id), role)))
+        .collect())
+}
+
+/// Replaces the places of an event.
+pub(super) async fn replace_places(
+    txn: &DatabaseTransaction,
+    id: EventId,
+    places: &[(PlaceId, PlaceRole)],
+) -> Result<(), DbErr> {
+    event_place::Entity::delete_many()
+        .filter(event_place::Column::EventId.eq(id))
+        .exec(txn)
+        .await?;
+    let links: Vec<_> = places.iter().map(|(p, r)| (id, *p, *r)).collect();
+    link_places(txn, &links).await
 }

@@ -145,6 +145,7 @@ pub async fn store_event(
         confidence: 0.5,
         status: EventStatus::Extracted,
         actors: vec![],
+        places: vec![],
     };
     app.store
         .create_event(&new, &Change::by("test"))

@@ -12,6 +12,7 @@ mod hardening;
 mod ingest;
 mod input_props;
 mod live;
+mod places;
 mod queries;
 mod search;
 mod server;
