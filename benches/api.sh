@@ -4,6 +4,10 @@
 # and with PostGraphile serving the same tables, in one run so ratios are fair.
 # Loopback only, bounded in time (about 3 x 3 x (connections) x (DURATION + 2) s).
 #   benches/api.sh [EVENTS=100000] [DURATION=10] [CONNECTIONS="8 64"]
+# TARIKH_BENCH_SET=places runs the place queries of benches/places/ instead
+# (p1: a country and everything in it over a decade; p2: a yearly histogram
+# of a box; p3: the latest events within 100 km of a point), on the same
+# events given places by benches/fill_places.sql, without a peer.
 # Needs wrk (apt-get install wrk), pgbench, psql, jq and Node 20; PostGraphile is
 # installed with npm under benches/postgraphile (skip it with TARIKH_BENCH_PEER=none).
 set -euo pipefail
@@ -11,7 +15,10 @@ cd "$(dirname "$0")/.."
 EVENTS=${1:-100000}
 DURATION=${2:-10}
 CONNECTIONS=${3:-"8 64"}
+SET=${TARIKH_BENCH_SET:-api}
 PEER=${TARIKH_BENCH_PEER:-postgraphile}
+QUERIES="q1 q2 q3"
+if [ "$SET" = places ]; then QUERIES="p1 p2 p3"; PEER=none; fi
 ADMIN=${TARIKH_BENCH_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
 DB=tarikh_bench_api
 URL="${ADMIN%/*}/$DB"
@@ -37,6 +44,11 @@ if [ "${TARIKH_BENCH_REUSE:-}" != 1 ] || ! psql "$URL" -Atc 'SELECT 1 FROM event
   echo "== fill: $EVENTS events"
   /usr/bin/time -f "   %e s wall" psql "$URL" -q -v n="$EVENTS" -f benches/fill_events.sql
 fi
+if [ "$SET" = places ] && [ "$(psql "$URL" -Atc 'SELECT count(*) FROM (SELECT 1 FROM event_place LIMIT 1) x')" = 0 ]; then
+  echo "== fill: places"
+  /usr/bin/time -f "   %e s wall" psql "$URL" -q -f benches/fill_places.sql
+fi
+[ "$SET" != places ] || psql "$URL" -Atc "SELECT '   ' || count(*) || ' place links over ' || count(DISTINCT place_id) || ' places' FROM event_place"
 psql "$URL" -Atc "SELECT '   ' || count(*) || ' events, ' || (SELECT count(*) FROM event_actor) || ' actor links, ' || (SELECT count(*) FROM mention) || ' mentions; actor 3 in ' || (SELECT count(*) FROM event_actor WHERE actor_id = 3) || ' events' FROM event"
 
 SERVER=""
@@ -59,20 +71,24 @@ restart_server
 # as PostGraphile's in benches/postgraphile/): an actor's events in a decade, the
 # same as a month histogram, and an actor's page 41 (rows 2001-2050) by keyset.
 PGDIR=benches/postgraphile
-cp "$PGDIR/tarikh/q1.json" "$PGDIR/tarikh/q2.json" "$WORK/"
-node "$PGDIR/cursor.js" "http://127.0.0.1:$PORT/graphql" "$PGDIR/tarikh/q3.template.json" "$WORK/q3.json" 2000 >/dev/null
+if [ "$SET" = places ]; then
+  cp benches/places/p1.json benches/places/p2.json benches/places/p3.json "$WORK/"
+else
+  cp "$PGDIR/tarikh/q1.json" "$PGDIR/tarikh/q2.json" "$WORK/"
+  node "$PGDIR/cursor.js" "http://127.0.0.1:$PORT/graphql" "$PGDIR/tarikh/q3.template.json" "$WORK/q3.json" 2000 >/dev/null
+fi
 check() { # url body -> fails on a GraphQL error, prints the answer's size
   curl -s "$1" -H 'Content-Type: application/json' --data-binary @"$2" |
     jq -e -r 'if .errors then error(.errors|tostring) else (.data|tostring|length|tostring) + " bytes" end'
 }
-for q in q1 q2 q3; do echo "   tarikh $q: $(check "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json")"; done
+for q in $QUERIES; do echo "   tarikh $q: $(check "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json")"; done
 
 # Capture the statements the server runs for each query (with their parameters
 # inlined) from PostgreSQL's statement log: that is the pgbench script.
 psql "$ADMIN" -q -c "ALTER DATABASE $DB SET log_statement = 'all'"
 restart_server
-post "$WORK/q1.json" # warm the pool
-for q in q1 q2 q3; do
+post "$WORK/${QUERIES%% *}.json" # warm the pool
+for q in $QUERIES; do
   sleep 0.3
   start=$(stat -c %s "$PGLOG")
   post "$WORK/$q.json"
@@ -82,6 +98,7 @@ for q in q1 q2 q3; do
 done
 # Statements per request must not grow with the page size.
 for first in 5 500; do
+  [ "$SET" = api ] || break
   start=$(stat -c %s "$PGLOG")
   sed "s/first: 50)/first: $first)/" "$WORK/q1.json" > "$WORK/q1_$first.json"
   post "$WORK/q1_$first.json"
@@ -145,7 +162,7 @@ fi
 # this, the first requests on each new PostgreSQL backend (fork, catalog
 # caches, statement preparation) land in the measured p99.
 MAXC=$(tr ' ' '\n' <<<"$CONNECTIONS" | sort -n | tail -n 1)
-for q in q1 q2 q3; do
+for q in $QUERIES; do
   wrk -t2 -c"$MAXC" -d3s --timeout 30s -s "$PGDIR/post.lua" "http://127.0.0.1:$PORT/graphql" -- "$WORK/$q.json" >/dev/null
   [ "$PEER" != postgraphile ] ||
     wrk -t2 -c"$MAXC" -d3s --timeout 30s -s "$PGDIR/post.lua" "http://127.0.0.1:$PGL_PORT/graphql" -- "$WORK/pgl_$q.json" >/dev/null
@@ -153,7 +170,7 @@ done
 
 printf '\n%-4s %5s | %8s %7s %7s | %8s %7s %7s | %6s | %8s %7s %7s | %6s\n' \
   query conns "tarikh/s" p50ms p99ms "sql/s" p50ms p99ms "t/sql" "pgl/s" p50ms p99ms "t/pgl"
-for q in q1 q2 q3; do
+for q in $QUERIES; do
   for c in $CONNECTIONS; do
     read -r trps tp50 tp99 terr < <(load "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json" "$c")
     read -r srps sp50 sp99 < <(ceiling "$WORK/$q.sql" "$c")

@@ -188,6 +188,7 @@ impl NearInput {
 /// A box on the map, in degrees; `west` greater than `east` crosses the
 /// antimeridian.
 #[derive(InputObject, Clone, Copy, Debug)]
+#[graphql(name = "BBoxInput")]
 pub struct BBoxInput {
     /// Southern edge (latitude, -90 to 90).
     pub south: f64,

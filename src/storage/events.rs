@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, ExprTrait, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::convert::{to_event, to_mention};
-use super::entities::{event, event_actor, mention};
+use super::entities::{event, event_actor, event_place, mention};
 use super::query::{
-    keyset, place_condition, rank_expr, search_expr, Cursor, Days, EventPage, Plan,
+    keyset, place_conditions, rank_expr, search_expr, Cursor, Days, EventPage, Plan,
 };
 use super::txn::{
     create_in, delete_event_in, insert_mention, raise_revision, snapshot_in, update_in,
@@ -116,6 +116,11 @@ impl Store {
             return self.ranked_page(plan, text, cursor, limit, reverse).await;
         }
         let desc = matches!(order, EventOrder::DateDesc | EventOrder::CreatedDesc) != reverse;
+        if let (Some(links), EventOrder::DateAsc | EventOrder::DateDesc) =
+            (plan.on_place_links.clone(), order)
+        {
+            return self.place_link_page(links, cursor, limit, desc).await;
+        }
         let mut cond = plan.cond;
         if let Some(c) = cursor {
             cond = cond.add(keyset(plan.days, c, desc));
@@ -144,6 +149,60 @@ impl Store {
             .collect::<StoreResult<_>>()?;
         Ok(EventPage {
             events,
+            has_more,
+            ranks: vec![],
+        })
+    }
+
+    /// A date-ordered page of the events of some places (PostgreSQL, a
+    /// filter of places, dates and statuses only): the page's keys come from
+    /// the links' copy of the days, an index range per place, then the
+    /// events by id. Two statements, whatever the number of matches.
+    async fn place_link_page(
+        &self,
+        links: Condition,
+        cursor: Option<Cursor>,
+        limit: u64,
+        desc: bool,
+    ) -> StoreResult<EventPage> {
+        let days = Days::PlaceLink;
+        let mut cond = links;
+        if let Some(c) = cursor {
+            cond = cond.add(keyset(days, c, desc));
+        }
+        let dir = if desc {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let keys: Vec<(i64, i32, i32)> = event_place::Entity::find()
+            .select_only()
+            .column_as(days.id(), "event_id")
+            .column_as(days.start(), "start_day")
+            .column_as(days.end(), "end_day")
+            .distinct()
+            .filter(cond)
+            .order_by(days.start(), dir.clone())
+            .order_by(days.end(), dir.clone())
+            .order_by(days.id(), dir)
+            .limit(limit + 1)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let has_more = keys.len() as u64 > limit;
+        let ids: Vec<EventId> = keys
+            .iter()
+            .take(limit as usize)
+            .map(|(id, ..)| EventId(*id))
+            .collect();
+        let mut found: HashMap<EventId, Event> = self
+            .events_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        Ok(EventPage {
+            events: ids.iter().filter_map(|id| found.remove(id)).collect(),
             has_more,
             ranks: vec![],
         })
@@ -234,6 +293,15 @@ impl Store {
             return Ok(vec![]);
         };
         let day = p.days.start();
+        if let Some(links) = p.on_place_links {
+            // An index-only scan of the places' links (an event linked to
+            // two of the places counts once: its links share its days).
+            let day = Expr::col((event_place::Entity, Alias::new("start_day")));
+            let count = Expr::cust("count(DISTINCT event_place.event_id)");
+            return self
+                .day_counts(event_place::Entity::find(), day, count, links)
+                .await;
+        }
         if p.on_links {
             // An index-only scan of the actor's links.
             let links = event_actor::Entity::find();
@@ -343,7 +411,7 @@ impl Store {
         let Some(mut groups) = self.actor_groups(f).await? else {
             return Ok(None);
         };
-        let places = match place_condition(self, f)? {
+        let places = match place_conditions(self, f)? {
             None => None,
             Some(None) => return Ok(None),
             Some(Some(c)) => Some(c),
@@ -408,15 +476,20 @@ impl Store {
             c = c.add(days.status().is_in(f.status.iter().map(|s| s.as_str())));
         }
         // Everything so far is on the link row when `days` is `Link`.
-        let on_links = days == Days::Link
-            && f.kinds.is_empty()
+        let only_dates = f.kinds.is_empty()
             && f.min_precision.is_none()
             && f.updated_since.is_none()
             && f.changed_since.is_none()
             && f.article_id.is_none()
             && f.text.as_deref().is_none_or(|t| t.trim().is_empty())
-            && places.is_none()
             && groups.is_empty();
+        let on_links = days == Days::Link && only_dates && places.is_none();
+        let on_place_links = match &places {
+            Some(p) if only_dates && days == Days::Event && self.is_postgres() => {
+                Some(p.links.clone())
+            }
+            _ => None,
+        };
         if !f.kinds.is_empty() {
             c = c.add(event::Column::Kind.is_in(f.kinds.iter().map(|k| k.as_str())));
         }
@@ -444,7 +517,7 @@ impl Store {
             c = c.add(self.text_condition(text));
         }
         if let Some(p) = places {
-            c = c.add(p);
+            c = c.add(p.events);
         }
         if !groups.is_empty() {
             let in_links = |ids: Vec<ActorId>| {
@@ -475,6 +548,7 @@ impl Store {
             cond: c,
             days,
             on_links,
+            on_place_links,
         }))
     }
 

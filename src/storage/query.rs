@@ -5,12 +5,14 @@ use base64::Engine;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ExprTrait};
 
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Alias, Query};
 
 use super::entities::{event, event_actor, event_place, tombstone};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::place::filter_ids;
-use crate::domain::{Event, EventFilter, EventOrder, Id, SyncToken};
+use crate::domain::{
+    day_number, DateMatch, Event, EventFilter, EventOrder, EventStatus, Id, SyncToken,
+};
 
 /// A position in a sorted event list; opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +174,10 @@ pub(super) struct Plan {
     /// Every condition is on the `event_actor` row (dates, status, actor):
     /// counts can skip the events table.
     pub(super) on_links: bool,
+    /// On PostgreSQL, when every condition is on `event_place` rows
+    /// (places, dates, status): that condition, so histograms read the
+    /// place links alone.
+    pub(super) on_place_links: Option<Condition>,
 }
 
 /// Where a plan reads the sort key `(start_day, end_day, event id)` from.
@@ -181,13 +187,16 @@ pub(super) enum Days {
     Event,
     /// The joined `event_actor` row (equal by trigger; indexed per actor).
     Link,
+    /// An `event_place` row (PostgreSQL: equal by trigger; indexed per place).
+    PlaceLink,
 }
 
 impl Days {
     fn col(self, event: event::Column, link: &'static str) -> Expr {
         match self {
             Days::Event => Expr::col((event::Entity, event)),
-            Days::Link => Expr::col((event_actor::Entity, sea_orm::sea_query::Alias::new(link))),
+            Days::Link => Expr::col((event_actor::Entity, Alias::new(link))),
+            Days::PlaceLink => Expr::col((event_place::Entity, Alias::new(link))),
         }
     }
 
@@ -249,25 +258,55 @@ pub(super) fn tombstone_page(
         .limit(limit)
 }
 
-/// The condition of a filter's places on events, or `Ok(None)` when
-/// the filter has none; `Err` for a name that names no place.
-/// `Ok(Some(None))`: the places match nothing (an empty box).
-pub(super) fn place_condition(
+/// The places of a filter as conditions: on the link rows (`event_place`),
+/// and on events (those with such a link).
+pub(super) struct PlaceConds {
+    pub(super) links: Condition,
+    pub(super) events: Condition,
+}
+
+/// The conditions of a filter's places, or `Ok(None)` when the filter has
+/// none; `Err` for a name that names no place; `Ok(Some(None))`: the
+/// places match nothing (an empty box). On PostgreSQL the link rows carry
+/// their event's days and status (migration 12), so the window and the
+/// statuses are tested there too: the links read are an index range.
+pub(super) fn place_conditions(
     store: &Store,
     f: &EventFilter,
-) -> StoreResult<Option<Option<Condition>>> {
+) -> StoreResult<Option<Option<PlaceConds>>> {
     let Some(ids) = filter_ids(f).map_err(StoreError::Invalid)? else {
         return Ok(None);
     };
     if ids.is_empty() {
         return Ok(Some(None));
     }
+    let mut links = store.id_in(event_place::Column::PlaceId, &ids);
+    if store.is_postgres() {
+        let col = |c: &str| Expr::col((event_place::Entity, Alias::new(c)));
+        let (from, to) = (f.from.map(day_number), f.to.map(day_number));
+        let (low, high) = match f.date_match {
+            DateMatch::Overlaps => ("end_day", "start_day"),
+            DateMatch::Within => ("start_day", "end_day"),
+        };
+        if let Some(from) = from {
+            links = links.add(col(low).gte(from));
+        }
+        if let Some(to) = to {
+            links = links.add(col(high).lte(to));
+        }
+        links = links.add(if f.status.is_empty() {
+            col("status").ne(EventStatus::Rejected.as_str())
+        } else {
+            col("status").is_in(f.status.iter().map(|s| s.as_str()))
+        });
+    }
     let q = Query::select()
         .column(event_place::Column::EventId)
         .from(event_place::Entity)
-        .cond_where(store.id_in(event_place::Column::PlaceId, &ids))
+        .cond_where(links.clone())
         .to_owned();
-    Ok(Some(Some(
-        Condition::all().add(event::Column::Id.in_subquery(q)),
-    )))
+    Ok(Some(Some(PlaceConds {
+        links,
+        events: Condition::all().add(event::Column::Id.in_subquery(q)),
+    })))
 }
