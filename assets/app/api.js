@@ -43,6 +43,7 @@ export const EVENT_QUERY = `query Event($id: ID!, $lang: String!) {
     date { start end precision approximate modifier edtf label(lang: $lang, calendar: BOTH) }
     quantities { value unit qualifier }
     actors { role actor { id name nameAr kind wikidata } }
+    places { role place { id name nameAr kind countryCode } }
     mentions {
       id sentence span whenText whenSpan
       article { id outlet publishedOn url title language }

@@ -7,7 +7,7 @@ import {
   actorsByIdQuery, toFilter, exportQuery, isId,
 } from './api.js';
 import {
-  t, setLang, getLang, KIND_NAMES, kindName, roleName, precisionName, statusName, actionName,
+  t, setLang, getLang, KIND_NAMES, kindName, roleName, placeRoleName, precisionName, statusName, actionName,
   actorName, countPhrase, locale, qualifierName,
 } from './i18n.js';
 import {
@@ -685,6 +685,11 @@ function renderDetail(ev) {
     h('dt', { text: t('kind') }), h('dd', {}, h('span', { class: `kind k-${ev.kind}`, text: kindName(ev.kind) })),
     h('dt', { text: t('status') }), h('dd', { text: statusName(ev.status) }),
     h('dt', { text: t('confidence') }), h('dd', { text: `${Math.round(ev.confidence * 100)}%` }),
+    ev.places.length ? h('dt', { text: t('where') }) : null,
+    ev.places.length ? h('dd', { class: 'places' }, ...ev.places.flatMap((p, i) => [i ? ' · ' : null,
+      placeRoleName(p.role) ? `${placeRoleName(p.role)} ` : null,
+      h('bdi', { class: `place pk-${p.place.kind}`, 'data-id': p.place.id, text: actorName(p.place) }),
+      h('span', { class: 'cc', dir: 'ltr', text: ` (${p.place.countryCode || '—'})` })].filter(Boolean))) : null,
     ev.quantities.length ? h('dt', { text: t('amount') }) : null,
     ev.quantities.length ? h('dd', { text: ev.quantities.map((q) => `${q.qualifier ? `${qualifierName(q.qualifier)} ` : ''}${q.value.toLocaleString(locale())} ${q.unit}`).join(' · ') }) : null);
 

@@ -56,6 +56,7 @@ const en = {
   status: 'Status',
   confidence: 'Confidence',
   amount: 'Amount',
+  where: 'Where',
   sources: 'Sources',
   sourcesCount: '{count} sources',
   sourcesOne: '1 source',
@@ -149,6 +150,7 @@ const ar = {
   status: 'الحالة',
   confidence: 'الثقة',
   amount: 'العدد',
+  where: 'المكان',
   sources: 'المصادر',
   sourcesCount: 'عدد المصادر: {count}',
   sourcesOne: 'مصدر واحد',
@@ -194,6 +196,7 @@ const KINDS = {
   DEATH: ['Death', 'وفاة'], ARREST: ['Arrest', 'اعتقال'], REPORT: ['Report', 'تقرير'], OTHER: ['Other', 'أخرى'],
 };
 const ROLES = { AGENT: ['did it', 'فاعل'], TARGET: ['target', 'مستهدَف'], MENTIONED: ['mentioned', 'مذكور'] };
+const PLACE_ROLES = { WHERE: ['', ''], ORIGIN: ['from', 'من'], DESTINATION: ['to', 'إلى'] };
 const PRECISIONS = {
   DAY: ['day', 'اليوم'], WEEK: ['week', 'الأسبوع'], MONTH: ['month', 'الشهر'], QUARTER: ['quarter', 'ربع السنة'],
   SEASON: ['season', 'الفصل'], YEAR: ['year', 'السنة'], DECADE: ['decade', 'العقد'], CENTURY: ['century', 'القرن'],
@@ -221,6 +224,7 @@ export function t(key, params = {}) {
 const pick = (table, key) => (table[key] ? table[key][current === 'ar' ? 1 : 0] : String(key ?? '').toLowerCase());
 export const kindName = (k) => pick(KINDS, k);
 export const roleName = (r) => pick(ROLES, r);
+export const placeRoleName = (r) => pick(PLACE_ROLES, r);
 export const precisionName = (p) => pick(PRECISIONS, p);
 export const statusName = (s) => pick(STATUSES, s);
 export const actionName = (a) => pick(ACTIONS, a);

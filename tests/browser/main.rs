@@ -249,6 +249,29 @@ async fn the_app_filters_opens_shares_and_speaks_arabic(backend: Backend, tag: &
     )
     .await;
 
+    // An event placed in Syria (or a place inside it) shows its places.
+    let d = app
+        .ok(
+            "{ events(first: 1, filter: {places: [\"Syria\"]}) { nodes { id places { place { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let placed = &d["events"]["nodes"][0];
+    let place = placed["places"][0]["place"]["name"]
+        .as_str()
+        .expect("a placed demo event");
+    b.open_app(&app, &format!("?event={}", placed["id"].as_str().unwrap()))
+        .await;
+    b.until(
+        "the detail with its places",
+        "return !!document.querySelector('#detail dd.places bdi.place') && !document.querySelector('#detail[data-loading]')",
+    )
+    .await;
+    let shown = b
+        .js("return document.querySelector('#detail dd.places bdi.place').textContent")
+        .await;
+    assert_eq!(shown.as_str(), Some(place));
+
     // Arabic: right to left.
     b.click("#detail-close").await;
     b.click("#lang-toggle").await;
