@@ -192,9 +192,14 @@ fn cue(
         }
         let w = word(doc, j);
         let bare = strip_conj(w);
-        if DIRECTIONS.contains(&bare) || DIRECTIONS.contains(&w) {
+        if DIRECTIONS.contains(&w) {
             direction = true;
             continue;
+        }
+        if DIRECTIONS.contains(&bare) {
+            // "وشرق الأردن" in a list of names: a place only if the list is
+            // (see `listed_after`)
+            return None;
         }
         if BETWEEN.contains(&bare) || BETWEEN.contains(&w) {
             continue;
@@ -244,8 +249,10 @@ fn listed_after(doc: &Tokenized, prev: &PlaceMention, m: &PlaceMention) -> bool 
         return false;
     }
     let between_ok = (a..b).all(|i| {
+        let w = word(doc, i);
         matches!(doc.toks[i].kind, TokKind::Punct(',' | '،'))
-            || matches!(word(doc, i), "and" | "or" | "و" | "او")
+            || matches!(w, "and" | "or" | "و" | "او")
+            || (w.starts_with('و') && DIRECTIONS.contains(&strip_conj(w)))
     });
     let waw = doc.tok_text(b).starts_with('و') && m.clitic > 0;
     between_ok && (b > a || waw)
