@@ -678,6 +678,7 @@ function renderDetail(ev) {
   $('#detail-title').textContent = ev.title;
   $('#detail-title').dir = 'auto';
   const body = $('#detail-body');
+  const places = ev.places.filter((p) => p.place);
   const dl = h('dl', { class: 'facts' },
     h('dt', { text: t('when') }),
     h('dd', {}, h('time', { class: ev.date.approximate ? 'approx' : null, title: ev.date.approximate ? t('approximateTitle') : null, datetime: ev.date.start, text: ev.date.label }), ' ', ...dateBadges(ev.date),
@@ -685,8 +686,8 @@ function renderDetail(ev) {
     h('dt', { text: t('kind') }), h('dd', {}, h('span', { class: `kind k-${ev.kind}`, text: kindName(ev.kind) })),
     h('dt', { text: t('status') }), h('dd', { text: statusName(ev.status) }),
     h('dt', { text: t('confidence') }), h('dd', { text: `${Math.round(ev.confidence * 100)}%` }),
-    ev.places.length ? h('dt', { text: t('where') }) : null,
-    ev.places.length ? h('dd', { class: 'places' }, ...ev.places.flatMap((p, i) => [i ? ' · ' : null,
+    places.length ? h('dt', { text: t('where') }) : null,
+    places.length ? h('dd', { class: 'places' }, ...places.flatMap((p, i) => [i ? ' · ' : null,
       placeRoleName(p.role) ? `${placeRoleName(p.role)} ` : null,
       h('bdi', { class: `place pk-${p.place.kind}`, 'data-id': p.place.id, text: actorName(p.place) }),
       h('span', { class: 'cc', dir: 'ltr', text: ` (${p.place.countryCode || '—'})` })].filter(Boolean))) : null,

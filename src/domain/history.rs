@@ -115,8 +115,11 @@ pub fn diff(before: &Value, after: &Value) -> Option<(Value, Value)> {
     };
     let mut db = Map::new();
     let mut da = Map::new();
-    for (k, av) in a {
+    // a key only one side has (an event's places, once all are removed)
+    // counts as null on the other
+    for k in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
         let bv = b.get(k).unwrap_or(&Value::Null);
+        let av = a.get(k).unwrap_or(&Value::Null);
         if bv != av {
             db.insert(k.clone(), bv.clone());
             da.insert(k.clone(), av.clone());

@@ -158,11 +158,17 @@ pub fn search_places(
         )));
     }
     let kind = kind.map(domain::PlaceKind::from);
+    let country = country.map(str::trim);
+    if country.is_some_and(|c| c.len() > 3) {
+        return Err(bad_input(
+            "country is an ISO 3166-1 alpha-2 code, such as SY",
+        ));
+    }
     Ok(places()
         .search(search, usize::MAX)
         .into_iter()
         .filter(|p| kind.is_none_or(|k| p.kind == k))
-        .filter(|p| country.is_none_or(|c| p.cc.eq_ignore_ascii_case(c.trim())))
+        .filter(|p| country.is_none_or(|c| p.cc.eq_ignore_ascii_case(c)))
         .take(first as usize)
         .map(Place)
         .collect())

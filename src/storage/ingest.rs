@@ -392,7 +392,28 @@ impl<'a> Placer<'a> {
             self.article_id,
         )
         .await?;
-        link_places(self.txn, &self.merge_places).await?;
+        // Extracted places go to extracted events only: a curated event's
+        // places are a person's.
+        let targets: Vec<EventId> = self.merge_places.iter().map(|(e, ..)| *e).collect();
+        let open: Vec<i64> = if targets.is_empty() {
+            vec![]
+        } else {
+            event::Entity::find()
+                .select_only()
+                .column(event::Column::Id)
+                .filter(self.store.id_in(event::Column::Id, &targets))
+                .filter(event::Column::Status.eq(EventStatus::Extracted.as_str()))
+                .into_tuple()
+                .all(self.txn)
+                .await?
+        };
+        let places: Vec<_> = self
+            .merge_places
+            .iter()
+            .filter(|(e, ..)| open.contains(&e.0))
+            .copied()
+            .collect();
+        link_places(self.txn, &places).await?;
         create_pending(
             self.txn,
             self.pending,

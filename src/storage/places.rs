@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
-use super::entities::{event_place, gazetteer, place};
+use super::entities::{event, event_place, gazetteer, place};
+use super::txn::raise_revisions;
 use super::{Store, StoreResult};
 use crate::domain::place::{digest, places, Place};
 use crate::domain::{EventId, PlaceId, PlaceRole};
@@ -67,6 +70,21 @@ impl Store {
                 )
                 .exec_without_returning(&txn)
                 .await?;
+        }
+        if have.is_some() {
+            // names and points in stored export documents are the old ones
+            raise_revisions(
+                &txn,
+                Condition::all().add(
+                    event::Column::Id.in_subquery(
+                        Query::select()
+                            .column(event_place::Column::EventId)
+                            .from(event_place::Entity)
+                            .to_owned(),
+                    ),
+                ),
+            )
+            .await?;
         }
         gazetteer::Entity::delete_by_id("places".to_string())
             .exec(&txn)

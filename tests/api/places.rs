@@ -221,6 +221,30 @@ async fn curated_places_are_revised_and_merged(app: &TestApp) {
         before.contains("290030"),
         "Doha's id in the revision: {last}"
     );
+    // removing every place is a change too, kept in the history
+    let d = app
+        .ok(
+            r#"mutation($id: ID!) { updateEvent(id: $id, input: {places: []}) {
+                 places { role } revisions { before } } }"#,
+            json!({"id": a}),
+        )
+        .await;
+    assert!(d["updateEvent"]["places"].as_array().unwrap().is_empty());
+    let last = d["updateEvent"]["revisions"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        last["before"].to_string().contains("289688"),
+        "Qatar's id: {last}"
+    );
+    app.ok(
+        r#"mutation($id: ID!) { updateEvent(id: $id, input: {places: [{place: "Qatar"}]}) { id } }"#,
+        json!({"id": a}),
+    )
+    .await;
     // merging keeps both events' places
     let d = app
         .ok(

@@ -171,7 +171,10 @@ fn cue(
     let first = m.toks[0];
     // a fused preposition: "بغزة", "وبالموصل", "للموصل"
     if m.clitic > 0 {
-        let c = &doc.tok_text(first)[..m.clitic as usize];
+        let c = doc
+            .norm
+            .get(m.start.saturating_sub(m.clitic as usize)..m.start)
+            .unwrap_or("");
         let c = c.trim_start_matches(['و', 'ف']);
         if c.starts_with('ب') {
             return Some(PlaceRole::Where);
