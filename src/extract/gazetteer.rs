@@ -224,6 +224,26 @@ const CLITICS_BEFORE_BARE: &[&str] = &[
     "لل", "ولل", "فلل", "ال", "وال", "بال", "فال", "كال", "وبال", "فبال",
 ];
 
+/// The letters between the start of the word and a match `[s, e)` of
+/// normalized `text` (a clitic, or nothing), or `None` when a letter or
+/// digit follows the match (it ends inside a word).
+pub(super) fn word_prefix(text: &str, s: usize, e: usize) -> Option<&str> {
+    if text[e..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric())
+    {
+        return None;
+    }
+    let before = &text[..s];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    Some(&before[word_start..])
+}
+
 /// Finds actor mentions in the document.
 pub fn find(doc: &Tokenized) -> Vec<Mention> {
     find_with(gazetteer(), doc)
@@ -243,22 +263,9 @@ pub fn find_with(g: &Gazetteer, doc: &Tokenized) -> Vec<Mention> {
         };
         let bare = raw_idx & (1 << 31) != 0;
         let idx = (raw_idx & !(1 << 31)) as usize;
-        // end boundary: no letter right after
-        if text[e..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric())
-        {
+        let Some(prefix) = word_prefix(text, s, e) else {
             continue;
-        }
-        // start boundary: nothing, or only a clitic, between the previous non-letter and s
-        let before = &text[..s];
-        let word_start = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !c.is_alphabetic())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let prefix = &before[word_start..];
+        };
         let ok = if bare {
             CLITICS_BEFORE_BARE.contains(&prefix)
         } else {

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
+use super::gazetteer::word_prefix;
 use super::text::{norm_str, Tokenized};
 use crate::domain::place::{places, Places};
 
@@ -121,20 +122,9 @@ pub fn find(doc: &Tokenized) -> Vec<PlaceMention> {
         let Some(&(place, latin, bare)) = c.pats.get(m.pattern().as_usize()) else {
             continue;
         };
-        if text[e..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric())
-        {
+        let Some(prefix) = word_prefix(text, s, e) else {
             continue;
-        }
-        let before = &text[..s];
-        let word_start = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !c.is_alphabetic())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let prefix = &before[word_start..];
+        };
         let ok = if bare {
             CLITICS_BEFORE_BARE.contains(&prefix)
         } else {

@@ -195,17 +195,23 @@ impl Store {
             .take(limit as usize)
             .map(|(id, ..)| EventId(*id))
             .collect();
-        let mut found: HashMap<EventId, Event> = self
-            .events_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
+        let mut found = self.events_by_id_map(&ids).await?;
         Ok(EventPage {
             events: ids.iter().filter_map(|id| found.remove(id)).collect(),
             has_more,
             ranks: vec![],
         })
+    }
+
+    /// The events of `ids` by id (one statement), for pages whose order
+    /// was decided first.
+    async fn events_by_id_map(&self, ids: &[EventId]) -> StoreResult<HashMap<EventId, Event>> {
+        Ok(self
+            .events_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect())
     }
 
     /// A page in relevance order: best rank first, then id; `reverse`
@@ -256,12 +262,7 @@ impl Store {
         let has_more = rows.len() as u64 > limit;
         let rows = &rows[..rows.len().min(limit as usize)];
         let ids: Vec<EventId> = rows.iter().map(|(id, _)| EventId(*id)).collect();
-        let mut found: HashMap<EventId, Event> = self
-            .events_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
+        let mut found = self.events_by_id_map(&ids).await?;
         let (events, ranks) = rows
             .iter()
             .filter_map(|(id, r)| Some((found.remove(&EventId(*id))?, f64::max(*r, 0.0))))

@@ -13,7 +13,7 @@ use super::super::gazetteer::{gazetteer as actor_gazetteer, Mention};
 use super::super::places::PlaceMention;
 use super::super::text::{TokKind, Tokenized};
 use super::super::ExtractedPlace;
-use super::{strip_conj, word};
+use super::{strip_conj, word, DIRECTIONS};
 use crate::domain::place::places as gazetteer;
 use crate::domain::{ActorKind, EventKind, PlaceRole};
 
@@ -90,20 +90,9 @@ const BETWEEN: &[&str] = &[
     "ناحيه",
     "مركز",
 ];
-/// Directions: "north of Baghdad", "شمال بغداد", "شمالي سوريا".
-const DIRECTIONS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
+/// Directions besides those of the actor stage (`super::DIRECTIONS`):
+/// "north-east of Baghdad", "in northeastern Syria", "central Iraq".
+const MORE_DIRECTIONS: &[&str] = &[
     "north-east",
     "north-west",
     "south-east",
@@ -119,16 +108,11 @@ const DIRECTIONS: &[&str] = &[
     "central",
     "upper",
     "lower",
-    "شمال",
-    "جنوب",
-    "شرق",
-    "غرب",
-    "وسط",
-    "شمالي",
-    "جنوبي",
-    "شرقي",
-    "غربي",
 ];
+
+fn is_direction(w: &str) -> bool {
+    DIRECTIONS.contains(&w) || MORE_DIRECTIONS.contains(&w)
+}
 
 /// Verbs of leaving: their object is a movement's origin ("left Niger",
 /// "غادروا النيجر", "evacuated the base").
@@ -195,11 +179,11 @@ fn cue(
         }
         let w = word(doc, j);
         let bare = strip_conj(w);
-        if DIRECTIONS.contains(&w) {
+        if is_direction(w) {
             direction = true;
             continue;
         }
-        if DIRECTIONS.contains(&bare) {
+        if is_direction(bare) {
             // "وشرق الأردن" in a list of names: a place only if the list is
             // (see `listed_after`)
             return None;
@@ -209,7 +193,7 @@ fn cue(
         }
         // "بريف", "وبمدينة", "بشمال": a fused ب before a word of the phrase
         if let Some(rest) = bare.strip_prefix('ب') {
-            if BETWEEN.contains(&rest) || DIRECTIONS.contains(&rest) {
+            if BETWEEN.contains(&rest) || is_direction(rest) {
                 return Some(PlaceRole::Where);
             }
         }
@@ -255,7 +239,7 @@ fn listed_after(doc: &Tokenized, prev: &PlaceMention, m: &PlaceMention) -> bool 
         let w = word(doc, i);
         matches!(doc.toks[i].kind, TokKind::Punct(',' | '،'))
             || matches!(w, "and" | "or" | "و" | "او")
-            || (w.starts_with('و') && DIRECTIONS.contains(&strip_conj(w)))
+            || (w.starts_with('و') && is_direction(strip_conj(w)))
     });
     let waw = doc.tok_text(b).starts_with('و') && m.clitic > 0;
     between_ok && (b > a || waw)
