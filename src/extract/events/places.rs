@@ -41,7 +41,6 @@ const AT: &[&str] = &[
     "اطراف",
     "ضواحي",
     "محيط",
-    "قرابه",
 ];
 const FROM: &[&str] = &["from", "من"];
 const TO: &[&str] = &[
