@@ -35,38 +35,35 @@ impl Store {
         }
         // One writer at a time on SQLite, as every write of the store.
         let _writer = self.write_lock().await;
-        loop {
-            let rows: Vec<(i64, String, Option<String>)> = event::Entity::find()
-                .select_only()
-                .columns([
-                    event::Column::Id,
-                    event::Column::Title,
-                    event::Column::Summary,
-                ])
-                .filter(
-                    event::Column::Id.not_in_subquery(
-                        Query::select()
-                            .column(event_search::Column::EventId)
-                            .from(event_search::Entity)
-                            .to_owned(),
-                    ),
-                )
-                .order_by_asc(event::Column::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(db)
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            let made = rows
-                .iter()
-                .map(|(id, title, summary)| {
-                    event_search_row(backend, EventId(*id), title, summary.as_deref())
-                })
-                .collect();
-            insert_chunked(db, made).await?;
-        }
+        in_batches(
+            db,
+            async || {
+                event::Entity::find()
+                    .select_only()
+                    .columns([
+                        event::Column::Id,
+                        event::Column::Title,
+                        event::Column::Summary,
+                    ])
+                    .filter(
+                        event::Column::Id.not_in_subquery(
+                            Query::select()
+                                .column(event_search::Column::EventId)
+                                .from(event_search::Entity)
+                                .to_owned(),
+                        ),
+                    )
+                    .order_by_asc(event::Column::Id)
+                    .limit(BATCH)
+                    .into_tuple::<(i64, String, Option<String>)>()
+                    .all(db)
+                    .await
+            },
+            |(id, title, summary)| {
+                event_search_row(backend, EventId(*id), title, summary.as_deref())
+            },
+        )
+        .await?;
         loop {
             let rows: Vec<(i64, String)> = mention::Entity::find()
                 .select_only()
@@ -93,38 +90,56 @@ impl Store {
             }
             txn.commit().await?;
         }
-        loop {
-            let rows: Vec<(i64, Option<String>, String)> = article::Entity::find()
-                .select_only()
-                .columns([
-                    article::Column::Id,
-                    article::Column::Title,
-                    article::Column::Body,
-                ])
-                .filter(
-                    article::Column::Id.not_in_subquery(
-                        Query::select()
-                            .column(article_search::Column::ArticleId)
-                            .from(article_search::Entity)
-                            .to_owned(),
-                    ),
-                )
-                .order_by_asc(article::Column::Id)
-                // Bodies are long: fewer at a time.
-                .limit(BATCH / 10)
-                .into_tuple()
-                .all(db)
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            let made = rows
-                .iter()
-                .map(|(id, title, body)| article_search_row(backend, *id, title.as_deref(), body))
-                .collect();
-            insert_chunked(db, made).await?;
-        }
+        in_batches(
+            db,
+            async || {
+                article::Entity::find()
+                    .select_only()
+                    .columns([
+                        article::Column::Id,
+                        article::Column::Title,
+                        article::Column::Body,
+                    ])
+                    .filter(
+                        article::Column::Id.not_in_subquery(
+                            Query::select()
+                                .column(article_search::Column::ArticleId)
+                                .from(article_search::Entity)
+                                .to_owned(),
+                        ),
+                    )
+                    .order_by_asc(article::Column::Id)
+                    // Bodies are long: fewer at a time.
+                    .limit(BATCH / 10)
+                    .into_tuple::<(i64, Option<String>, String)>()
+                    .all(db)
+                    .await
+            },
+            |(id, title, body)| article_search_row(backend, *id, title.as_deref(), body),
+        )
+        .await?;
         db.execute_unprepared("DELETE FROM search_pending").await?;
         Ok(())
+    }
+}
+
+/// Writes the rows `make` builds from each batch `fetch` reads, one
+/// multi-row insert a batch, until a batch comes back empty (`fetch` reads
+/// the rows that have none yet, so each pass moves on).
+async fn in_batches<T, A, C>(
+    db: &C,
+    fetch: impl AsyncFn() -> Result<Vec<T>, sea_orm::DbErr>,
+    make: impl Fn(&T) -> A,
+) -> StoreResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    loop {
+        let rows = fetch().await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        insert_chunked(db, rows.iter().map(&make).collect()).await?;
     }
 }

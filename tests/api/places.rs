@@ -68,6 +68,15 @@ async fn gazetteer_is_served(app: &TestApp) {
         )
         .await;
     assert_eq!(codes, ["BAD_USER_INPUT"]);
+    // a country is a code: a long string is refused, not scanned per hit
+    let codes = app
+        .codes(
+            None,
+            "query($c: String) { places(search: \"a\", country: $c) { id } }",
+            json!({"c": "X".repeat(100_000)}),
+        )
+        .await;
+    assert_eq!(codes, ["BAD_USER_INPUT"]);
 }
 
 async fn ingested_events_have_places_and_filters_find_them(app: &TestApp) {
@@ -167,6 +176,9 @@ async fn ingested_events_have_places_and_filters_find_them(app: &TestApp) {
         json!({"bbox": {"south": 40, "west": 0, "north": 30, "east": 10}}),
         json!({"near": {"lat": 0, "lon": 0, "radiusKm": 0}}),
         json!({"near": {"lat": 91, "lon": 0, "radiusKm": 10}}),
+        // at most 20 places a filter (each is a lookup and a walk down)
+        json!({"places": vec!["Iraq"; 21]}),
+        json!({"places": ["x".repeat(300)]}),
     ] {
         let codes = app
             .codes(
@@ -202,6 +214,16 @@ async fn curated_places_are_revised_and_merged(app: &TestApp) {
             Some(TOKEN),
             "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
             json!({"i": {"title": "x", "kind": "OTHER", "date": day("2024-02-01"), "places": [{"place": "Nowhere-on-earth"}]}}),
+        )
+        .await;
+    assert_eq!(codes, ["BAD_USER_INPUT"]);
+    // at most 20 places an event
+    let many: Vec<Value> = (0..21).map(|_| json!({"place": "Cairo"})).collect();
+    let codes = app
+        .codes(
+            Some(TOKEN),
+            "mutation($i: EventInput!) { createEvent(input: $i) { id } }",
+            json!({"i": {"title": "x", "kind": "OTHER", "date": day("2024-02-01"), "places": many}}),
         )
         .await;
     assert_eq!(codes, ["BAD_USER_INPUT"]);

@@ -159,6 +159,18 @@ fn synonyms(split: &str) -> HashMap<String, String> {
     t
 }
 
+/// An annotated article's text and what the extractor makes of it.
+fn extracted(a: &Value) -> (&str, Vec<ExtractedEvent>) {
+    let text = a["text"].as_str().unwrap_or_default();
+    let published = day(&a["published"]).expect("published");
+    let lang: Lang = a["language"]
+        .as_str()
+        .unwrap_or("auto")
+        .parse()
+        .expect("lang");
+    (text, extract(text, published, lang).events)
+}
+
 fn score(split: &str) -> Scores {
     let syn = synonyms(split);
     let canon = |n: &str| {
@@ -167,14 +179,7 @@ fn score(split: &str) -> Scores {
     };
     let mut s = Scores::default();
     for (_, a) in articles(split) {
-        let text = a["text"].as_str().unwrap_or_default();
-        let published = day(&a["published"]).expect("published");
-        let lang: Lang = a["language"]
-            .as_str()
-            .unwrap_or("auto")
-            .parse()
-            .expect("lang");
-        let events: Vec<ExtractedEvent> = extract(text, published, lang).events;
+        let (text, events) = extracted(&a);
         s.system += events.len();
         let mut used = HashSet::new();
         for g in a["events"].as_array().into_iter().flatten() {
@@ -254,22 +259,21 @@ fn dev_split_scores_stay_above_their_floor() {
 /// (strict F1, lenient F1, actor F1, kind accuracy %).
 const DEV_FLOOR: (f64, f64, f64, f64) = (55.0, 66.0, 65.0, 60.0);
 
-/// Folds a place name as `tools/score_places.py` does: case, accents,
-/// Arabic letter forms, punctuation and a leading article.
+/// Folds a place name as `tools/score_places.py` does: the gazetteer's
+/// key (case, accents, Arabic letter forms), punctuation and a leading
+/// article.
 fn fold_place(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let s: String = tarikh::domain::normalize_name(s)
-        .nfd()
-        .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
+    let k: String = tarikh::domain::place::place_key(s)
+        .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
     for art in ["al ", "el ", "the ", "ال"] {
-        if let Some(rest) = s.strip_prefix(art) {
+        if let Some(rest) = k.strip_prefix(art) {
             return rest.to_string();
         }
     }
-    s
+    k
 }
 
 /// Place scores of a split as `tools/score_places.py` computes them:
@@ -293,14 +297,7 @@ fn place_scores(split: &str) -> (usize, usize, usize, usize) {
     };
     let (mut tp, mut tp_role, mut n_sys, mut n_gold) = (0, 0, 0, 0);
     for (path, a) in articles(split) {
-        let text = a["text"].as_str().unwrap_or_default();
-        let published = day(&a["published"]).expect("published");
-        let lang: Lang = a["language"]
-            .as_str()
-            .unwrap_or("auto")
-            .parse()
-            .expect("lang");
-        let events = extract(text, published, lang).events;
+        let (text, events) = extracted(&a);
         let gold: Vec<&Value> = a["events"].as_array().into_iter().flatten().collect();
         let mut cands = vec![];
         for (gi, g) in gold.iter().enumerate() {

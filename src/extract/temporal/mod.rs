@@ -194,7 +194,6 @@ const PAST_EN: &[&str] = &[
     "said", "told", "was", "were", "had", "did", "came", "went", "met", "took", "made", "gave",
     "left", "saw", "found", "began", "won", "lost", "held", "fell", "rose", "became", "paid",
     "sold", "bought", "brought", "fought", "led", "ran", "sent", "spent", "struck", "wrote",
-    "killed",
 ];
 
 const FUTURE_EN: &[&str] = &[
@@ -273,11 +272,12 @@ impl<'x, 'a> Ctx<'x, 'a> {
                 if FUTURE_EN.contains(&w) {
                     return 1;
                 }
+                // a counted noun ending in -ed is a participle ("killed")
                 if PAST_EN.contains(&w)
                     || (w.len() > 4
                         && w.ends_with("ed")
                         && !ED_STOP.contains(&w)
-                        && t.lex == Lex::None)
+                        && matches!(t.lex, Lex::None | Lex::CountNoun))
                 {
                     past = true;
                 }
