@@ -161,8 +161,17 @@ async fn pool(
                     })
             });
         }
-    } else if let Some(limit) = limits.statement_timeout {
-        opt.statement_timeout(limit);
+    } else {
+        // sqlx pings a connection each time it leaves the pool: a round
+        // trip per statement of a request (four for a page of events with
+        // their actors), which cost PostgreSQL as much CPU as the
+        // statements. Only a connection idle long enough to have been
+        // dropped (by the server, a proxy, a firewall) is pinged; the
+        // health watcher probes the database every second besides.
+        opt.test_before_acquire_if_idle_for(Duration::from_secs(30));
+        if let Some(limit) = limits.statement_timeout {
+            opt.statement_timeout(limit);
+        }
     }
     let mut db = Database::connect(opt).await?;
     let counter = statements.clone();
