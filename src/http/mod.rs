@@ -77,8 +77,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct AppState {
     schema: TarikhSchema,
-    /// Subscriptions, in cohorts over their own schema
-    /// ([`graphql::build_subscription_schema`]).
+    /// Subscriptions, in cohorts.
     subscriptions: graphql::SharedSubscriptions,
     store: Store,
     tokens: WriteTokens,
@@ -89,6 +88,24 @@ struct AppState {
     ws_slots: ws::WsSlots,
     ws_limits: WsLimits,
     feed: Feed,
+    after_writes: AfterWrites,
+}
+
+/// What is told after a request that held a mutation has run (its
+/// writes committed, whatever it wrote): the export documents' refresher
+/// and the change feed, which both find the events by their change
+/// numbers.
+#[derive(Clone)]
+struct AfterWrites {
+    refresher: export::DocRefresher,
+    feed: Feed,
+}
+
+impl AfterWrites {
+    fn tell(&self) {
+        self.refresher.changed();
+        self.feed.changed();
+    }
 }
 
 impl AppState {
@@ -164,16 +181,9 @@ pub async fn start(
     let feed = Feed::start(store.clone(), config.feed)
         .await
         .map_err(std::io::Error::other)?;
-    let schema = graphql::build_schema(
-        store.clone(),
-        config.tokens.clone(),
-        refresher.clone(),
-        feed.clone(),
-    );
-    let subscriptions = graphql::SharedSubscriptions::new(
-        graphql::build_subscription_schema(store.clone(), config.tokens.clone(), feed.clone()),
-        graphql::Sharing::default(),
-    );
+    let schema = graphql::build_schema(store.clone(), config.tokens.clone(), feed.clone());
+    let subscriptions =
+        graphql::SharedSubscriptions::new(schema.clone(), graphql::Sharing::default());
     let guard = Arc::new(
         Guard::new(
             config.rate_limit,
@@ -199,6 +209,10 @@ pub async fn start(
         request_timeout: config.request_timeout,
         ws_slots: ws::WsSlots::new(&config.ws),
         ws_limits: config.ws,
+        after_writes: AfterWrites {
+            refresher: refresher.clone(),
+            feed: feed.clone(),
+        },
         feed,
     });
     let origins = config.cors_origins.clone();
@@ -464,10 +478,17 @@ async fn graphql_post(
     };
     let is_batch = matches!(batch, async_graphql::BatchRequest::Batch(_));
     let schema = state.schema.clone();
-    let task = state
-        .executor
-        .spawn(async move { graphql::execute_checked(&schema, batch).await });
-    let resp = if kinds.contains(&"mutation") {
+    let writes = kinds.contains(&"mutation");
+    // Told in the task, so that it is told even when the client goes away.
+    let after_writes = writes.then(|| state.after_writes.clone());
+    let task = state.executor.spawn(async move {
+        let resp = graphql::execute_checked(&schema, batch).await;
+        if let Some(a) = after_writes {
+            a.tell();
+        }
+        resp
+    });
+    let resp = if writes {
         // Never abandoned half-way, even when the client goes away: its
         // statements are bounded by the statement time limit.
         task.await

@@ -329,7 +329,7 @@ async fn identical_subscriptions_share_their_work(app: &TestApp) {
     let feed = tarikh::live::Feed::start(app.store.clone(), Default::default())
         .await
         .unwrap();
-    let schema = tarikh::graphql::build_subscription_schema(
+    let schema = tarikh::graphql::build_schema(
         app.store.clone(),
         tarikh::graphql::WriteTokens::parse(""),
         feed.clone(),
