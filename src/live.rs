@@ -17,6 +17,12 @@
 //! - Bounded: the buffer holds [`FeedConfig::capacity`] changes; a
 //!   subscriber that falls further behind is told so and ended (it
 //!   resumes with `events(filter: {changedSince})`), never buffered for.
+//! - Generation ([`Feed::generation`]): a number that moves whenever the
+//!   store may have changed, for caches of answers: at once after this
+//!   process writes, on PostgreSQL when a notification arrives (from any
+//!   table the API reads, migration 13) or the listener was lost, on
+//!   SQLite when its change counter or `PRAGMA data_version` (any commit
+//!   by another connection, whatever the table) moves.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,7 +34,7 @@ use tokio_util::task::AbortOnDropHandle;
 
 use crate::domain::live::{ChangeKind, LiveChange, LiveState};
 use crate::domain::{EventId, EventStatus, Id, SyncToken};
-use crate::storage::{ChangeListener, Store, StoreResult};
+use crate::storage::{ChangeListener, Store, StoreResult, Written};
 
 /// How the feed reads and buffers.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +65,7 @@ const PAGE: u64 = 500;
 pub struct Feed {
     tx: broadcast::Sender<Arc<LiveChange>>,
     sent: Arc<AtomicU64>,
+    generation: Arc<AtomicU64>,
     wake: Arc<Notify>,
     _task: Arc<AbortOnDropHandle<()>>,
 }
@@ -76,12 +83,14 @@ impl Feed {
     pub async fn start(store: Store, config: FeedConfig) -> StoreResult<Feed> {
         let (tx, _) = broadcast::channel(config.capacity.max(1));
         let sent = Arc::new(AtomicU64::new(0));
+        let generation = Arc::new(AtomicU64::new(0));
         let wake = Arc::new(Notify::new());
-        let reader = Reader::new(store, tx.clone(), sent.clone()).await?;
+        let reader = Reader::new(store, tx.clone(), sent.clone(), generation.clone()).await?;
         let task = tokio::spawn(reader.run(config, wake.clone()));
         Ok(Feed {
             tx,
             sent,
+            generation,
             wake,
             _task: Arc::new(AbortOnDropHandle::new(task)),
         })
@@ -100,9 +109,19 @@ impl Feed {
 
     /// Tells the feed that this process has committed a write, so that on
     /// SQLite it reads now rather than at its next look (PostgreSQL's
-    /// notifications already do).
+    /// notifications already do); the generation moves at once.
     pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
+    }
+
+    /// The store's generation: equal readings mean nothing was written
+    /// between them that the feed has learnt of (this process's writes at
+    /// once, other processes' when their notification arrives or at the
+    /// next look). An answer computed after a reading is current while
+    /// the generation still reads the same.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Changes sent to subscribers since the feed started.
@@ -117,6 +136,8 @@ struct Reader {
     tx: broadcast::Sender<Arc<LiveChange>>,
     /// Changes sent, for [`Feed::sent`].
     count: Arc<AtomicU64>,
+    /// [`Feed::generation`].
+    generation: Arc<AtomicU64>,
     /// Everything written before it was sent.
     token: SyncToken,
     /// Events sent at a revision, with the write number they had then,
@@ -126,6 +147,8 @@ struct Reader {
     buried: HashMap<Id, i64>,
     /// SQLite: the change counter last seen.
     counter: Option<i64>,
+    /// SQLite: `PRAGMA data_version` last seen.
+    version: Option<i64>,
 }
 
 impl Reader {
@@ -133,18 +156,27 @@ impl Reader {
         store: Store,
         tx: broadcast::Sender<Arc<LiveChange>>,
         count: Arc<AtomicU64>,
+        generation: Arc<AtomicU64>,
     ) -> StoreResult<Reader> {
         let token = store.sync_token().await?;
         let counter = store.last_write_number().await?;
+        let version = store.data_version().await?;
         Ok(Reader {
             store,
             tx,
             count,
+            generation,
             token,
             sent: HashMap::new(),
             buried: HashMap::new(),
             counter,
+            version,
         })
+    }
+
+    /// The store may have changed: see [`Feed::generation`].
+    fn moved(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     async fn run(mut self, config: FeedConfig, wake: Arc<Notify>) {
@@ -161,27 +193,50 @@ impl Reader {
                         }
                     };
                     // Anything committed before the listener was up.
+                    self.moved();
                     self.read_logged(&mut failing).await;
                 }
                 let woken = match listener.as_mut() {
                     Some(l) => tokio::time::timeout(config.fallback, l.next()).await,
                     None => {
                         tokio::time::sleep(config.fallback).await;
-                        Ok(Ok(()))
+                        Ok(Ok(Written::Events))
                     }
                 };
-                if let Ok(Err(e)) = woken {
-                    tracing::warn!(error = %e, "change listener lost");
-                    listener = None;
+                match woken {
+                    Ok(Ok(Written::Other)) => {
+                        // Nothing for subscribers.
+                        self.moved();
+                        continue;
+                    }
+                    // Events written, or no listener (a look in the dark).
+                    Ok(Ok(Written::Events)) => self.moved(),
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "change listener lost");
+                        self.moved();
+                        listener = None;
+                    }
+                    Err(_) => {}
                 }
             } else {
                 tokio::select! {
                     _ = tokio::time::sleep(config.poll) => {}
                     _ = wake.notified() => {}
                 }
+                match self.store.data_version().await {
+                    Ok(v) if v != self.version => {
+                        self.version = v;
+                        self.moved();
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "data version"),
+                }
                 match self.store.last_write_number().await {
                     Ok(c) if c == self.counter => continue,
-                    Ok(c) => self.counter = c,
+                    Ok(c) => {
+                        self.counter = c;
+                        self.moved();
+                    }
                     Err(e) => tracing::warn!(error = %e, "change counter"),
                 }
             }

@@ -15,8 +15,10 @@ mod m20261203_000009_live_changes;
 mod m20261203_000010_calendar;
 mod m20261203_000011_search;
 mod m20261203_000012_places;
+mod m20261203_000013_write_notify;
 
 pub use m20261203_000009_live_changes::CHANNEL as CHANGES_CHANNEL;
+pub use m20261203_000013_write_notify::CHANNEL as WRITES_CHANNEL;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -37,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_calendar::Migration),
             Box::new(m20261203_000011_search::Migration),
             Box::new(m20261203_000012_places::Migration),
+            Box::new(m20261203_000013_write_notify::Migration),
         ]
     }
 }

@@ -271,6 +271,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TARIKH_SUBSCRIPTION_BUFFER", default_value_t = 1024,
           value_parser = clap::value_parser!(u64).range(16..=1_000_000))]
     pub subscription_buffer: u64,
+    /// Memory for answers to repeated anonymous queries, in MiB, kept
+    /// while nothing is written; 0 turns the cache off.
+    #[arg(long, env = "TARIKH_RESPONSE_CACHE_MB", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    pub response_cache_mb: u64,
 }
 
 /// Runs a parsed command line.
@@ -375,6 +380,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             capacity: args.subscription_buffer as usize,
             ..Default::default()
         },
+        response_cache_bytes: (args.response_cache_mb as usize) << 20,
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.backend_name(), "serving GraphQL at http://{addr}/graphql");

@@ -99,7 +99,7 @@ pub fn check_batch(batch: &mut BatchRequest) -> Result<Vec<&'static str>, String
 pub fn nesting(text: &str) -> usize {
     let mut depth = 0usize;
     let mut deepest = 0usize;
-    let mut chars = text.chars().peekable();
+    let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
             '#' => {
@@ -130,9 +130,9 @@ pub fn nesting(text: &str) -> usize {
 /// escapes the next character and a line break ends the document's
 /// validity (the parser stops there too), or a block string `"""…"""`,
 /// where only `\"""` is an escape.
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    let block = chars.next_if_eq(&'"').is_some();
-    if block && chars.next_if_eq(&'"').is_none() {
+fn skip_string(chars: &mut std::str::Chars<'_>) {
+    let block = eat(chars, '"');
+    if block && !eat(chars, '"') {
         return; // `""`: the empty string
     }
     if !block {
@@ -158,9 +158,7 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
                     && ahead.next() == Some('"')
                     && ahead.next() == Some('"')
                 {
-                    chars.next();
-                    chars.next();
-                    chars.next();
+                    *chars = ahead;
                 }
             }
             '"' => {
@@ -172,6 +170,66 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             _ => quotes = 0,
         }
     }
+}
+
+/// Takes `c` when it comes next.
+fn eat(chars: &mut std::str::Chars<'_>, c: char) -> bool {
+    let mut ahead = chars.clone();
+    if ahead.next() == Some(c) {
+        *chars = ahead;
+        true
+    } else {
+        false
+    }
+}
+
+/// A document's text with its ignored tokens normalized, for caches keyed
+/// by documents: comments dropped, each run of white space and commas
+/// made one space, and that space dropped next to a one-character
+/// punctuator (`{ } ( ) [ ] : = @ $ ! | &`). Strings are kept as written.
+/// Two texts with the same normalized form are the same sequence of
+/// tokens, so the same document (or the same error); a text that does not
+/// lex comes out with its tokens intact as far as they go.
+pub fn normalized(text: &str) -> String {
+    fn punctuator(c: char) -> bool {
+        matches!(
+            c,
+            '{' | '}' | '(' | ')' | '[' | ']' | ':' | '=' | '@' | '$' | '!' | '|' | '&'
+        )
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' | ',' | '\u{feff}' => gap = true,
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+                gap = true;
+            }
+            _ => {
+                let last = out.chars().next_back();
+                if gap && last.is_some_and(|l| !punctuator(l)) && !punctuator(c) {
+                    out.push(' ');
+                }
+                gap = false;
+                if c == '"' {
+                    let rest = chars.as_str();
+                    skip_string(&mut chars);
+                    let taken = rest.len() - chars.as_str().len();
+                    out.push('"');
+                    out.push_str(&rest[..taken]);
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The cost of a parsed document: linear in its size, each fragment
@@ -346,5 +404,49 @@ mod tests {
         let wide = || Request::new(format!("{{ events {{ nodes {{ {fields} }} }} }}"));
         let mut sum = BatchRequest::Batch((0..MAX_BATCH).map(|_| wide()).collect());
         assert!(check_batch(&mut sum).unwrap_err().contains("fields"));
+    }
+
+    #[test]
+    fn normalized_documents_keep_their_tokens() {
+        let a = "query Q($a: [ID!], $n: Int = 5) {\n  events(filter: {actorIds: $a}, first: $n) {\n    nodes { id title } # the page\n  }\n}";
+        let b =
+            "query Q($a:[ID!] $n:Int=5){events(filter:{actorIds:$a} first:$n){nodes{id title}}}";
+        assert_eq!(normalized(a), normalized(b));
+        let compact =
+            "query Q($a:[ID!]$n:Int=5){events(filter:{actorIds:$a}first:$n){nodes{id title}}}";
+        assert_eq!(normalized(b), compact);
+        // Names stay apart; strings keep their spaces, commas and hashes.
+        assert_eq!(normalized("{ a  b }"), "{a b}");
+        let s = r#"{ actors(search: "  x, # y ") { id } }"#;
+        assert_eq!(normalized(s), r#"{actors(search:"  x, # y "){id}}"#);
+        let block = "{ f(t: \"\"\" a \\\"\"\" # b \"\"\") }";
+        assert_eq!(normalized(block), "{f(t:\"\"\" a \\\"\"\" # b \"\"\")}");
+        // Two strings side by side never become a block string's quotes.
+        assert_eq!(normalized(r#"{ f(l: ["" "x"]) }"#), r#"{f(l:["" "x"])}"#);
+        // Dots are not joined into a spread, nor numbers into one.
+        assert_eq!(normalized("{ . .. }"), "{. ..}");
+        assert_eq!(normalized("{ f(a: 1 -2) }"), "{f(a:1 -2)}");
+        // Different documents stay different.
+        assert_ne!(normalized("{ a { b } }"), normalized("{ a b }"));
+        for t in [a, s, block, "{ unterminated(s: \"x ", "#only"] {
+            assert_eq!(normalized(&normalized(t)), normalized(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn normalized_documents_parse_the_same() {
+        let a = "query Q($a: [ID!]) {\n events(filter: {actorIds: $a}) { ...F } }\n# x\nfragment F on EventConnection { nodes { id title } }";
+        let show = |t: &str| {
+            let d = async_graphql::parser::parse_query(t).unwrap();
+            let names: Vec<String> = d.operations.iter().map(|(n, _)| format!("{n:?}")).collect();
+            (
+                names,
+                d.fragments
+                    .keys()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(show(a), show(&normalized(a)));
     }
 }

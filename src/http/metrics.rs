@@ -38,6 +38,12 @@ pub struct Metrics {
     pub live_changes: IntGauge,
     pub live_subscribers: IntGauge,
     pub live_cohorts: IntGauge,
+    /// Anonymous queries answered from the response cache, and those
+    /// that ran.
+    pub cache_hits: IntCounter,
+    pub cache_misses: IntCounter,
+    /// Bytes the response cache holds.
+    pub cache_bytes: IntGauge,
 }
 
 fn counter(r: &Registry, name: &str, help: &str) -> prometheus::Result<IntCounter> {
@@ -123,6 +129,21 @@ impl Metrics {
                 &registry,
                 "live_cohorts",
                 "groups of identical subscriptions, each executing every change once",
+            )?,
+            cache_hits: counter(
+                &registry,
+                "response_cache_hits_total",
+                "anonymous queries answered from the response cache",
+            )?,
+            cache_misses: counter(
+                &registry,
+                "response_cache_misses_total",
+                "anonymous queries the response cache could not answer",
+            )?,
+            cache_bytes: gauge(
+                &registry,
+                "response_cache_bytes",
+                "bytes of keys and answers the response cache holds",
             )?,
             registry,
             requests,

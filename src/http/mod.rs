@@ -3,6 +3,7 @@
 //! health, graceful shutdown.
 
 mod assets;
+pub mod cache;
 pub mod metrics;
 pub mod protect;
 pub mod ws;
@@ -53,6 +54,9 @@ pub struct HttpConfig {
     pub ws: WsLimits,
     /// The change feed behind subscriptions.
     pub feed: FeedConfig,
+    /// Memory for answers to repeated anonymous queries
+    /// (TARIKH_RESPONSE_CACHE_MB; [`cache`]); 0 turns the cache off.
+    pub response_cache_bytes: usize,
 }
 
 impl Default for HttpConfig {
@@ -68,9 +72,13 @@ impl Default for HttpConfig {
             exports_per_client: usize::MAX,
             ws: WsLimits::default(),
             feed: FeedConfig::default(),
+            response_cache_bytes: DEFAULT_RESPONSE_CACHE_BYTES,
         }
     }
 }
+
+/// The default of [`HttpConfig::response_cache_bytes`]: 32 MiB.
+pub const DEFAULT_RESPONSE_CACHE_BYTES: usize = 32 << 20;
 
 /// The default of [`HttpConfig::request_timeout`].
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -89,6 +97,7 @@ struct AppState {
     ws_limits: WsLimits,
     feed: Feed,
     after_writes: AfterWrites,
+    cache: cache::ResponseCache,
 }
 
 /// What is told after a request that held a mutation has run (its
@@ -124,6 +133,26 @@ impl AppState {
             .map(|a| a.ip())
             .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
         Client::at(ip)
+    }
+
+    /// A turn to run `req` (held until dropped), or the refusal: the
+    /// client is over its rate (429), has as many requests in flight as it
+    /// may (429), or the database is down (503).
+    fn admit(&self, req: &HttpRequest) -> Result<protect::Turn, Box<HttpResponse>> {
+        if let Some(refused) = self.over_rate(req) {
+            return Err(Box::new(refused));
+        }
+        let Some(turn) = self.guard.request_turn(&self.client(req)) else {
+            self.metrics.rate_limited.inc();
+            return Err(Box::new(too_many(
+                Duration::from_secs(1),
+                "this client has as many requests in flight as it may: wait for one",
+            )));
+        };
+        if !self.store.available() {
+            return Err(Box::new(unavailable()));
+        }
+        Ok(turn)
     }
 
     /// `None` when `req` may go on, else the 429 answer.
@@ -214,6 +243,7 @@ pub async fn start(
             feed: feed.clone(),
         },
         feed,
+        cache: cache::ResponseCache::new(config.response_cache_bytes),
     });
     let origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
@@ -231,7 +261,7 @@ pub async fn start(
                     .guard(actix_web::guard::Header("upgrade", "websocket"))
                     .to(ws::upgrade),
             )
-            .route("/graphql", web::get().to(assets::graphiql))
+            .route("/graphql", web::get().to(graphql_get))
             .route("/", web::get().to(assets::app))
             .route("/app/{path:.*}", web::get().to(assets::own))
             .route("/graphiql/{path:.*}", web::get().to(assets::own))
@@ -332,6 +362,8 @@ where
 
 async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
     let (open, idle) = state.store.pool_stats();
+    let cached = i64::try_from(state.cache.size().1).unwrap_or(i64::MAX);
+    state.metrics.cache_bytes.set(cached);
     state.metrics.pool_open.set(i64::from(open));
     state.metrics.pool_in_use.set(i64::from(open) - idle as i64);
     state
@@ -361,7 +393,7 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::ACCEPT,
         ])
-        .expose_headers(vec![SYNC_TOKEN_HEADER])
+        .expose_headers(vec![SYNC_TOKEN_HEADER, CACHE_HEADER, "ETag"])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
         return base.allow_any_origin();
@@ -416,27 +448,16 @@ async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, HttpRespo
 
 /// POST /graphql. In order, each before anything costlier: the client's
 /// rate, its requests in flight, the database's availability, the body's
-/// size, the request's limits ([`graphql::limits`]); then the request
-/// runs under its deadline (queries only: a mutation is never abandoned
-/// half-way, its statements are bounded by the statement time limit).
+/// size; then [`run_graphql`].
 async fn graphql_post(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if let Some(refused) = state.over_rate(&req) {
-        return refused;
-    }
-    let Some(_turn) = state.guard.request_turn(&state.client(&req)) else {
-        state.metrics.rate_limited.inc();
-        return too_many(
-            Duration::from_secs(1),
-            "this client has as many requests in flight as it may: wait for one",
-        );
+    let _turn = match state.admit(&req) {
+        Ok(t) => t,
+        Err(refused) => return *refused,
     };
-    if !state.store.available() {
-        return unavailable();
-    }
     let body = match read_body(payload).await {
         Ok(b) => b,
         Err(resp) => return resp,
@@ -452,7 +473,85 @@ async fn graphql_post(
         }
     };
     drop(body);
-    let batch = graphql::prepare(batch, &state.store, bearer(&req));
+    run_graphql(&req, &state, batch, Via::Post).await
+}
+
+/// GET /graphql: GraphiQL for a browser; with a `query` parameter, a query
+/// run as by POST (GraphQL over HTTP: `query`, `operationName`, and
+/// `variables` as JSON). Only queries: a mutation or subscription is
+/// refused with 405. Answers carry an `ETag` and `Cache-Control:
+/// no-cache`; a request whose `If-None-Match` names the current tag is
+/// answered `304 Not Modified` (from the cache, without running).
+async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let has_query =
+        url::form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, _)| k == "query");
+    if !has_query {
+        return assets::graphiql(req).await;
+    }
+    let _turn = match state.admit(&req) {
+        Ok(t) => t,
+        Err(refused) => return *refused,
+    };
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_body(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                graphql::errors::BAD_USER_INPUT,
+                &format!("the query string is not a GraphQL request: {e}"),
+            )
+        }
+    };
+    run_graphql(
+        &req,
+        &state,
+        async_graphql::BatchRequest::Single(request),
+        Via::Get,
+    )
+    .await
+}
+
+/// How a GraphQL request came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Post,
+    Get,
+}
+
+/// Runs a request: from the response cache when it holds a current
+/// answer to it ([`cache`]); else within the request's limits
+/// ([`graphql::limits`]) and under its deadline (queries only: a mutation
+/// is never abandoned half-way, its statements are bounded by the
+/// statement time limit).
+async fn run_graphql(
+    req: &HttpRequest,
+    state: &AppState,
+    batch: async_graphql::BatchRequest,
+    via: Via,
+) -> HttpResponse {
+    let bearer = bearer(req);
+    // Read before anything runs: an answer is kept with the generation it
+    // may reflect, and a write committed meanwhile makes it stale.
+    let generation = state.feed.generation();
+    let key = match &batch {
+        async_graphql::BatchRequest::Single(r) if bearer.0.is_none() && state.cache.enabled() => {
+            Some(cache::key(r))
+        }
+        _ => None,
+    };
+    if let Some(k) = &key {
+        if let Some(hit) = state.cache.get(k, generation) {
+            state.metrics.cache_hits.inc();
+            state
+                .metrics
+                .graphql
+                .with_label_values(&["query", "ok"])
+                .inc();
+            return send_answer(&hit, req, via, true);
+        }
+        state.metrics.cache_misses.inc();
+    }
+    let batch = graphql::prepare(batch, &state.store, bearer);
     // Parsing and measuring are CPU work: off the server's worker threads,
     // so that other requests (health checks) are not queued behind them.
     let checked = actix_web::rt::task::spawn_blocking(move || {
@@ -473,9 +572,23 @@ async fn graphql_post(
         Ok(Err(message)) => {
             let resp = graphql::refused(&message);
             count_graphql(&state.metrics, &resp, &["refused"]);
-            return respond(resp, &req);
+            return respond(resp, req);
         }
     };
+    if via == Via::Get
+        && kinds
+            .iter()
+            .any(|k| *k == "mutation" || *k == "subscription")
+    {
+        let mut resp = error_body(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            graphql::errors::BAD_USER_INPUT,
+            "GET runs queries only: send mutations with POST, subscriptions over WebSocket",
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return resp;
+    }
     let is_batch = matches!(batch, async_graphql::BatchRequest::Batch(_));
     let schema = state.schema.clone();
     let writes = kinds.contains(&"mutation");
@@ -538,8 +651,58 @@ async fn graphql_post(
     if resp_has_code(&resp, graphql::errors::UNAVAILABLE) {
         state.store.mark_unavailable();
     }
-    respond(resp, &req)
+    let answered = kinds == ["query"] && responses(&resp).iter().all(|r| r.errors.is_empty());
+    if answered && (key.is_some() || via == Via::Get) {
+        match serde_json::to_vec(&resp) {
+            Ok(body) => {
+                let answer = cache::Answer::new(generation, body.into());
+                let sent = send_answer(&answer, req, via, false);
+                if let Some(k) = key {
+                    state.cache.put(k, answer);
+                }
+                return sent;
+            }
+            Err(e) => tracing::error!(error = %e, "answer not serialized"),
+        }
+    }
+    respond(resp, req)
 }
+
+/// A query's answer with its entity tag; for a GET, `Cache-Control:
+/// no-cache` (every use must check that it is current), and 304 when the
+/// request's `If-None-Match` names the tag.
+fn send_answer(answer: &cache::Answer, req: &HttpRequest, via: Via, hit: bool) -> HttpResponse {
+    let etag = header::HeaderValue::from_str(&answer.etag).ok();
+    if via == Via::Get {
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| cache::matches(v, &answer.etag));
+        if unchanged {
+            let mut r = HttpResponse::NotModified();
+            r.insert_header((header::CACHE_CONTROL, "no-cache"));
+            if let Some(e) = etag {
+                r.insert_header((header::ETAG, e));
+            }
+            return r.finish();
+        }
+    }
+    let mut r = HttpResponse::Ok();
+    r.content_type("application/graphql-response+json");
+    if let Some(e) = etag {
+        r.insert_header((header::ETAG, e));
+    }
+    if via == Via::Get {
+        r.insert_header((header::CACHE_CONTROL, "no-cache"));
+    }
+    r.insert_header((CACHE_HEADER, if hit { "hit" } else { "miss" }));
+    r.body(answer.body.clone())
+}
+
+/// Says whether an anonymous query was answered from the response cache
+/// (`hit`) or ran (`miss`).
+pub const CACHE_HEADER: &str = "X-Tarikh-Cache";
 
 /// The threads GraphQL requests run on: a runtime of their own, so that
 /// CPU spent resolving (large histograms, many fields) never queues the

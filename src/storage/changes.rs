@@ -23,16 +23,31 @@ pub struct ChangedEvent {
 /// Wakes when a write commits anywhere (PostgreSQL's `NOTIFY`).
 pub struct ChangeListener(sea_orm::sqlx::postgres::PgListener);
 
+/// What a notification says was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Events or tombstones (and perhaps more).
+    Events,
+    /// Only other tables the API reads (actors, articles, the search
+    /// index…).
+    Other,
+}
+
 impl ChangeListener {
     /// Waits for the next notification. A lost connection is made again
     /// by the listener; notifications sent while it was down are lost, so
     /// the feed also looks on its own from time to time.
-    pub async fn next(&mut self) -> StoreResult<()> {
-        self.0
+    pub async fn next(&mut self) -> StoreResult<Written> {
+        let n = self
+            .0
             .recv()
             .await
-            .map(|_| ())
-            .map_err(|e| unavailable("change listener", e))
+            .map_err(|e| unavailable("change listener", e))?;
+        Ok(if n.channel() == migration::CHANGES_CHANNEL {
+            Written::Events
+        } else {
+            Written::Other
+        })
     }
 }
 
@@ -113,9 +128,29 @@ impl Store {
         Ok(Some(row.try_get("", "seq")?))
     }
 
-    /// On PostgreSQL, a listener woken by every committed write of an
-    /// event or tombstone, by any process (migration 9's triggers), on a
-    /// connection of its own; `None` on SQLite.
+    /// SQLite's `PRAGMA data_version` on the probe's connection: it moves
+    /// whenever another connection (this process's pool, another process)
+    /// commits, whatever the table. `None` on PostgreSQL.
+    pub async fn data_version(&self) -> StoreResult<Option<i64>> {
+        if self.is_postgres() {
+            return Ok(None);
+        }
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = self
+            .probe
+            .query_one_raw(Statement::from_string(
+                self.probe.get_database_backend(),
+                "PRAGMA data_version",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::corrupt("PRAGMA data_version answered nothing"))?;
+        Ok(Some(row.try_get("", "data_version")?))
+    }
+
+    /// On PostgreSQL, a listener woken by every committed write, by any
+    /// process, of an event or tombstone (migration 9's triggers) or of
+    /// another table the API reads (migration 13's), on a connection of
+    /// its own; `None` on SQLite.
     pub async fn change_listener(&self) -> StoreResult<Option<ChangeListener>> {
         if !self.is_postgres() {
             return Ok(None);
@@ -123,7 +158,7 @@ impl Store {
         let mut l = sea_orm::sqlx::postgres::PgListener::connect(&self.url)
             .await
             .map_err(|e| unavailable("listen", e))?;
-        l.listen(migration::CHANGES_CHANNEL)
+        l.listen_all([migration::CHANGES_CHANNEL, migration::WRITES_CHANNEL])
             .await
             .map_err(|e| unavailable("listen", e))?;
         Ok(Some(ChangeListener(l)))

@@ -43,7 +43,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 
 use crate::domain::SyncToken;
 
-pub use changes::{ChangeListener, ChangedEvent};
+pub use changes::{ChangeListener, ChangedEvent, Written};
 pub use convert::content_hash;
 pub use docs::{DocRow, NewDoc};
 pub use error::StoreError;

@@ -7,6 +7,7 @@
 mod common;
 mod helpers;
 
+mod cache;
 mod export;
 mod hardening;
 mod ingest;

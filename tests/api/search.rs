@@ -138,8 +138,8 @@ async fn rows_from_before_search_are_indexed(app: &TestApp) {
     // documents may be written beside them.
     app.settle().await;
     let db = sea_orm::Database::connect(app.url.as_str()).await.unwrap();
-    // migration 12 (places) and 11 (search)
-    Migrator::down(&db, Some(2)).await.unwrap();
+    // migrations 13 (write notifications), 12 (places) and 11 (search)
+    Migrator::down(&db, Some(3)).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     db.close().await.unwrap();
     assert!(app.titles(json!({"text": "الحكومة"})).await.is_empty());

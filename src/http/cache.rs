@@ -1,0 +1,204 @@
+//! Answers to repeated reads, from memory, while nothing has been written
+//! since: a dashboard sends the same few queries again and again.
+//!
+//! - What is kept: the answer to a single request without a token (an
+//!   anonymous read) whose operation is a query, answered without error.
+//!   Its key is the document with its ignored tokens normalized
+//!   ([`graphql::limits::normalized`]), the operation name, and the
+//!   variables as sent.
+//! - Current: an answer is kept with the store's generation read before
+//!   it ran ([`crate::live::Feed::generation`]) and served only while the
+//!   generation reads the same. A write by this process moves it as soon
+//!   as it commits; a write by another process when its notification
+//!   arrives (PostgreSQL) or at the next look, 50 ms at most (SQLite).
+//! - Bounded: keys and bodies weigh at most the configured bytes
+//!   (TARIKH_RESPONSE_CACHE_MB); an answer over an eighth of that is not
+//!   kept. Zero turns the cache off.
+//! - Validators: each answer has an `ETag` (a digest of its body); a GET
+//!   that sends it back in `If-None-Match` is answered `304 Not Modified`.
+
+use std::sync::Arc;
+
+use actix_web::web::Bytes;
+use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
+
+use crate::graphql;
+
+/// An answer as sent.
+#[derive(Clone)]
+pub struct Answer {
+    /// The generation read before it was computed.
+    pub generation: u64,
+    /// The JSON body.
+    pub body: Bytes,
+    /// Its entity tag, quoted.
+    pub etag: Arc<str>,
+}
+
+impl Answer {
+    /// `body` computed after reading `generation`.
+    pub fn new(generation: u64, body: Bytes) -> Answer {
+        let etag = etag(&body).into();
+        Answer {
+            generation,
+            body,
+            etag,
+        }
+    }
+}
+
+/// The strong entity tag of a body: a digest of its bytes.
+pub fn etag(body: &[u8]) -> String {
+    let d = Sha256::digest(body);
+    let hex: String = d[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether an `If-None-Match` header value names `etag` (or is `*`).
+pub fn matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+}
+
+/// The cache key of a request.
+pub fn key(request: &async_graphql::Request) -> Vec<u8> {
+    let mut k = graphql::limits::normalized(&request.query).into_bytes();
+    k.push(0);
+    if let Some(op) = &request.operation_name {
+        k.extend_from_slice(op.as_bytes());
+    }
+    k.push(0);
+    // Serializing a Value cannot fail (its map keys are strings).
+    if let Ok(v) = serde_json::to_vec(&request.variables) {
+        k.extend_from_slice(&v);
+    }
+    k
+}
+
+#[derive(Clone)]
+struct Weight;
+
+/// What an entry holds beyond its key and body.
+const ENTRY_OVERHEAD: u64 = 128;
+
+impl quick_cache::Weighter<Vec<u8>, Answer> for Weight {
+    fn weight(&self, key: &Vec<u8>, a: &Answer) -> u64 {
+        key.len() as u64 + a.body.len() as u64 + ENTRY_OVERHEAD
+    }
+}
+
+/// The cache of one server.
+pub struct ResponseCache {
+    entries: Option<Cache<Vec<u8>, Answer, Weight>>,
+    largest: usize,
+}
+
+impl ResponseCache {
+    /// A cache of at most `bytes` (none when zero).
+    pub fn new(bytes: usize) -> ResponseCache {
+        let entries = (bytes > 0).then(|| {
+            // About 8 KiB an answer, for the table's first size.
+            Cache::with_weighter((bytes / 8192).max(16), bytes as u64, Weight)
+        });
+        ResponseCache {
+            entries,
+            largest: bytes / 8,
+        }
+    }
+
+    /// Whether answers are kept at all.
+    pub fn enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// The answer kept under `key`, if it was computed at `generation`.
+    pub fn get(&self, key: &[u8], generation: u64) -> Option<Answer> {
+        let a = self.entries.as_ref()?.get(key)?;
+        (a.generation == generation).then_some(a)
+    }
+
+    /// Keeps `answer` under `key`, unless it is too big.
+    pub fn put(&self, key: Vec<u8>, answer: Answer) {
+        if let Some(c) = &self.entries {
+            if key.len() + answer.body.len() <= self.largest {
+                c.insert(key, answer);
+            }
+        }
+    }
+
+    /// Entries and the bytes they weigh.
+    pub fn size(&self) -> (usize, u64) {
+        self.entries
+            .as_ref()
+            .map_or((0, 0), |c| (c.len(), c.weight()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(q: &str, vars: serde_json::Value) -> async_graphql::Request {
+        async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars))
+    }
+
+    #[test]
+    fn keys_ignore_layout_but_not_meaning() {
+        let a = key(&req("{ events { nodes { id } } }", serde_json::json!({})));
+        let b = key(&req("{events{nodes{id}}} # again", serde_json::json!({})));
+        assert_eq!(a, b);
+        let c = key(&req(
+            "{ events { nodes { id title } } }",
+            serde_json::json!({}),
+        ));
+        assert_ne!(a, c);
+        let v1 = key(&req(
+            "query($n: Int) { events(first: $n) { totalCount } }",
+            serde_json::json!({"n": 1}),
+        ));
+        let v2 = key(&req(
+            "query($n: Int) { events(first: $n) { totalCount } }",
+            serde_json::json!({"n": 2}),
+        ));
+        assert_ne!(v1, v2);
+        let named =
+            key(&req("{ events { nodes { id } } }", serde_json::json!({})).operation_name("X"));
+        assert_ne!(a, named);
+    }
+
+    #[test]
+    fn answers_are_current_only_at_their_generation_and_bounded() {
+        let c = ResponseCache::new(64 * 1024);
+        let body = Bytes::from_static(b"{\"data\":{}}");
+        c.put(b"k".to_vec(), Answer::new(7, body.clone()));
+        assert!(c.get(b"k", 7).is_some_and(|a| a.body == body));
+        assert!(c.get(b"k", 8).is_none());
+        // Over an eighth of the capacity: not kept.
+        let big = Bytes::from(vec![b'x'; 9 * 1024]);
+        c.put(b"big".to_vec(), Answer::new(7, big));
+        assert!(c.get(b"big", 7).is_none());
+        // Many answers: the weight stays under the capacity.
+        for i in 0..1000 {
+            let b = Bytes::from(vec![b'y'; 4000]);
+            c.put(format!("k{i}").into_bytes(), Answer::new(7, b));
+        }
+        assert!(c.size().1 <= 64 * 1024, "{:?}", c.size());
+        let off = ResponseCache::new(0);
+        off.put(b"k".to_vec(), Answer::new(1, body));
+        assert!(!off.enabled() && off.get(b"k", 1).is_none());
+    }
+
+    #[test]
+    fn etags_match_if_none_match_lists() {
+        let e = etag(b"{}");
+        assert!(e.starts_with('"') && e.ends_with('"') && e.len() == 26);
+        assert_ne!(e, etag(b"{ }"));
+        assert!(matches(&e, &e));
+        assert!(matches(&format!("\"x\", W/{e}"), &e));
+        assert!(matches("*", &e));
+        assert!(!matches("\"x\"", &e));
+    }
+}
