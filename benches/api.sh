@@ -10,6 +10,13 @@
 # events given places by benches/fill_places.sql, without a peer.
 # Needs wrk (apt-get install wrk), pgbench, psql, jq and Node 20; PostGraphile is
 # installed with npm under benches/postgraphile (skip it with TARIKH_BENCH_PEER=none).
+# Tarikh is measured with its response cache off (every request runs), then
+# on (a repeated query answered from memory), in separate tables.
+# All clients connect to PostgreSQL without TLS (the README's advice for a
+# database on the same host; TARIKH_BENCH_SSLMODE=prefer measures with it).
+# TARIKH_BENCH_PIN=1 pins PostgreSQL (and wrk) to core 0, and Tarikh (and
+# pgbench, the ceiling's client) to core 1: the database as if on a machine
+# of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-100000}
@@ -21,7 +28,8 @@ QUERIES="q1 q2 q3"
 if [ "$SET" = places ]; then QUERIES="p1 p2 p3"; PEER=none; fi
 ADMIN=${TARIKH_BENCH_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
 DB=tarikh_bench_api
-URL="${ADMIN%/*}/$DB"
+URL="${ADMIN%/*}/$DB?sslmode=${TARIKH_BENCH_SSLMODE:-disable}"
+PIN=${TARIKH_BENCH_PIN:-0}
 PORT=18080
 PGL_PORT=15000
 PGLOG=${TARIKH_BENCH_PGLOG:-$(ls /var/log/postgresql/postgresql-*-main.log | head -n 1)}
@@ -30,7 +38,14 @@ if [ -z "${TARIKH_BIN:-}" ]; then cargo build --release --quiet --bin tarikh; fi
 BIN=${TARIKH_BIN:-$CARGO_TARGET_DIR/release/tarikh}
 WORK=$(mktemp -d)
 PIDS=()
+pin_postgres() { # cpu-list: every PostgreSQL process (new backends inherit the postmaster's)
+  for p in $(pgrep -x postgres); do taskset -a -p -c "$1" "$p" >/dev/null 2>&1 || true; done
+}
+on_core() { # core command...: runs it on that core when pinning
+  if [ "$PIN" = 1 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi
+}
 cleanup() {
+  [ "$PIN" != 1 ] || pin_postgres "0-$(($(nproc) - 1))"
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   psql "$ADMIN" -q -c "ALTER DATABASE $DB RESET log_statement" 2>/dev/null || true
   rm -rf "$WORK"
@@ -52,13 +67,16 @@ fi
 psql "$URL" -Atc "SELECT '   ' || count(*) || ' events, ' || (SELECT count(*) FROM event_actor) || ' actor links, ' || (SELECT count(*) FROM mention) || ' mentions; actor 3 in ' || (SELECT count(*) FROM event_actor WHERE actor_id = 3) || ' events' FROM event"
 
 SERVER=""
+CACHE_MB=0
 restart_server() { # (re)starts Tarikh on $PORT and waits until it answers
   if [ -n "$SERVER" ]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi
   # One client (wrk) on many connections: the per-client rate and
   # concurrency limits would answer most requests with 429, so they are off
   # here (benches/abuse.sh measures them).
-  TARIKH_RATE_LIMIT=0 TARIKH_REQUESTS_PER_CLIENT=1024 RUST_LOG=warn \
-    "$BIN" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+  local run=("$BIN")
+  [ "$PIN" != 1 ] || run=(taskset -c 1 "$BIN")
+  TARIKH_RATE_LIMIT=0 TARIKH_REQUESTS_PER_CLIENT=1024 RUST_LOG=warn TARIKH_RESPONSE_CACHE_MB=$CACHE_MB \
+    "${run[@]}" serve --database-url "$URL" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
   SERVER=$!
   PIDS+=("$SERVER")
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
@@ -122,8 +140,8 @@ load() { # url body connections -> "rps p50 p99 errors"
   quiet
   # 2 s unmeasured first: the runs before this one (other systems, other
   # queries) have evicted this query's rows from PostgreSQL's buffers.
-  wrk -t2 -c"$3" -d2s --timeout 30s -s "$PGDIR/post.lua" "$1" -- "$2" >/dev/null || true
-  out=$(wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s -s "$PGDIR/post.lua" "$1" -- "$2") || { echo "0 - - wrk-failed"; return; }
+  on_core 0 wrk -t2 -c"$3" -d2s --timeout 30s -s "$PGDIR/post.lua" "$1" -- "$2" >/dev/null || true
+  out=$(on_core 0 wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s -s "$PGDIR/post.lua" "$1" -- "$2") || { echo "0 - - wrk-failed"; return; }
   awk '/Requests\/sec/{rps=$2} /^post.lua:/{p50=$9; p99=$15; err=$4}
        END{printf "%.0f %s %s %s\n", rps, p50, p99, (err == 0 ? "ok" : err " errors")}' <<<"$out"
 }
@@ -134,7 +152,7 @@ ceiling() { # sql-file connections -> "tps p50 p99"
   # never runs more statements at once, and PostgreSQL allows 100 connections.
   local clients=$(( $2 < 32 ? $2 : 32 ))
   quiet
-  out=$(cd "$WORK" && pgbench -n -M prepared -c "$clients" -j 2 -T "$DURATION" -l --log-prefix=pgb -f "$1" "$URL" 2>&1) ||
+  out=$(cd "$WORK" && on_core 1 pgbench -n -M prepared -c "$clients" -j 2 -T "$DURATION" -l --log-prefix=pgb -f "$1" "$URL" 2>&1) ||
     { echo "0 - -"; echo "pgbench failed: $out" >&2; return; }
   local tps
   tps=$(awk '/^tps/{printf "%.0f", $3}' <<<"$out")
@@ -157,6 +175,7 @@ if [ "$PEER" = postgraphile ]; then
   for q in q1 q2 q3; do echo "   postgraphile $q: $(check "http://127.0.0.1:$PGL_PORT/graphql" "$WORK/pgl_$q.json")"; done
 fi
 
+[ "$PIN" != 1 ] || { pin_postgres 0; echo "== pinned: PostgreSQL and wrk on core 0, Tarikh and pgbench on core 1"; }
 # Steady state first: every pooled connection of the server opened and
 # every statement prepared on it, at the highest connection count. Without
 # this, the first requests on each new PostgreSQL backend (fork, catalog
@@ -168,11 +187,13 @@ for q in $QUERIES; do
     wrk -t2 -c"$MAXC" -d3s --timeout 30s -s "$PGDIR/post.lua" "http://127.0.0.1:$PGL_PORT/graphql" -- "$WORK/pgl_$q.json" >/dev/null
 done
 
+declare -A UNCACHED
 printf '\n%-4s %5s | %8s %7s %7s | %8s %7s %7s | %6s | %8s %7s %7s | %6s\n' \
   query conns "tarikh/s" p50ms p99ms "sql/s" p50ms p99ms "t/sql" "pgl/s" p50ms p99ms "t/pgl"
 for q in $QUERIES; do
   for c in $CONNECTIONS; do
     read -r trps tp50 tp99 terr < <(load "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json" "$c")
+    UNCACHED[$q$c]=$trps
     read -r srps sp50 sp99 < <(ceiling "$WORK/$q.sql" "$c")
     if [ "$PEER" = postgraphile ]; then
       read -r prps pp50 pp99 perr < <(load "http://127.0.0.1:$PGL_PORT/graphql" "$WORK/pgl_$q.json" "$c")
@@ -188,6 +209,22 @@ for q in $QUERIES; do
   done
 done
 echo "   tarikh server peak RSS under load: $(awk '/VmHWM/{print $2, $3}' "/proc/$SERVER/status")"
+
+# The same queries with the response cache on: after the first, each
+# request is answered from memory (nothing is written meanwhile).
+CACHE_MB=32
+restart_server
+printf '\n%-4s %5s | %9s %7s %7s | %s\n' query conns "cached/s" p50ms p99ms "cached/uncached"
+for q in $QUERIES; do
+  for c in $CONNECTIONS; do
+    read -r crps cp50 cp99 cerr < <(load "http://127.0.0.1:$PORT/graphql" "$WORK/$q.json" "$c")
+    printf '%-4s %5s | %9s %7s %7s | %s\n' "$q" "$c" "$crps" "$cp50" "$cp99" \
+      "$(awk -v a="$crps" -v b="${UNCACHED[$q$c]:-0}" 'BEGIN{if (b>0) printf "%.0fx", a/b; else print "-"}')"
+    [ "$cerr" = ok ] || echo "     tarikh cached: $cerr"
+  done
+done
+echo "   hits: $(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^tarikh_response_cache_hits_total/{print $2}'), misses: $(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^tarikh_response_cache_misses_total/{print $2}')"
+echo "   tarikh server peak RSS, cached: $(awk '/VmHWM/{print $2, $3}' "/proc/$SERVER/status")"
 if [ "$PEER" = postgraphile ]; then
   echo "   postgraphile peak RSS under load: $(for p in $(pgrep -P "$PGL") "$PGL"; do awk '/VmHWM/{printf "%s kB ", $2}' "/proc/$p/status"; done)(primary and workers)"
 fi

@@ -511,6 +511,10 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     .await
 }
 
+/// Documents up to this long (all the requests of a batch together) are
+/// parsed and measured on the worker thread that received them.
+const INLINE_CHECK_BYTES: usize = 4096;
+
 /// How a GraphQL request came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -530,6 +534,7 @@ async fn run_graphql(
     via: Via,
 ) -> HttpResponse {
     let bearer = bearer(req);
+    let text_len: usize = batch.iter().map(|r| r.query.len()).sum();
     // Read before anything runs: an answer is kept with the generation it
     // may reflect, and a write committed meanwhile makes it stale.
     let generation = state.feed.generation();
@@ -552,13 +557,18 @@ async fn run_graphql(
         state.metrics.cache_misses.inc();
     }
     let batch = graphql::prepare(batch, &state.store, bearer);
-    // Parsing and measuring are CPU work: off the server's worker threads,
-    // so that other requests (health checks) are not queued behind them.
-    let checked = actix_web::rt::task::spawn_blocking(move || {
+    let check = move || {
         let mut batch = batch;
         graphql::limits::check_batch(&mut batch).map(|kinds| (batch, kinds))
-    })
-    .await;
+    };
+    // Parsing and measuring a long document is CPU work: off the server's
+    // worker threads, so that other requests (health checks) are not
+    // queued behind it. A short one takes less than the hop would.
+    let checked = if text_len <= INLINE_CHECK_BYTES {
+        Ok(check())
+    } else {
+        actix_web::rt::task::spawn_blocking(check).await
+    };
     let (batch, kinds) = match checked {
         Ok(Ok(x)) => x,
         Err(e) => {
