@@ -36,17 +36,18 @@ pub enum Written {
 impl ChangeListener {
     /// Waits for the next notification. A lost connection is made again
     /// by the listener; notifications sent while it was down are lost, so
-    /// the feed also looks on its own from time to time.
+    /// a loss is reported as [`Written::Events`] (anything may have been
+    /// written meanwhile), and the feed also looks on its own from time
+    /// to time.
     pub async fn next(&mut self) -> StoreResult<Written> {
         let n = self
             .0
-            .recv()
+            .try_recv()
             .await
             .map_err(|e| unavailable("change listener", e))?;
-        Ok(if n.channel() == migration::CHANGES_CHANNEL {
-            Written::Events
-        } else {
-            Written::Other
+        Ok(match n {
+            Some(n) if n.channel() != migration::CHANGES_CHANNEL => Written::Other,
+            _ => Written::Events,
         })
     }
 }
@@ -111,27 +112,35 @@ impl Store {
     /// was written (by any process). `None` on PostgreSQL, whose writers
     /// notify instead.
     pub async fn last_write_number(&self) -> StoreResult<Option<i64>> {
-        if self.is_postgres() {
-            return Ok(None);
-        }
-        use sea_orm::{ConnectionTrait, Statement};
-        // On the probe's connection: a bookkeeping read, not the API's
-        // work (it is not counted in `statement_count`).
-        let row = self
-            .probe
-            .query_one_raw(Statement::from_string(
-                self.probe.get_database_backend(),
-                "SELECT seq FROM change_counter WHERE id = 1",
-            ))
-            .await?
-            .ok_or_else(|| StoreError::corrupt("the change counter is missing"))?;
-        Ok(Some(row.try_get("", "seq")?))
+        self.sqlite_probe_number(
+            "SELECT seq FROM change_counter WHERE id = 1",
+            "seq",
+            "the change counter is missing",
+        )
+        .await
     }
 
     /// SQLite's `PRAGMA data_version` on the probe's connection: it moves
     /// whenever another connection (this process's pool, another process)
     /// commits, whatever the table. `None` on PostgreSQL.
     pub async fn data_version(&self) -> StoreResult<Option<i64>> {
+        self.sqlite_probe_number(
+            "PRAGMA data_version",
+            "data_version",
+            "PRAGMA data_version answered nothing",
+        )
+        .await
+    }
+
+    /// On SQLite, the number in `column` of the one row `sql` reads, on the
+    /// probe's connection: a bookkeeping read, not the API's work (it is
+    /// not counted in `statement_count`). `None` on PostgreSQL.
+    async fn sqlite_probe_number(
+        &self,
+        sql: &str,
+        column: &str,
+        missing: &str,
+    ) -> StoreResult<Option<i64>> {
         if self.is_postgres() {
             return Ok(None);
         }
@@ -140,11 +149,11 @@ impl Store {
             .probe
             .query_one_raw(Statement::from_string(
                 self.probe.get_database_backend(),
-                "PRAGMA data_version",
+                sql,
             ))
             .await?
-            .ok_or_else(|| StoreError::corrupt("PRAGMA data_version answered nothing"))?;
-        Ok(Some(row.try_get("", "data_version")?))
+            .ok_or_else(|| StoreError::corrupt(missing))?;
+        Ok(Some(row.try_get("", column)?))
     }
 
     /// On PostgreSQL, a listener woken by every committed write, by any

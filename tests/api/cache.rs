@@ -183,6 +183,41 @@ async fn another_process_makes_answers_stale(app: &TestApp) {
     .await;
 }
 
+/// On PostgreSQL, notifications sent while the server's listener was
+/// reconnecting are lost: the loss itself makes kept answers stale.
+#[tokio::test]
+async fn a_lost_listener_makes_answers_stale_on_postgres() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn(common::Backend::Postgres).await;
+    let q = "{ events { totalCount } }";
+    until_hit(&app, q, json!({})).await;
+    let admin = sea_orm::Database::connect(common::admin_url())
+        .await
+        .unwrap();
+    let (db, name) = (&admin, app.store_db_name());
+    let name = name.as_str();
+    // The listener may still be connecting: cut it once it is there.
+    common::wait_until("the server's listener, cut", || async move {
+        let cut = db
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND query LIKE 'LISTEN%'",
+                [name.into()],
+            ))
+            .await
+            .unwrap();
+        cut.rows_affected() >= 1
+    })
+    .await;
+    common::wait_until("a miss after the listener was lost", || async {
+        anon(&app, q, json!({})).await.1.as_deref() == Some("miss")
+    })
+    .await;
+    admin.close().await.unwrap();
+    app.cleanup().await;
+}
+
 /// GET `url` with `If-None-Match: tag`.
 async fn get_unless(app: &TestApp, url: &str, tag: &str) -> reqwest::Response {
     app.client
