@@ -46,7 +46,8 @@ pub struct Cost {
 /// and keeping the parsed document in it. A request whose text does not
 /// parse is left for async-graphql to report; the batch's costs add up.
 /// Returns each request's kind of operation (`query`, `mutation`,
-/// `subscription`, or `invalid` when it does not parse), for metrics.
+/// `subscription`, or `invalid` when it does not parse): `mutation` when
+/// any operation of the document is one, whichever the request names.
 pub fn check_batch(batch: &mut BatchRequest) -> Result<Vec<&'static str>, String> {
     let requests: Vec<&mut Request> = batch.iter_mut().collect();
     if requests.len() > MAX_BATCH {
@@ -68,14 +69,19 @@ pub fn check_batch(batch: &mut BatchRequest) -> Result<Vec<&'static str>, String
             kinds.push("invalid");
             continue;
         };
-        kinds.push(
-            match doc.operations.iter().next().map(|(_, op)| op.node.ty) {
-                Some(OperationType::Mutation) => "mutation",
-                Some(OperationType::Subscription) => "subscription",
-                Some(OperationType::Query) => "query",
-                None => "invalid",
-            },
-        );
+        // The strongest kind in the document, whichever operation runs:
+        // a document that holds a mutation is treated as one (never
+        // abandoned half-way, never cached, never run by GET).
+        let types: Vec<OperationType> = doc.operations.iter().map(|(_, op)| op.node.ty).collect();
+        kinds.push(if types.contains(&OperationType::Mutation) {
+            "mutation"
+        } else if types.contains(&OperationType::Subscription) {
+            "subscription"
+        } else if types.is_empty() {
+            "invalid"
+        } else {
+            "query"
+        });
         let c = cost(doc)?;
         if c.root_fields > MAX_ROOT_FIELDS {
             return Err(format!(
@@ -186,16 +192,16 @@ fn eat(chars: &mut std::str::Chars<'_>, c: char) -> bool {
 /// A document's text with its ignored tokens normalized, for caches keyed
 /// by documents: comments dropped, each run of white space and commas
 /// made one space, and that space dropped next to a one-character
-/// punctuator (`{ } ( ) [ ] : = @ $ ! | &`). Strings are kept as written.
+/// punctuator (`{ } ( ) : = @ $ | &`; not next to `[ ] !`, which
+/// async-graphql's parser reads with the type around them as one token:
+/// `[ ID ]` does not parse, and must not share `[ID]`'s answer). Strings
+/// are kept as written.
 /// Two texts with the same normalized form are the same sequence of
 /// tokens, so the same document (or the same error); a text that does not
 /// lex comes out with its tokens intact as far as they go.
 pub fn normalized(text: &str) -> String {
     fn punctuator(c: char) -> bool {
-        matches!(
-            c,
-            '{' | '}' | '(' | ')' | '[' | ']' | ':' | '=' | '@' | '$' | '!' | '|' | '&'
-        )
+        matches!(c, '{' | '}' | '(' | ')' | ':' | '=' | '@' | '$' | '|' | '&')
     }
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
@@ -423,6 +429,11 @@ mod tests {
         assert_eq!(normalized(block), "{f(t:\"\"\" a \\\"\"\" # b \"\"\")}");
         // Two strings side by side never become a block string's quotes.
         assert_eq!(normalized(r#"{ f(l: ["" "x"]) }"#), r#"{f(l:["" "x"])}"#);
+        // A type with spaces inside its brackets does not parse: it keeps them.
+        assert_ne!(
+            normalized("query($a: [ ID ]) { a }"),
+            normalized("query($a: [ID]) { a }")
+        );
         // Dots are not joined into a spread, nor numbers into one.
         assert_eq!(normalized("{ . .. }"), "{. ..}");
         assert_eq!(normalized("{ f(a: 1 -2) }"), "{f(a:1 -2)}");

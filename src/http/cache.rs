@@ -12,14 +12,17 @@
 //!   as it commits; a write by another process when its notification
 //!   arrives (PostgreSQL) or at the next look, 50 ms at most (SQLite).
 //! - Bounded: keys and bodies weigh at most the configured bytes
-//!   (TARIKH_RESPONSE_CACHE_MB); an answer over an eighth of that is not
-//!   kept. Zero turns the cache off.
+//!   (TARIKH_RESPONSE_CACHE_MB), in [`SHARDS`] shards; an answer over a
+//!   sixteenth of that is not kept. Zero turns the cache off.
 //! - Validators: each answer has an `ETag` (a digest of its body); a GET
 //!   that sends it back in `If-None-Match` is answered `304 Not Modified`.
+//!   GET requests' parameters are read here too ([`get_request`]).
 
 use std::sync::Arc;
 
+use actix_web::http::header;
 use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
 use quick_cache::sync::Cache;
 use sha2::{Digest, Sha256};
 
@@ -90,6 +93,10 @@ impl quick_cache::Weighter<Vec<u8>, Answer> for Weight {
     }
 }
 
+/// Shards of the cache: each is locked on its own, and holds its share
+/// of the capacity.
+pub const SHARDS: usize = 8;
+
 /// The cache of one server.
 pub struct ResponseCache {
     entries: Option<Cache<Vec<u8>, Answer, Weight>>,
@@ -100,12 +107,27 @@ impl ResponseCache {
     /// A cache of at most `bytes` (none when zero).
     pub fn new(bytes: usize) -> ResponseCache {
         let entries = (bytes > 0).then(|| {
-            // About 8 KiB an answer, for the table's first size.
-            Cache::with_weighter((bytes / 8192).max(16), bytes as u64, Weight)
+            quick_cache::OptionsBuilder::new()
+                // About 8 KiB an answer, for the table's first size.
+                .estimated_items_capacity((bytes / 8192).max(16))
+                .weight_capacity(bytes as u64)
+                .shards(SHARDS)
+                .build()
+                .ok()
+                .map(|o| {
+                    Cache::with_options(
+                        o,
+                        Weight,
+                        quick_cache::DefaultHashBuilder::default(),
+                        quick_cache::sync::DefaultLifecycle::default(),
+                    )
+                })
         });
         ResponseCache {
-            entries,
-            largest: bytes / 8,
+            entries: entries.flatten(),
+            // A shard holds an eighth at least (fewer shards are bigger),
+            // and refuses an entry over its share.
+            largest: bytes / (2 * SHARDS),
         }
     }
 
@@ -136,6 +158,80 @@ impl ResponseCache {
             .map_or((0, 0), |c| (c.len(), c.weight()))
     }
 }
+
+/// How a GraphQL request came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// POST: a JSON body.
+    Post,
+    /// GET: the query string (GraphQL over HTTP), with validators.
+    Get,
+}
+
+/// The parameters of a GraphQL request sent by GET.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: String,
+    #[serde(rename = "operationName", alias = "operation_name")]
+    operation_name: Option<String>,
+    /// A JSON object.
+    variables: Option<String>,
+}
+
+/// The request a GET's query string holds, or what is wrong with it.
+pub fn get_request(query_string: &str) -> Result<async_graphql::Request, String> {
+    let p: GetParams = serde_html_form::from_str(query_string)
+        .map_err(|e| format!("the query string is not a GraphQL request: {e}"))?;
+    let mut r = async_graphql::Request::new(p.query);
+    if let Some(op) = p.operation_name.filter(|o| !o.is_empty()) {
+        r = r.operation_name(op);
+    }
+    if let Some(v) = p.variables.filter(|v| !v.trim().is_empty()) {
+        let json: serde_json::Value =
+            serde_json::from_str(&v).map_err(|e| format!("`variables` is not JSON: {e}"))?;
+        if !json.is_object() {
+            return Err("`variables` must be a JSON object".into());
+        }
+        r = r.variables(async_graphql::Variables::from_json(json));
+    }
+    Ok(r)
+}
+
+/// A query's answer with its entity tag; for a GET, `Cache-Control:
+/// no-cache` (every use must check that it is current), and 304 when the
+/// request's `If-None-Match` names the tag.
+pub fn send_answer(answer: &Answer, req: &HttpRequest, via: Via, hit: bool) -> HttpResponse {
+    let etag = header::HeaderValue::from_str(&answer.etag).ok();
+    if via == Via::Get {
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| matches(v, &answer.etag));
+        if unchanged {
+            let mut r = HttpResponse::NotModified();
+            r.insert_header((header::CACHE_CONTROL, "no-cache"));
+            if let Some(e) = etag {
+                r.insert_header((header::ETAG, e));
+            }
+            return r.finish();
+        }
+    }
+    let mut r = HttpResponse::Ok();
+    r.content_type("application/graphql-response+json");
+    if let Some(e) = etag {
+        r.insert_header((header::ETAG, e));
+    }
+    if via == Via::Get {
+        r.insert_header((header::CACHE_CONTROL, "no-cache"));
+    }
+    r.insert_header((CACHE_HEADER, if hit { "hit" } else { "miss" }));
+    r.body(answer.body.clone())
+}
+
+/// Says whether an anonymous query was answered from the response cache
+/// (`hit`) or ran (`miss`).
+pub const CACHE_HEADER: &str = "X-Tarikh-Cache";
 
 #[cfg(test)]
 mod tests {
@@ -176,8 +272,8 @@ mod tests {
         c.put(b"k".to_vec(), Answer::new(7, body.clone()));
         assert!(c.get(b"k", 7).is_some_and(|a| a.body == body));
         assert!(c.get(b"k", 8).is_none());
-        // Over an eighth of the capacity: not kept.
-        let big = Bytes::from(vec![b'x'; 9 * 1024]);
+        // Over a sixteenth of the capacity: not kept.
+        let big = Bytes::from(vec![b'x'; 5 * 1024]);
         c.put(b"big".to_vec(), Answer::new(7, big));
         assert!(c.get(b"big", 7).is_none());
         // Many answers: the weight stays under the capacity.

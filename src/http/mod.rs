@@ -24,6 +24,8 @@ use crate::export;
 use crate::graphql::{self, Bearer, TarikhSchema, WriteTokens};
 use crate::live::{Feed, FeedConfig};
 use crate::storage::Store;
+pub use cache::CACHE_HEADER;
+use cache::{send_answer, Via};
 use metrics::Metrics;
 pub use protect::RateLimit;
 use protect::{Client, Guard};
@@ -114,6 +116,18 @@ impl AfterWrites {
     fn tell(&self) {
         self.refresher.changed();
         self.feed.changed();
+    }
+}
+
+/// Tells [`AfterWrites`] when dropped: after the request's task has run,
+/// or when it panicked half-way (some writes may have committed).
+struct TellAfter(Option<AfterWrites>);
+
+impl Drop for TellAfter {
+    fn drop(&mut self) {
+        if let Some(a) = &self.0 {
+            a.tell();
+        }
     }
 }
 
@@ -492,13 +506,13 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Ok(t) => t,
         Err(refused) => return *refused,
     };
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+    let request = match cache::get_request(req.query_string()) {
         Ok(r) => r,
-        Err(e) => {
+        Err(message) => {
             return error_body(
                 actix_web::http::StatusCode::BAD_REQUEST,
                 graphql::errors::BAD_USER_INPUT,
-                &format!("the query string is not a GraphQL request: {e}"),
+                &message,
             )
         }
     };
@@ -514,13 +528,6 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 /// Documents up to this long (all the requests of a batch together) are
 /// parsed and measured on the worker thread that received them.
 const INLINE_CHECK_BYTES: usize = 4096;
-
-/// How a GraphQL request came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Via {
-    Post,
-    Get,
-}
 
 /// Runs a request: from the response cache when it holds a current
 /// answer to it ([`cache`]); else within the request's limits
@@ -603,13 +610,10 @@ async fn run_graphql(
     let schema = state.schema.clone();
     let writes = kinds.contains(&"mutation");
     // Told in the task, so that it is told even when the client goes away.
-    let after_writes = writes.then(|| state.after_writes.clone());
+    let after_writes = TellAfter(writes.then(|| state.after_writes.clone()));
     let task = state.executor.spawn(async move {
-        let resp = graphql::execute_checked(&schema, batch).await;
-        if let Some(a) = after_writes {
-            a.tell();
-        }
-        resp
+        let _tell = after_writes;
+        graphql::execute_checked(&schema, batch).await
     });
     let resp = if writes {
         // Never abandoned half-way, even when the client goes away: its
@@ -677,42 +681,6 @@ async fn run_graphql(
     }
     respond(resp, req)
 }
-
-/// A query's answer with its entity tag; for a GET, `Cache-Control:
-/// no-cache` (every use must check that it is current), and 304 when the
-/// request's `If-None-Match` names the tag.
-fn send_answer(answer: &cache::Answer, req: &HttpRequest, via: Via, hit: bool) -> HttpResponse {
-    let etag = header::HeaderValue::from_str(&answer.etag).ok();
-    if via == Via::Get {
-        let unchanged = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| cache::matches(v, &answer.etag));
-        if unchanged {
-            let mut r = HttpResponse::NotModified();
-            r.insert_header((header::CACHE_CONTROL, "no-cache"));
-            if let Some(e) = etag {
-                r.insert_header((header::ETAG, e));
-            }
-            return r.finish();
-        }
-    }
-    let mut r = HttpResponse::Ok();
-    r.content_type("application/graphql-response+json");
-    if let Some(e) = etag {
-        r.insert_header((header::ETAG, e));
-    }
-    if via == Via::Get {
-        r.insert_header((header::CACHE_CONTROL, "no-cache"));
-    }
-    r.insert_header((CACHE_HEADER, if hit { "hit" } else { "miss" }));
-    r.body(answer.body.clone())
-}
-
-/// Says whether an anonymous query was answered from the response cache
-/// (`hit`) or ran (`miss`).
-pub const CACHE_HEADER: &str = "X-Tarikh-Cache";
 
 /// The threads GraphQL requests run on: a runtime of their own, so that
 /// CPU spent resolving (large histograms, many fields) never queues the

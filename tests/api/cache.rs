@@ -70,7 +70,23 @@ async fn repeated_reads_come_from_memory_until_a_write(app: &TestApp) {
     let (after, c4) = anon(app, TITLES, vars.clone()).await;
     assert_eq!(c4.as_deref(), Some("miss"));
     assert_eq!(titles(&after), ["One", "Two"]);
-    assert_eq!(until_hit(app, TITLES, vars).await, after);
+    assert_eq!(until_hit(app, TITLES, vars.clone()).await, after);
+    // A mutation named beside a query in one document is a write too.
+    let mixed =
+        "query Q { __typename } mutation M($i: EventInput!) { createEvent(input: $i) { id } }";
+    let input = json!({"title": "Three", "kind": "OTHER", "date": day("2024-03-01"), "actors": []});
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.addr))
+        .bearer_auth(common::TOKEN)
+        .json(&json!({"query": mixed, "operationName": "M", "variables": {"i": input}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.json::<Value>().await.unwrap()["data"]["createEvent"]["id"].is_string());
+    let (third, c5) = anon(app, TITLES, vars).await;
+    assert_eq!(c5.as_deref(), Some("miss"));
+    assert_eq!(titles(&third), ["One", "Two", "Three"]);
 }
 
 async fn errors_and_mutations_are_not_kept(app: &TestApp) {
