@@ -108,13 +108,7 @@ pub fn nesting(text: &str) -> usize {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' || c == '\r' {
-                        break;
-                    }
-                }
-            }
+            '#' => skip_comment(&mut chars),
             '"' => skip_string(&mut chars),
             '{' | '[' | '(' => {
                 depth += 1;
@@ -178,6 +172,15 @@ fn skip_string(chars: &mut std::str::Chars<'_>) {
     }
 }
 
+/// Skips a comment whose `#` was just read, to the end of its line.
+fn skip_comment(chars: &mut std::str::Chars<'_>) {
+    for c in chars.by_ref() {
+        if c == '\n' || c == '\r' {
+            break;
+        }
+    }
+}
+
 /// Takes `c` when it comes next.
 fn eat(chars: &mut std::str::Chars<'_>, c: char) -> bool {
     let mut ahead = chars.clone();
@@ -210,11 +213,7 @@ pub fn normalized(text: &str) -> String {
         match c {
             ' ' | '\t' | '\n' | '\r' | ',' | '\u{feff}' => gap = true,
             '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' || c == '\r' {
-                        break;
-                    }
-                }
+                skip_comment(&mut chars);
                 gap = true;
             }
             _ => {

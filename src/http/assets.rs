@@ -35,13 +35,7 @@ fn serve(req: &HttpRequest, path: &str, caching: Caching) -> HttpResponse {
             .body("not found");
     };
     let hash = file.metadata.sha256_hash();
-    let etag = format!(
-        "\"{}\"",
-        hash[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = super::cache::quoted_hex(&hash[..16]);
     let cache = match caching {
         Caching::Immutable => "public, max-age=31536000, immutable",
         Caching::Revalidate => "no-cache",

@@ -53,8 +53,12 @@ impl Answer {
 
 /// The strong entity tag of a body: a digest of its bytes.
 pub fn etag(body: &[u8]) -> String {
-    let d = Sha256::digest(body);
-    let hex: String = d[..12].iter().map(|b| format!("{b:02x}")).collect();
+    quoted_hex(&Sha256::digest(body)[..12])
+}
+
+/// An entity tag made of `digest`'s bytes: `"` hex `"`.
+pub fn quoted_hex(digest: &[u8]) -> String {
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
 }
 

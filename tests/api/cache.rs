@@ -106,13 +106,7 @@ async fn errors_and_mutations_are_not_kept(app: &TestApp) {
         );
         assert_eq!(c, None);
     }
-    let m = app
-        .client
-        .get(format!("{}/metrics", app.addr))
-        .send()
-        .await
-        .unwrap();
-    let text = m.text().await.unwrap();
+    let text = app.get("/metrics").await.text().await.unwrap();
     assert!(text.contains("tarikh_response_cache_bytes"), "{text}");
 }
 
@@ -160,12 +154,7 @@ async fn get_queries_carry_etags_and_304(app: &TestApp) {
     assert_eq!(refused.status(), 405);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    let garbled = app
-        .client
-        .get(format!("{}/graphql?query={{events&variables=%7B", app.addr))
-        .send()
-        .await
-        .unwrap();
+    let garbled = app.get("/graphql?query={events&variables=%7B").await;
     assert_eq!(garbled.status(), 400);
     // Without a query, a browser still gets GraphiQL.
     let page = app.get("/graphql").await;
