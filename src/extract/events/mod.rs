@@ -262,6 +262,9 @@ pub fn assemble(
     let mut by_span: Vec<Mention> = mentions.to_vec();
     by_span.sort_by_key(|m| m.span[0]);
     for (si, &(a, b)) in doc.sentences.iter().enumerate() {
+        if si == 0 && is_headline(doc) {
+            continue;
+        }
         let here = {
             let lo = by_tok.partition_point(|t| t.toks[0] < a);
             let hi = by_tok.partition_point(|t| t.toks[0] < b);
@@ -286,6 +289,29 @@ pub fn assemble(
         );
     }
     events
+}
+
+/// The most tokens a headline has.
+const HEADLINE_TOKENS: usize = 30;
+
+/// True when the first sentence is a headline: a line of its own, short,
+/// without closing punctuation, with the story after it. A headline restates
+/// the story told below it (`docs/annotation.md`): its events are the body's.
+fn is_headline(doc: &Tokenized) -> bool {
+    let Some(&(a, b)) = doc.sentences.first() else {
+        return false;
+    };
+    if doc.sentences.len() < 2 || b <= a || b - a > HEADLINE_TOKENS {
+        return false;
+    }
+    let last = &doc.toks[b - 1];
+    let closed = matches!(last.kind, TokKind::Punct('.' | '!' | '?' | '؟' | '…' | ':'));
+    let next = doc.toks.get(b).map_or(doc.norm.len(), |t| t.s as usize);
+    let own_line = doc
+        .norm
+        .get(last.e as usize..next)
+        .is_some_and(|g| g.contains('\n'));
+    own_line && !closed
 }
 
 fn is_dated(t: &Timex) -> bool {
@@ -396,7 +422,26 @@ fn sentence(
         .chain
         .as_ref()
         .filter(|(s, _, explicit)| *explicit && si <= s + 2)
+        // a day told after the statement is the story's time now
+        .filter(|(s, _, _)| disc.news_day.as_ref().is_none_or(|(n, _)| n <= s))
         .map(|(_, d, _)| d.clone());
+    // the story's last dated event, moved on by the clauses dated here
+    let mut last = disc.last_dated.clone();
+    // The end of a count "since X": the date of the statement that reports
+    // it (of its reporting clause here, else the latest absolutely dated
+    // event of the two sentences before), when after X.
+    let statement_end = |k: usize, d: &EventDate| -> Option<NaiveDate> {
+        let fits = |e: NaiveDate| e >= d.start && e <= published;
+        let reporting = (infos[k].c.role == Role::Reported)
+            .then(|| (0..k).rev().find(|&j| infos[j].reporting.is_some()))
+            .flatten()
+            .and_then(|j| infos[j].timex.and_then(|t| t.date.as_ref()).map(|x| x.end));
+        reporting.filter(|&e| fits(e)).or_else(|| {
+            disc.last_abs
+                .filter(|&(ps, pend)| si <= ps + 2 && fits(pend))
+                .map(|(_, pend)| pend)
+        })
+    };
     for k in 0..n {
         let inf = &infos[k];
         let own = inf.timex.and_then(|t| {
@@ -409,7 +454,7 @@ fn sentence(
                     b: (t.toks[1] + 2).min(inf.c.b.max(t.toks[1])),
                     role: Role::Main,
                 },
-                disc.last_dated.as_ref(),
+                last.as_ref(),
             ) {
                 return Some((d, t));
             }
@@ -430,7 +475,7 @@ fn sentence(
             }
             Some((d, t))
         });
-        let win = windows::find(doc, inf.c, here, published, disc.last_dated.as_ref());
+        let win = windows::find(doc, inf.c, here, published, last.as_ref());
         let from_window = win.is_some();
         let mut tx_used = inf.timex;
         let mut date = match (win, own) {
@@ -439,17 +484,34 @@ fn sentence(
                 Some((d, t))
             }
             (None, Some((mut d, t))) => {
-                if t.open_end {
+                // "since the fall of Assad in December 2024": the date opens the range
+                let since = !t.open_end && since_before(doc, Clause { a, ..inf.c }, t.toks[0], 12);
+                if since && d.start <= published {
+                    d = EventDate::new(d.start, Some(published), Precision::Day, false, None)
+                        .unwrap_or(d);
+                }
+                if t.open_end || since {
                     // "since X": to the date of the statement that gives the count
-                    if let Some((ps, pend)) = disc.last_abs {
-                        if si <= ps + 2 && pend >= d.start && pend <= published {
-                            d.end = pend;
-                            d.precision = Precision::Day;
-                        }
+                    if let Some(end) = statement_end(k, &d) {
+                        d.end = end;
+                        d.precision = Precision::Day;
                     }
                 }
                 Some((d, Some(t)))
             }
+            // "منذ بدء الهدنة", "since the attacks began": from the story's last dated event
+            (None, None) if since_before(doc, inf.c, inf.c.b, usize::MAX) => last
+                .as_ref()
+                .filter(|l| l.start < published && l.precision.at_least(Precision::Month))
+                .and_then(|l| {
+                    let mut d =
+                        EventDate::new(l.start, Some(published), Precision::Day, false, None)
+                            .ok()?;
+                    if let Some(end) = statement_end(k, &d) {
+                        d.end = end;
+                    }
+                    Some((d, None))
+                }),
             (None, None) => None,
         };
         if date.is_none() {
@@ -470,20 +532,32 @@ fn sentence(
             date = hang.map(|(d, _)| (d, None));
         }
         if date.is_none() {
-            if let Some(d) = anaphor(doc, inf.c, disc.last_dated.as_ref()) {
+            if let Some(d) = anaphor(doc, inf.c, last.as_ref()) {
                 date = Some((d, None));
             }
+        }
+        let now = present_or_future(doc, inf.c) || imperfective(doc, inf.trigger);
+        // a clause told after a dated one in the same sentence, in the past,
+        // goes on with its story ("زار بغداد في الخامس من الشهر، والتقى…")
+        if date.is_none() && k > 0 && !now && inf.reporting.is_none() {
+            date = (0..k)
+                .rev()
+                .find(|&j| {
+                    infos[j].timex.is_some_and(|t| !t.open_end) && infos[j].reporting.is_none()
+                })
+                .and_then(|j| dates[j].clone())
+                .map(|(d, _)| (d, None));
         }
         if date.is_none() && infos[k].reporting.is_none() {
             if let Some(d) = chain_ref
                 .clone()
-                .filter(|_| inf.c.role == Role::Reported || k == 0)
+                .filter(|_| inf.c.role == Role::Reported || (k == 0 && !now))
             {
                 date = Some((d, None));
             }
         }
         let telling = infos[k].reporting.is_some() || kind[k].is_some_and(is_telling);
-        if date.is_none() && !inf.presence && !telling && !present_or_future(doc, inf.c) {
+        if date.is_none() && !inf.presence && !telling && !now {
             // narrative: an undated past clause tells of the news day
             if let Some((_, d)) = disc
                 .news_day
@@ -498,6 +572,9 @@ fn sentence(
             if let Some(r) = stretch(&d, du) {
                 d = r;
             }
+        }
+        if tx_used.is_some() && kind[k].is_some() {
+            last = Some(d.clone());
         }
         dates[k] = Some((d, tx_used));
     }
@@ -595,7 +672,12 @@ fn sentence(
         disc.chain = Some((si, d, explicit));
     } else if reports || sentence_dated {
         if let Some((s, d, e)) = disc.chain.clone() {
-            if s + 1 == si {
+            // a sentence that dates a new day of the story ends the chain
+            let moved_on = disc
+                .news_day
+                .as_ref()
+                .is_some_and(|(n, nd)| *n == si && *nd != d);
+            if s + 1 == si && !moved_on {
                 disc.chain = Some((si, d, e));
             }
         }
@@ -645,6 +727,14 @@ const NOT_PAST: &[&str] = &[
 
 fn present_or_future(doc: &Tokenized, c: Clause) -> bool {
     (c.a..c.b).any(|i| NOT_PAST.contains(&strip_conj(word(doc, i))))
+}
+
+/// An Arabic trigger verb in the imperfective ("ينتشر", "ويتمركز"): the
+/// event holds now, at publication, not on the news day.
+fn imperfective(doc: &Tokenized, trigger: Option<(EventKind, usize)>) -> bool {
+    let Some((_, i)) = trigger else { return false };
+    let w = strip_conj(word(doc, i));
+    w.starts_with('ي') && w.chars().count() >= 4
 }
 
 fn has_actor(doc: &Tokenized, c: Clause, mentions: &[Mention]) -> bool {
@@ -739,12 +829,16 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
             reporting = Some(f);
         }
     }
-    let timex = here.iter().copied().find(|t| {
-        t.toks[0] >= c.a
-            && t.toks[0] < c.b
-            && is_dated(t)
-            && !(t.open_end && record_since(doc, c, t))
-    });
+    let dated = || {
+        here.iter().copied().filter(|t| {
+            t.toks[0] >= c.a
+                && t.toks[0] < c.b
+                && is_dated(t)
+                && !(t.open_end && record_since(doc, c, t))
+        })
+    };
+    // "Sunday's vote had been postponed four times since 2022": the range is the clause's
+    let timex = dated().find(|t| t.open_end).or_else(|| dated().next());
     let span_of = here.iter().copied().find(|t| {
         t.toks[0] >= c.a
             && t.toks[0] < c.b
@@ -764,7 +858,8 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
                     || matches!(doc.toks[i - 1].lex, super::lexicon::Lex::NumWord(_)))
         })
         && timex.is_none();
-    let bare_timex = timex.is_some()
+    // "ومطلع العام الجاري،", "In recent weeks,": a date or a window alone
+    let bare_timex = (timex.is_some() || (c.a..c.b).any(in_timex))
         && (c.a..c.b).all(|i| {
             in_timex(i)
                 || doc.toks[i].kind != TokKind::Word
@@ -859,6 +954,19 @@ const RECORD: &[&str] = &[
     "الاكبر",
     "الاسوا",
 ];
+
+/// True when "since" / "منذ" opens the phrase in the `reach` tokens before
+/// token `upto` in the clause ("since the fall of Assad in", "منذ بدء"), not "since then".
+fn since_before(doc: &Tokenized, c: Clause, upto: usize, reach: usize) -> bool {
+    (upto.saturating_sub(reach).max(c.a)..upto).any(|i| {
+        matches!(strip_conj(word(doc, i)), "since" | "منذ")
+            && !matches!(word(doc, i + 1), "then" | "ذلك" | "when")
+            && !(word(doc, i) == "since"
+                && i + 1 < upto
+                && doc.toks[i + 1].kind == TokKind::Word
+                && clauses::looks_verb(word(doc, i + 1)))
+    })
+}
 
 fn record_since(doc: &Tokenized, c: Clause, t: &Timex) -> bool {
     (t.toks[0].saturating_sub(6).max(c.a)..t.toks[0])

@@ -8,8 +8,9 @@
 //! - "since then", "منذ ذلك الحين": from the last dated event to publication;
 //! - "three months later", "two days after the earthquake", "بعد يومين":
 //!   the last dated event moved by that length;
-//! - "that October", "the following April": the month in the year of the
-//!   last dated event (or the next one).
+//! - "that October", "the following April", "June of the same year",
+//!   "حزيران من العام ذاته": the month in the year of the last dated event
+//!   (or the next one); "later that year", "في العام ذاته": that year.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -44,6 +45,37 @@ const SINCE_THEN: &[&[&str]] = &[
     &["منذ", "ذلك", "الوقت"],
     &["منذ", "ذلك", "التاريخ"],
     &["منذ", "ذلك"],
+];
+
+/// After a month: the year is the story's ("حزيران من العام ذاته").
+const SAME_YEAR_AFTER: &[&[&str]] = &[
+    &["من", "العام", "ذاته"],
+    &["من", "العام", "نفسه"],
+    &["من", "نفس", "العام"],
+    &["من", "ذات", "العام"],
+    &["من", "السنه", "ذاتها"],
+    &["من", "السنه", "نفسها"],
+    &["من", "ذلك", "العام"],
+    &["of", "the", "same", "year"],
+    &["of", "that", "year"],
+    &["that", "year"],
+    &["the", "same", "year"],
+];
+/// The story's year as a date of its own ("later that year", "في العام ذاته").
+const SAME_YEAR: &[&[&str]] = &[
+    &["في", "العام", "ذاته"],
+    &["في", "العام", "نفسه"],
+    &["في", "نفس", "العام"],
+    &["في", "ذات", "العام"],
+    &["في", "السنه", "ذاتها"],
+    &["في", "السنه", "نفسها"],
+    &["في", "ذلك", "العام"],
+    &["خلال", "ذلك", "العام"],
+    &["later", "that", "year"],
+    &["earlier", "that", "year"],
+    &["in", "the", "same", "year"],
+    &["that", "same", "year"],
+    &["in", "that", "year"],
 ];
 
 /// (count, unit) of a duration value: "P10D" → (10, 'D'); "PXW" → the
@@ -127,6 +159,17 @@ pub fn find<'t>(
             }
         }
     }
+    // "in the same year", "في العام ذاته": the year of the story, when the
+    // clause names no date of its own
+    if let Some(l) = last {
+        let dated = inside
+            .iter()
+            .any(|t| matches!(t.kind, TimexType::Date | TimexType::Time));
+        if !dated && (c.a..c.b).any(|i| SAME_YEAR.iter().any(|w| words_at(doc, i, c.b, w))) {
+            let s = NaiveDate::from_ymd_opt(l.start.year(), 1, 1)?;
+            return Some((EventDate::period(s, Precision::Year)?, None));
+        }
+    }
     for t in &inside {
         match t.kind {
             TimexType::Duration => {
@@ -141,7 +184,10 @@ pub fn find<'t>(
                     .collect();
                 // "over the past ten days", "خلال الأيام العشرة الماضية"
                 if around.iter().any(|w| PAST.contains(w)) {
-                    let s = back(published, len)?.succ_opt()?;
+                    // "the past ten days" ends on publication; "recent weeks" is four before it
+                    let vague = t.timex3.contains('X');
+                    let s = back(published, len)?;
+                    let s = if vague { s } else { s.succ_opt()? };
                     return Some((range(s, published, t.timex3.contains('X'))?, Some(t)));
                 }
                 // "three months later", "two days after the earthquake", "بعد يومين من"
@@ -179,6 +225,17 @@ pub fn find<'t>(
                 if earlier && d.start < published && d.end >= published {
                     let e = published.pred_opt()?;
                     return Some((range(d.start, e.max(d.start), false)?, Some(t)));
+                }
+                // "حزيران/يونيو من العام ذاته", "in June of that year": the story's year
+                if d.precision == Precision::Month
+                    && SAME_YEAR_AFTER
+                        .iter()
+                        .any(|w| words_at(doc, t.toks[1], c.b, w))
+                {
+                    if let Some(l) = last {
+                        let s = NaiveDate::from_ymd_opt(l.start.year(), d.start.month(), 1)?;
+                        return Some((EventDate::period(s, Precision::Month)?, Some(t)));
+                    }
                 }
                 // "that October", "the following April": the story's year
                 if d.precision == Precision::Month && en {

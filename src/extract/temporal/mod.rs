@@ -344,6 +344,7 @@ impl<'x, 'a> Ctx<'x, 'a> {
         let mut best: Match = None;
         let cands = [
             self.p_nth(i),
+            self.p_day_of_rel_month(i),
             self.p_abs(i),
             self.p_year(i),
             self.p_rel(i),

@@ -7,7 +7,7 @@
 use chrono::Datelike;
 
 use super::values::{day_val, month_val, week_val};
-use super::{add_days, ymd, Ctx, Match};
+use super::{add_days, add_months, ymd, Ctx, Match};
 use crate::domain::Precision;
 use crate::extract::lexicon::{Cnt, Lex, Unit};
 
@@ -174,5 +174,28 @@ impl Ctx<'_, '_> {
             }
         }
         Some((e, day_val(d)))
+    }
+
+    /// A day of a month named relative to publication: "في الخامس من الشهر
+    /// الجاري", "19 من الشهر الماضي", "the 5th of this month", "the 20th of
+    /// last month".
+    pub(super) fn p_day_of_rel_month(&mut self, i: usize) -> Match {
+        let (mut j, day) = self.day_num(i)?;
+        if self.is(j, Lex::From) || self.is(j, Lex::Of) {
+            j += 1;
+        } else if self.en {
+            return None;
+        }
+        let month_u = Lex::Unit(Unit::Month, Cnt::One);
+        let (r, e) = match (self.lex(j), self.lex(j + 1)) {
+            (u, Lex::Rel(r)) if u == month_u && !self.en => (r, j + 2),
+            (Lex::This, u) if u == month_u => (0, j + 2),
+            (Lex::Rel(r), u) if u == month_u && self.en => (r, j + 2),
+            _ => return None,
+        };
+        let p = self.published;
+        let first = add_months(ymd(p.year(), p.month(), 1)?, r as i32)?;
+        let d = ymd(first.year(), first.month(), day as u32)?;
+        Some((e, day_val(d).rel()))
     }
 }
