@@ -62,6 +62,8 @@ struct PipelineCase {
     /// ar, en or auto.
     lang: String,
     text: String,
+    /// How many events in all, when the case says.
+    count: Option<usize>,
     expect: Vec<ExpectedEvent>,
 }
 
@@ -230,6 +232,14 @@ fn pipeline_cases() {
                 .iter()
                 .collect();
             assert_eq!(s, e.evidence, "{}: evidence span", c.name);
+        }
+        if let Some(n) = c.count.filter(|&n| n != x.events.len()) {
+            let got: Vec<_> = x.events.iter().map(|e| &e.evidence).collect();
+            failures.push(format!(
+                "{}: {} events (want {n}): {got:?}",
+                c.name,
+                x.events.len()
+            ));
         }
         for want in &c.expect {
             let (ws, we) = (want.start, want.end);

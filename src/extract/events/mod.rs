@@ -8,7 +8,8 @@
 //! the clause's own expression; the clause it hangs on (a reported clause
 //! takes its statement's date, a relative or subordinate clause its main
 //! clause's); an anaphor ("the same day", "في اليوم التالي") the last dated
-//! event; the publication date. "since X" runs to the date of the statement
+//! event; the news day; the publication date (`discourse.rs` holds these
+//! rules: headlines, the present, since-phrases, named anchors). "since X" runs to the date of the statement
 //! that gives the figure, or to publication; a duration ("within 30 days",
 //! "for another three months") stretches its clause's date into a range.
 //! Quantities are every count of the clause ([`quantities`]); actors and
@@ -16,18 +17,23 @@
 
 pub mod actors;
 pub mod clauses;
+mod discourse;
 pub mod places;
 pub mod quantities;
 pub mod triggers;
 pub mod windows;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Days, NaiveDate};
 
 use super::gazetteer::Mention;
 use super::text::{TokKind, Tokenized};
 use super::{Diagnostic, ExtractedEvent, Timex, TimexType};
 use crate::domain::{EventDate, EventKind, Precision, Quantity};
 use clauses::{Clause, Role};
+use discourse::{
+    anaphor, imperfective, is_headline, named_anchor, present_or_future, record_since,
+    since_before, stretch,
+};
 use quantities::CountedQuantity;
 use triggers::{is_telling, CONTINUING, NEGATION, PUBLISHED_THINGS};
 
@@ -145,38 +151,6 @@ const DISASTERS: &[&str] = &[
     "حريق",
     "حرائق",
 ];
-/// Anaphoric expressions: (words, days after the referenced date).
-const ANAPHORA: &[(&[&str], i64)] = &[
-    (&["the", "same", "day"], 0),
-    (&["that", "same", "day"], 0),
-    (&["later", "that", "day"], 0),
-    (&["that", "day"], 0),
-    (&["that", "night"], 0),
-    (&["later", "that", "night"], 0),
-    (&["hours", "later"], 0),
-    (&["the", "next", "day"], 1),
-    (&["the", "next", "morning"], 1),
-    (&["the", "following", "day"], 1),
-    (&["the", "following", "morning"], 1),
-    (&["a", "day", "later"], 1),
-    (&["back", "then"], 0),
-    (&["at", "the", "time"], 0),
-    (&["في", "اليوم", "نفسه"], 0),
-    (&["في", "اليوم", "ذاته"], 0),
-    (&["اليوم", "نفسه"], 0),
-    (&["اليوم", "ذاته"], 0),
-    (&["مساء", "اليوم", "نفسه"], 0),
-    (&["بعد", "ساعات"], 0),
-    (&["حينها"], 0),
-    (&["انذاك"], 0),
-    (&["وقتها"], 0),
-    (&["في", "ذلك", "الوقت"], 0),
-    (&["صباح", "اليوم", "التالي"], 1),
-    (&["في", "اليوم", "التالي"], 1),
-    (&["اليوم", "التالي"], 1),
-    (&["مساء", "اليوم", "التالي"], 1),
-    (&["بعد", "يوم"], 1),
-];
 /// Words that open an attribution ("according to X", "بحسب X").
 const ATTRIBUTION: &[&str] = &["according", "بحسب", "حسب", "وفق", "وفقا", "نقلا", "citing"];
 /// Words before a duration that make it the length of its clause's event.
@@ -226,6 +200,8 @@ struct Info<'t> {
     presence: bool,
     /// Only a temporal expression and function words.
     bare_timex: bool,
+    /// A temporal phrase with no verb or trigger ("Two days after the quake").
+    adverbial: bool,
 }
 
 /// The discourse state carried from sentence to sentence.
@@ -291,29 +267,6 @@ pub fn assemble(
     events
 }
 
-/// The most tokens a headline has.
-const HEADLINE_TOKENS: usize = 30;
-
-/// True when the first sentence is a headline: a line of its own, short,
-/// without closing punctuation, with the story after it. A headline restates
-/// the story told below it (`docs/annotation.md`): its events are the body's.
-fn is_headline(doc: &Tokenized) -> bool {
-    let Some(&(a, b)) = doc.sentences.first() else {
-        return false;
-    };
-    if doc.sentences.len() < 2 || b <= a || b - a > HEADLINE_TOKENS {
-        return false;
-    }
-    let last = &doc.toks[b - 1];
-    let closed = matches!(last.kind, TokKind::Punct('.' | '!' | '?' | '؟' | '…' | ':'));
-    let next = doc.toks.get(b).map_or(doc.norm.len(), |t| t.s as usize);
-    let own_line = doc
-        .norm
-        .get(last.e as usize..next)
-        .is_some_and(|g| g.contains('\n'));
-    own_line && !closed
-}
-
 fn is_dated(t: &Timex) -> bool {
     t.date.is_some()
         && matches!(t.kind, TimexType::Date | TimexType::Time)
@@ -347,6 +300,14 @@ fn sentence(
             Some((kd, _)) if !is_telling(kd) => Some(kd),
             _ if inf.presence => Some(EventKind::Deployment),
             _ if inf.timex.is_some() && inf.reporting.is_none() && inf.trigger.is_none() => {
+                Some(EventKind::Other)
+            }
+            // "a convoy crossed the border the same day": dated by its anaphor
+            _ if inf.reporting.is_none()
+                && inf.trigger.is_none()
+                && !inf.bare_timex
+                && anaphor(doc, inf.c, Some(&EventDate::day(published))).is_some() =>
+            {
                 Some(EventKind::Other)
             }
             _ => None,
@@ -427,6 +388,8 @@ fn sentence(
         .map(|(_, d, _)| d.clone());
     // the story's last dated event, moved on by the clauses dated here
     let mut last = disc.last_dated.clone();
+    // the clauses dated by a window ("two days after the earthquake")
+    let mut windowed = vec![false; n];
     // The end of a count "since X": the date of the statement that reports
     // it (of its reporting clause here, else the latest absolutely dated
     // event of the two sentences before), when after X.
@@ -475,8 +438,17 @@ fn sentence(
             }
             Some((d, t))
         });
-        let win = windows::find(doc, inf.c, here, published, last.as_ref());
+        // "two days after the earthquake": the earthquake's event, when told before
+        let anchor = named_anchor(doc, inf.c, here, events);
+        let win = windows::find(
+            doc,
+            inf.c,
+            here,
+            published,
+            anchor.as_ref().or(last.as_ref()),
+        );
         let from_window = win.is_some();
+        windowed[k] = from_window;
         let mut tx_used = inf.timex;
         let mut date = match (win, own) {
             (Some((d, t)), _) => {
@@ -536,14 +508,15 @@ fn sentence(
                 date = Some((d, None));
             }
         }
-        let now = present_or_future(doc, inf.c) || imperfective(doc, inf.trigger);
+        let now = inf.presence || present_or_future(doc, inf.c) || imperfective(doc, inf.trigger);
         // a clause told after a dated one in the same sentence, in the past,
         // goes on with its story ("زار بغداد في الخامس من الشهر، والتقى…")
         if date.is_none() && k > 0 && !now && inf.reporting.is_none() {
             date = (0..k)
                 .rev()
                 .find(|&j| {
-                    infos[j].timex.is_some_and(|t| !t.open_end) && infos[j].reporting.is_none()
+                    (windowed[j] || infos[j].timex.is_some_and(|t| !t.open_end))
+                        && infos[j].reporting.is_none()
                 })
                 .and_then(|j| dates[j].clone())
                 .map(|(d, _)| (d, None));
@@ -695,48 +668,6 @@ fn sentence(
 /// undated past clause.
 const NEWS_DAY_REACH: usize = 1000;
 
-/// Words of a clause in the present or future: such a clause is not told of
-/// the news day ("the company is expected to", "سوف", "حاليا").
-const NOT_PAST: &[&str] = &[
-    "will",
-    "would",
-    "is",
-    "are",
-    "says",
-    "say",
-    "expects",
-    "plans",
-    "now",
-    "currently",
-    "can",
-    "may",
-    "might",
-    "should",
-    "must",
-    "shall",
-    "سوف",
-    "حاليا",
-    "الان",
-    "يوجد",
-    "يتواجد",
-    "ستكون",
-    "سيتم",
-    "يتوقع",
-    "يعتزم",
-];
-
-fn present_or_future(doc: &Tokenized, c: Clause) -> bool {
-    (c.a..c.b).any(|i| NOT_PAST.contains(&strip_conj(word(doc, i))))
-}
-
-/// An Arabic trigger verb in the imperfective ("ينتشر", "ويتمركز"): the
-/// event holds now, at publication, not on the news day.
-fn imperfective(doc: &Tokenized, trigger: Option<(EventKind, usize)>) -> bool {
-    let Some((_, i)) = trigger else { return false };
-    let w = strip_conj(word(doc, i));
-    w.starts_with('ي') && w.chars().count() >= 4
-}
-
 fn has_actor(doc: &Tokenized, c: Clause, mentions: &[Mention]) -> bool {
     let [s, e] = doc.span_toks(c.a, c.b, false);
     mentions.iter().any(|m| m.span[0] >= s && m.span[1] <= e)
@@ -865,8 +796,17 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
                 || doc.toks[i].kind != TokKind::Word
                 || strip_conj(word(doc, i)).chars().count() <= 3
         });
+    // "Two days after the earthquake,": a temporal phrase without a verb,
+    // which dates the clause after it (English: Arabic verbs need a tagger)
+    let adverbial = doc.lang == super::Lang::En
+        && trigger.is_none()
+        && reporting.is_none()
+        && word(doc, c.a) != "since"
+        && (c.a..c.b).any(&in_timex)
+        && !(c.a..c.b).any(|i| !in_timex(i) && clauses::looks_verb(word(doc, i)));
     Info {
         c,
+        adverbial,
         trigger: if presence && trigger.is_none() {
             None
         } else {
@@ -887,7 +827,9 @@ fn describe<'t>(doc: &Tokenized, c: Clause, here: &[&'t Timex]) -> Info<'t> {
 fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Tokenized, here: &[&'t Timex]) {
     let mut k = 0;
     while k < infos.len() {
-        if !infos[k].bare_timex || infos.len() == 1 {
+        // an adverbial phrase joins what follows when it opens the sentence
+        let opening = k == 0 && infos[k].adverbial && infos[k].c.role == Role::Main;
+        if !(infos[k].bare_timex || opening) || infos.len() == 1 {
             k += 1;
             continue;
         }
@@ -921,103 +863,10 @@ fn merge_bare_timexes<'t>(infos: &mut Vec<Info<'t>>, doc: &Tokenized, here: &[&'
             merged.timex = t;
         }
         infos.splice(x..=y, std::iter::once(merged));
-        k = x + 1;
+        // the opening clause may still be a phrase to join ("Two days" +
+        // "after the earthquake,"): every merge shortens the list
+        k = if x == 0 { 0 } else { x + 1 };
     }
-}
-
-/// Words that make "since X" the measure of a record, not the event's span:
-/// "its lowest level since 1997", "the first annual loss since 1992",
-/// "أدنى مستوى منذ", "لأول مرة منذ".
-const RECORD: &[&str] = &[
-    "lowest",
-    "highest",
-    "best",
-    "worst",
-    "biggest",
-    "largest",
-    "smallest",
-    "first",
-    "weakest",
-    "strongest",
-    "seen",
-    "deadliest",
-    "longest",
-    "اعلي",
-    "ادني",
-    "اول",
-    "اكبر",
-    "اسوا",
-    "افضل",
-    "اطول",
-    "الاعلي",
-    "الادني",
-    "الاكبر",
-    "الاسوا",
-];
-
-/// True when "since" / "منذ" opens the phrase in the `reach` tokens before
-/// token `upto` in the clause ("since the fall of Assad in", "منذ بدء"), not "since then".
-fn since_before(doc: &Tokenized, c: Clause, upto: usize, reach: usize) -> bool {
-    (upto.saturating_sub(reach).max(c.a)..upto).any(|i| {
-        matches!(strip_conj(word(doc, i)), "since" | "منذ")
-            && !matches!(word(doc, i + 1), "then" | "ذلك" | "when")
-            && !(word(doc, i) == "since"
-                && i + 1 < upto
-                && doc.toks[i + 1].kind == TokKind::Word
-                && clauses::looks_verb(word(doc, i + 1)))
-    })
-}
-
-fn record_since(doc: &Tokenized, c: Clause, t: &Timex) -> bool {
-    (t.toks[0].saturating_sub(6).max(c.a)..t.toks[0])
-        .any(|i| RECORD.contains(&strip_conj(word(doc, i))))
-}
-
-/// The date an anaphor in the clause points to ("the same day", "اليوم التالي").
-fn anaphor(doc: &Tokenized, c: Clause, last: Option<&EventDate>) -> Option<EventDate> {
-    let last = last?;
-    for i in c.a..c.b {
-        for (words, plus) in ANAPHORA {
-            if words
-                .iter()
-                .enumerate()
-                .all(|(k, w)| i + k < c.b && strip_conj(doc.tok_text(i + k)) == *w)
-            {
-                if last.precision != Precision::Day {
-                    return Some(last.clone());
-                }
-                let d = last.end.checked_add_days(Days::new(*plus as u64))?;
-                return Some(EventDate::day(d));
-            }
-        }
-    }
-    None
-}
-
-/// A date stretched by a duration: [start, start + length − 1 day].
-fn stretch(d: &EventDate, du: &Timex) -> Option<EventDate> {
-    let v = du.timex3.strip_prefix('P')?;
-    if v.starts_with('T') {
-        return None;
-    }
-    let unit = v.chars().last()?;
-    let n: u32 = v[..v.len() - 1].parse().ok()?;
-    if n == 0 || n > 1200 {
-        return None;
-    }
-    let s = d.start;
-    let end = match unit {
-        'D' => s.checked_add_days(Days::new(n as u64)),
-        'W' => s.checked_add_days(Days::new(7 * n as u64)),
-        'M' => s.checked_add_months(Months::new(n)),
-        'Y' => s.checked_add_months(Months::new(12 * n)),
-        _ => None,
-    }?
-    .pred_opt()?;
-    if !crate::domain::in_range(end) {
-        return None;
-    }
-    EventDate::new(s, Some(end), Precision::Day, d.approximate, None).ok()
 }
 
 #[allow(clippy::too_many_arguments)]

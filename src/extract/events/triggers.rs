@@ -70,6 +70,8 @@ pub const KINDS: &[(EventKind, &[&str])] = &[
             "ضربات",
             "شن",
             "شنت",
+            "سيطر",
+            "سيطرت",
             "attack",
             "attacks",
             "attacked",
